@@ -1,0 +1,57 @@
+# signals: make help lists the targets. Every target installs what it needs into .venv.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CONFIG ?= training/config.yaml
+MODEL_DIR ?= models/signals-nl-0.1.0
+INPUT ?= examples/messages.jsonl
+STAMP := $(VENV)/.installed
+
+.PHONY: help install java train score score-conversations test test-fast serve bench soak spark-sample clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-22s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install signals with all extras
+
+java: ## make sure a Java runtime is there for Spark (installs one with apt-get if missing)
+	@command -v java >/dev/null 2>&1 || { echo "installing a Java runtime for Spark"; \
+	  (apt-get update -qq && apt-get install -y -qq default-jre-headless) >/dev/null; }
+
+$(MODEL_DIR)/manifest.json: $(STAMP)
+	$(BIN)/python -m training.train --config $(CONFIG) --out $(MODEL_DIR)
+
+train: $(STAMP) ## train the model from $(CONFIG) into $(MODEL_DIR)
+	$(BIN)/python -m training.train --config $(CONFIG) --out $(MODEL_DIR)
+
+score: $(MODEL_DIR)/manifest.json ## score $(INPUT) with the default model (trains it first if missing)
+	$(BIN)/signals score $(INPUT) --model $(MODEL_DIR)
+
+score-conversations: $(MODEL_DIR)/manifest.json ## score examples/conversations.jsonl
+	$(BIN)/signals score-conversations examples/conversations.jsonl --model $(MODEL_DIR)
+
+test: $(STAMP) java ## run the whole test suite (what CI runs)
+	$(BIN)/python -m pytest -q -ra
+
+test-fast: $(STAMP) ## the suite without slow tests
+	$(BIN)/python -m pytest -q -m "not slow and not spark"
+
+serve: $(MODEL_DIR)/manifest.json ## start the HTTP API on 127.0.0.1:8000
+	$(BIN)/signals serve --model $(MODEL_DIR)
+
+bench: $(MODEL_DIR)/manifest.json ## accuracy, robustness, speed and load benchmarks → reports/
+	$(BIN)/python -m benchmarks.run --model $(MODEL_DIR) --out reports
+
+spark-sample: $(MODEL_DIR)/manifest.json java ## score examples/messages.parquet on local Spark
+	$(BIN)/python -m benchmarks.make_sample_parquet examples/messages.jsonl out/sample.parquet
+	$(BIN)/signals spark-score out/sample.parquet out/scored --model $(MODEL_DIR)
+
+clean: ## remove the virtualenv, models and reports
+	rm -rf $(VENV) models/signals-* reports out

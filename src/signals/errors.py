@@ -1,0 +1,48 @@
+"""Every error signals raises, with a stable code, in one place (after spacy/errors.py).
+
+Fronts map these to their own conventions: the CLI to exit code 2 with the message, the API to a
+4xx envelope ``{"error": {"code", "message", "field"}}``.
+"""
+
+from __future__ import annotations
+
+
+class SignalsError(Exception):
+    """Base class: a user-facing error with a stable machine-readable code."""
+
+    code = "E000"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InputError(SignalsError):
+    """A record, file or request that does not match the documented input contract."""
+
+    code = "E100"
+
+
+class ModelNotFoundError(SignalsError):
+    """No trained model where one was expected."""
+
+    code = "E200"
+
+
+class ArtifactIntegrityError(SignalsError):
+    """A model directory whose files do not match its sha256 manifest, or that escapes its root."""
+
+    code = "E201"
+
+
+class ConfigError(SignalsError):
+    """A configuration file or setting that cannot be used."""
+
+    code = "E300"
+
+
+class CorpusError(SignalsError):
+    """A corpus or data file that is missing or malformed."""
+
+    code = "E400"

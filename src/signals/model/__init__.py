@@ -1,0 +1,1 @@
+"""The scikit-learn model: features, calibrated per-category classifiers, thresholds, artifacts."""

@@ -1,0 +1,65 @@
+"""Chat abbreviations, Flemish forms, straattaal and English code-mixing mapped to standard Dutch.
+
+The tables are data (``lexicon/*.tsv``: variant, tab, canonical form), so a team can extend them
+without touching code. Mapping all four registers onto one canonical vocabulary is what lets one
+model treat Flemish, straattaal and code-mixed messages as it treats standard Dutch.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from signals.nlp.characters import fold_char
+from signals.nlp.offsets import Edit
+
+LEXICON_FILES = ("chat.tsv", "flemish.tsv", "straattaal.tsv", "english.tsv")
+
+
+def _fold(text: str) -> str:
+    return "".join(fold_char(c) for c in text)
+
+
+def read_lexicon(paths: list[Path] | None = None) -> dict[str, str]:
+    """Variant → canonical form, from the packaged tables (or the given files); later files win."""
+    table: dict[str, str] = {}
+    sources = paths or [resources.files("signals.nlp").joinpath("lexicon", name) for name in LEXICON_FILES]
+    for source in sources:
+        for line in source.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            variant, _, canonical = line.partition("\t")
+            variant, canonical = _fold(variant.strip()), _fold(canonical.strip())
+            if variant and canonical and variant != canonical:
+                table[variant] = canonical
+    return table
+
+
+class Lexicon:
+    """Whole-word replacement of variants by canonical forms, as offset-preserving edits."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+        alternatives = sorted(table, key=len, reverse=True)
+        body = "|".join(re.escape(v) for v in alternatives) or r"(?!x)x"
+        self._pattern = re.compile(rf"(?<![\w'])(?:{body})(?![\w'])")
+
+    def edits(self, text: str) -> list[Edit]:
+        return [(m.start(), m.end(), self.table[m.group()]) for m in self._pattern.finditer(text)]
+
+
+@lru_cache(maxsize=1)
+def dutch_vocabulary() -> frozenset[str]:
+    """Known Dutch word forms (spacy-lookups-data's lemma table), used to undo elongations."""
+    import spacy_lookups_data
+
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "nl_lemma_lookup.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        table = json.load(handle)
+    extra = resources.files("signals.nlp").joinpath("lexicon", "common_words.txt").read_text(encoding="utf-8")
+    words = [w for line in extra.splitlines() if not line.startswith("#") for w in line.split()]
+    return frozenset(table) | frozenset(table.values()) | frozenset(words)

@@ -1,0 +1,40 @@
+"""Typed placeholders for handles, phone numbers, URLs, money amounts, ages and times.
+
+The model should learn that "an amount next to a threat" matters, not which amount. Each mask is a
+declarative row: placeholder word, regex over folded lowercase text. Order matters: earlier rows
+win where matches overlap. Regexes avoid nested quantifiers so they stay linear on hostile input.
+"""
+
+from __future__ import annotations
+
+import re
+
+from signals.nlp.offsets import Edit
+
+_NUMBER_WORDS = (
+    "een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twintig|dertig|veertig|vijftig|zestig|"
+    "zeventig|tachtig|negentig|honderd|tweehonderd|driehonderd|vijfhonderd|duizend|"
+    "vijfentwintig|vijfenzeventig|honderdvijftig|tweeduizend"
+)
+_CURRENCY = r"(?:euro'?s?|eur|dollar'?s?|usd|bucks|pond|ballen|knaken|piek|btc|bitcoin|eth|usdt|k)"
+
+MASKS: tuple[tuple[str, str], ...] = (
+    ("xurlx", r"\b(?:https?://|www\.)[^\s]{1,200}|\b[a-z0-9-]{1,63}\.(?:com|nl|be|net|org|me|gg|ly|io|app)(?:/[^\s]{0,200})?\b"),
+    ("xemailx", r"\b[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,4}\b"),
+    ("xhandlex", r"(?<![\w@])@[a-z0-9_.]{2,30}"),
+    ("xphonex", r"(?<![\w+])(?:\+|00)(?:31|32)[\s-]?\(?0?\)?(?:\d[\s-]?){8,9}\d?(?!\d)|(?<![\w+])0(?:6|4\d\d)[\s-]?(?:\d[\s-]?){7,8}(?!\d)"),
+    ("xmoneyx", r"[€$£]\s?\d{1,7}(?:[.,]\d{1,3})*(?:\s?k\b)?|\b\d{1,7}(?:[.,]\d{1,3})*\s?(?:" + _CURRENCY + r")\b|\b(?:" + _NUMBER_WORDS + r")\s?(?:euro'?s?|eur|dollar'?s?|bucks|ballen|pond)\b"),
+    ("xtimex", r"\b(?:[01]?\d|2[0-3])[:.h][0-5]\d\b|\b(?:[01]?\d|2[0-3])\s?(?:u|h)\b|(?<=\bom )(?:[01]?\d|2[0-3]) uur\b|\b(?:[01]?\d|2[0-3])\s?(?:am|pm)\b"),
+    ("xdurationx", r"\b\d{1,3}\s?(?:min|minuten|minuut|mins|sec|seconden|uur|uurtjes|hours?|hrs?|dagen|dag|days?)\b"),
+    ("xagex", r"\b(?:1[0-9]|[2-9][0-9])\s?(?:jaar|jr|j|yo|y/o|years?)\b(?:\s?oud)?|(?<=\bik ben )(?:1[0-9])\b|(?<=\bben je )(?:1[0-9])\b|(?<=\bim )(?:1[0-9])\b"),
+    ("xnumx", r"(?<![a-z])\d{1,12}(?![a-z])"),
+)
+
+_COMPILED = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in MASKS))
+
+PLACEHOLDERS: tuple[str, ...] = tuple(name for name, _ in MASKS)
+
+
+def mask_edits(text: str) -> list[Edit]:
+    """Edits that replace every maskable span in folded text by its placeholder word."""
+    return [(m.start(), m.end(), m.lastgroup) for m in _COMPILED.finditer(text) if m.end() > m.start()]

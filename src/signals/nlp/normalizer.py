@@ -1,0 +1,101 @@
+"""Undo what evaders and chat style do to Dutch text, keeping offsets into the original.
+
+Stages, in order (each an offset-preserving rewrite, see ``offsets.MappedText``):
+1. characters: NFKC, invisible characters, homoglyphs, fancy fonts, diacritics, lowercase;
+2. separators: "s n a p", "t.e.l.e.g.r.a.m", "b-e-t-a-a-l" → one word;
+3. masks: handles, URLs, phone numbers, money, times, durations, ages, numbers → typed placeholders;
+4. leetspeak inside words: "f0t0", "d0ekoe", "sn4p" → "foto", "doekoe", "snap";
+5. elongations: "heeeel", "jaaaa", "broooo" → "heel", "ja", "bro";
+6. lexicon: chat abbreviations, Flemish, straattaal, English → canonical Dutch;
+7. whitespace: runs of spaces folded to one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from signals.nlp.characters import fold
+from signals.nlp.lexicon import Lexicon, dutch_vocabulary, read_lexicon
+from signals.nlp.masks import PLACEHOLDERS, mask_edits
+from signals.nlp.offsets import Edit, MappedText
+
+_SEPARATED = re.compile(r"(?<![\w])(?:[a-z0-9][ .\-_*|/+~]{1,2}){3,40}[a-z0-9](?![\w])")
+_SEPARATORS = re.compile(r"[ .\-_*|/+~]")
+_LEET_TOKEN = re.compile(r"(?<![\w@$])[a-z0-9@$]{3,40}(?![\w@$])")
+_LEET_MAP = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "@": "a", "$": "s"})
+_LEET_CHARS = frozenset("01345790@$")
+_ELONGATED = re.compile(r"\b\w*?(\w)\1{2,}\w*")
+_RUN = re.compile(r"(\w)\1{2,}")
+_SPACES = re.compile(r"\s{2,}")
+_PLACEHOLDERS = frozenset(PLACEHOLDERS)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """The original text, its normalised form, and the character map between them."""
+
+    original: str
+    mapped: MappedText
+
+    @property
+    def text(self) -> str:
+        return self.mapped.text
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        return self.mapped.to_original(start, end)
+
+
+def _separator_edits(text: str) -> list[Edit]:
+    return [(m.start(), m.end(), _SEPARATORS.sub("", m.group())) for m in _SEPARATED.finditer(text)]
+
+
+def _leet_edits(text: str) -> list[Edit]:
+    edits = []
+    for m in _LEET_TOKEN.finditer(text):
+        token = m.group()
+        if token in _PLACEHOLDERS or not (_LEET_CHARS & set(token)):
+            continue
+        letters = sum(c.isalpha() for c in token)
+        if letters < 2 or token.isdigit():
+            continue
+        edits.append((m.start(), m.end(), token.translate(_LEET_MAP)))
+    return edits
+
+
+def _deelongate(word: str, vocabulary: frozenset[str], lexicon: dict[str, str]) -> str:
+    double = _RUN.sub(r"\1\1", word)
+    single = _RUN.sub(r"\1", word)
+    known_double = double in vocabulary or double in lexicon
+    known_single = single in vocabulary or single in lexicon
+    if known_double != known_single:
+        return double if known_double else single
+    # Dutch doubles vowels inside words ("heel") but rarely at the end ("ja", "bro"), except "ee".
+    run_char = _RUN.search(word).group(1)
+    if run_char in "aeiou":
+        return double if not double.endswith(run_char * 2) or run_char == "e" else single
+    return single
+
+
+class Normalizer:
+    """Callable: original text → ``NormalizedText``. Build once, reuse for every message."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or Lexicon(read_lexicon())
+        self.vocabulary = dutch_vocabulary()
+
+    def _elongation_edits(self, text: str) -> list[Edit]:
+        edits = []
+        for m in _ELONGATED.finditer(text):
+            word = m.group()
+            fixed = _deelongate(word, self.vocabulary, self.lexicon.table)
+            if fixed != word:
+                edits.append((m.start(), m.end(), fixed))
+        return edits
+
+    def __call__(self, text: str) -> NormalizedText:
+        mapped = fold(text)
+        for stage in (_separator_edits, mask_edits, _leet_edits, self._elongation_edits, self.lexicon.edits):
+            mapped = mapped.apply(stage(mapped.text))
+        mapped = mapped.apply((m.start(), m.end(), " ") for m in _SPACES.finditer(mapped.text))
+        return NormalizedText(text, mapped)

@@ -1,0 +1,1 @@
+"""Training pipeline for signals: data → train → evaluate → package (``make train``)."""

@@ -1,0 +1,109 @@
+"""Read and validate the project's labelled data: hand-written sets, the generator, conversations."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from signals.errors import CorpusError
+from signals.taxonomy import CATEGORIES, REGISTERS, TACTICS
+
+
+@dataclass
+class MessageSet:
+    """Labelled messages with the metadata evaluation slices by."""
+
+    name: str
+    records: list[dict] = field(default_factory=list)
+
+    @property
+    def texts(self) -> list[str]:
+        return [r["text"] for r in self.records]
+
+    @property
+    def labels(self) -> np.ndarray:
+        return np.array([[int(c in r.get("labels", [])) for c in CATEGORIES] for r in self.records], dtype=int).reshape(-1, len(CATEGORIES))
+
+    def column(self, key: str, default: str = "") -> list[str]:
+        return [r.get(key, default) for r in self.records]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except ValueError as exc:
+                raise CorpusError(f"{path}:{number}: not valid JSON ({exc})") from exc
+    return rows
+
+
+def validate_message(record: dict, where: str) -> dict:
+    if not isinstance(record.get("text"), str) or not record["text"].strip():
+        raise CorpusError(f"{where}: missing or empty text")
+    for key, allowed in (("labels", CATEGORIES), ("tactics", TACTICS)):
+        bad = [v for v in record.get(key, []) if v not in allowed]
+        if bad:
+            raise CorpusError(f"{where}: unknown {key} {bad}")
+    if record.get("register", "standard") not in REGISTERS:
+        raise CorpusError(f"{where}: unknown register {record.get('register')!r}")
+    return record
+
+
+def read_messages(path: Path, name: str | None = None) -> MessageSet:
+    rows = read_jsonl(path)
+    return MessageSet(name or path.stem, [validate_message(r, f"{path}:{i + 1}") for i, r in enumerate(rows)])
+
+
+def read_conversations(path: Path) -> list[dict]:
+    conversations = read_jsonl(path)
+    for i, conv in enumerate(conversations):
+        speakers = {t["speaker"] for t in conv["turns"]}
+        if conv.get("label") == "grooming" and conv.get("suspect") not in speakers:
+            raise CorpusError(f"{path}:{i + 1}: suspect {conv.get('suspect')!r} is not a speaker")
+    return conversations
+
+
+def handwritten(directory: Path) -> tuple[MessageSet, list[dict]]:
+    """Every writer's messages (``*.jsonl`` except conversations) and the hand-written conversations."""
+    messages = MessageSet("handwritten")
+    conversations: list[dict] = []
+    for path in sorted(Path(directory).glob("*.jsonl")):
+        if path.stem.startswith("conversations"):
+            conversations.extend(read_conversations(path))
+        else:
+            messages.records.extend(read_messages(path).records)
+    return messages, conversations
+
+
+def held_out(template: str, fraction: float, seed: int) -> bool:
+    """Deterministic template-level split: the same template always lands on the same side."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{seed}:{template}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") / 2**32 < fraction
+
+
+def synthetic(n_messages: int, n_conversations: int, seed: int, test_fraction: float
+              ) -> tuple[MessageSet, MessageSet, list[dict], list[dict]]:
+    """Generator output split by template: (train messages, test messages, train convs, test convs)."""
+    if n_messages <= 0 and n_conversations <= 0:
+        return MessageSet("synth_train"), MessageSet("synth_test"), [], []
+    from training.synth import generate_conversations, generate_messages
+
+    messages = generate_messages(n_messages, seed) if n_messages > 0 else []
+    conversations = generate_conversations(n_conversations, seed) if n_conversations > 0 else []
+    train = MessageSet("synth_train", [m for m in messages if not held_out(m["template"], test_fraction, seed)])
+    test = MessageSet("synth_test", [m for m in messages if held_out(m["template"], test_fraction, seed)])
+    conv_train = [c for c in conversations if not held_out(c["template"], test_fraction, seed)]
+    conv_test = [c for c in conversations if held_out(c["template"], test_fraction, seed)]
+    return train, test, conv_train, conv_test
