@@ -59,12 +59,14 @@ def validate_message(record: dict, where: str) -> dict:
     return record
 
 
-def read_messages(path: Path, name: str | None = None) -> MessageSet:
+def read_messages(path: Path | str, name: str | None = None) -> MessageSet:
+    path = Path(path)
     rows = read_jsonl(path)
     return MessageSet(name or path.stem, [validate_message(r, f"{path}:{i + 1}") for i, r in enumerate(rows)])
 
 
-def read_conversations(path: Path) -> list[dict]:
+def read_conversations(path: Path | str) -> list[dict]:
+    path = Path(path)
     conversations = read_jsonl(path)
     for i, conv in enumerate(conversations):
         speakers = {t["speaker"] for t in conv["turns"]}

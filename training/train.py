@@ -78,10 +78,20 @@ def conversation_rows(conversations: list[dict], analyzer: Analyzer, group_prefi
                         W[row, unknown] = 0.0
                 else:
                     W[row, disc] = 0.0
-        groups.extend([f"{group_prefix}:{conv.get('template', conv['id'])}"] * n)
+        origin = "synthconv" if conv.get("source") == "synth" else group_prefix
+        groups.extend([f"{origin}:{conv.get('template', conv['id'])}"] * n)
         bounds.append((cursor, cursor + n))
         cursor += n
     return analysis, contexts, Y, W, groups, bounds
+
+
+def threshold_rows(groups: np.ndarray, config: dict) -> np.ndarray | None:
+    """Rows whose out-of-fold scores choose the thresholds (config ``model.threshold_sources``)."""
+    sources = config.get("thresholds", {}).get("sources")
+    if not sources:
+        return None
+    rows = np.array([g.split(":", 1)[0] in sources for g in groups])
+    return rows if rows.any() else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,7 +126,7 @@ def train(config: dict, out: Path | None = None) -> int:
     for corpus in corpus_train:
         order = rng.permutation(len(corpus.texts))
         corpus_rows += [(corpus.name, corpus.texts[i], f"{corpus.name}:{i % 60}") for i in order[:cap]]
-        corpus_pool += [corpus.texts[i] for i in order[cap:]]
+        corpus_pool += [corpus.texts[i] for i in order[cap:cap + int(data["corpora"].get("mining_pool", 5000))]]
     log(f"handwritten {len(hand_msgs)} messages / {len(hand_convs)} conversations; synth train {len(synth_train)}, "
         f"test {len(synth_test)}; corpus rows {len(corpus_rows)} (+{len(corpus_pool)} mining pool)")
 
@@ -144,7 +154,7 @@ def train(config: dict, out: Path | None = None) -> int:
     model = CategoryModel(feature_params=config["features"], seed=seed, **model_params)
 
     log(f"fitting on {len(X)} rows ({int(Y.sum())} positive labels), {model.folds} group-disjoint folds")
-    model.fit(X, Y, G, W, progress=log)
+    model.fit(X, Y, G, W, threshold_rows=threshold_rows(G, config), progress=log)
 
     # hard negatives: corpus rows the first pass scored highest (out of fold), plus the mining pool
     mining = data["corpora"]
@@ -166,8 +176,7 @@ def train(config: dict, out: Path | None = None) -> int:
             Y = np.vstack([Y, np.zeros((n_extra, len(CATEGORIES)), int)])
             W = np.vstack([W, np.full((n_extra, len(CATEGORIES)), float(mining.get("hard_negative_weight", 3.0)))])
             G = np.concatenate([G, [f"corpus:mined:{i % 60}" for i in range(n_extra)]])
-        model = CategoryModel(feature_params=config["features"], seed=seed, **model_params)
-        model.fit(X, Y, G, W, progress=log)
+        model.refit_final(X, Y, W, progress=log)
 
     log("fitting the conversation model on out-of-fold turn scores")
     offset = len(frame)
@@ -244,6 +253,8 @@ def evaluate_all(service: ScoringService, config: dict, synth_test: MessageSet, 
         metrics["synth_test"] = on_messages(synth_test)
     if synth_conv_test:
         metrics["synth_test_conversations"] = on_conversations(synth_conv_test)
+    n = len(model.oof_proba_)  # rows added by mining after fit have no out-of-fold scores
+    Y, W, G = Y[:n], W[:n], G[:n]
     writer_rows = np.array([g.startswith("writer:") for g in G])
     if writer_rows.any():
         known = W[writer_rows] > 0

@@ -51,8 +51,13 @@ class CategoryModel(BaseEstimator):
                                   solver="liblinear", random_state=self.seed)
 
     def fit(self, X: pd.DataFrame, Y: np.ndarray, groups: np.ndarray, weights: np.ndarray | None = None,
-            progress=None) -> "CategoryModel":
-        """``Y``: (n, categories) 0/1; ``weights``: (n, categories), 0 where a label is unknown."""
+            threshold_rows: np.ndarray | None = None, progress=None) -> "CategoryModel":
+        """``Y``: (n, categories) 0/1; ``weights``: (n, categories), 0 where a label is unknown.
+
+        ``threshold_rows`` (booleans) selects the rows whose out-of-fold probabilities choose the
+        thresholds, e.g. hand-written and real-corpus rows only, so that generator output (easy for
+        a model that has seen sibling templates) does not make the operating points optimistic.
+        """
         Y = np.asarray(Y, dtype=int)
         weights = np.ones_like(Y, dtype=float) if weights is None else np.asarray(weights, dtype=float)
         self.features_ = build_features(self.feature_params or {}).fit(X)
@@ -75,18 +80,32 @@ class CategoryModel(BaseEstimator):
             if progress:
                 progress(f"{category}: final fit done")
         self.oof_proba_ = np.column_stack([self._calibrate(c, self.oof_scores_[:, i]) for i, c in enumerate(CATEGORIES)])
-        self.operating_points_ = self._choose_thresholds(Y, weights)
+        rows = np.ones(len(Y), bool) if threshold_rows is None else np.asarray(threshold_rows, bool)
+        self.operating_points_ = self._choose_thresholds(Y[rows], weights[rows], self.oof_proba_[rows])
+        return self
+
+    def refit_final(self, X: pd.DataFrame, Y: np.ndarray, weights: np.ndarray, progress=None) -> "CategoryModel":
+        """Refit only the final classifiers (e.g. after mining hard negatives), keeping the features,
+        the out-of-fold calibration and the thresholds of ``fit``."""
+        matrix = self.features_.transform(X).tocsr()
+        Y, weights = np.asarray(Y, dtype=int), np.asarray(weights, dtype=float)
+        for c, category in enumerate(CATEGORIES):
+            known = weights[:, c] > 0
+            self.classifiers_[category] = clone(self._classifier()).fit(
+                matrix[known], Y[known, c], sample_weight=weights[known, c])
+            if progress:
+                progress(f"{category}: refit done")
         return self
 
     def _calibrate(self, category: str, scores: np.ndarray) -> np.ndarray:
         slope, intercept = self.calibrators_[category]
         return 1.0 / (1.0 + np.exp(-(slope * scores + intercept)))
 
-    def _choose_thresholds(self, Y: np.ndarray, weights: np.ndarray) -> OperatingPoints:
+    def _choose_thresholds(self, Y: np.ndarray, weights: np.ndarray, proba: np.ndarray) -> OperatingPoints:
         high_precision, high_recall = {}, {}
         for c, category in enumerate(CATEGORIES):
             known = weights[:, c] > 0
-            y, p = Y[known, c], self.oof_proba_[known, c]
+            y, p = Y[known, c], proba[known, c]
             high_precision[category] = threshold_for_precision(y, p, self.precision_target)
             high_recall[category] = threshold_for_recall(y, p, self.recall_target)
         return OperatingPoints(high_precision, high_recall, self.precision_target, self.recall_target)

@@ -52,10 +52,20 @@ def fold_char(char: str) -> str:
     return unicodedata.normalize("NFKC", folded) if not folded.isascii() else folded
 
 
+_ONE_TO_ONE: dict[int, str] = {}
+
+
 def fold(text: str) -> MappedText:
     """Fold every character of ``text``; ASCII text only needs lowercasing."""
     if text.isascii() and text.isprintable():
         return MappedText.identity(text.lower())
+    # Most non-ASCII chat text (emoji, accents) folds one character to one: translate, keep offsets.
+    distinct = set(text)
+    if all(len(fold_char(c)) == 1 for c in distinct):
+        for c in distinct:
+            if ord(c) not in _ONE_TO_ONE:
+                _ONE_TO_ONE[ord(c)] = fold_char(c)
+        return MappedText.identity(text.translate(_ONE_TO_ONE))
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

@@ -35,6 +35,12 @@ _COMPILED = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in MA
 PLACEHOLDERS: tuple[str, ...] = tuple(name for name, _ in MASKS)
 
 
+# Every mask needs one of these; most chat messages have none, and this check is cheap.
+_TRIGGER = re.compile(r"[\d@€$£]|www\.|\.(?:com|nl|be|net|org|me|gg|ly|io|app)\b|euro|eur\b|dollar|bucks|ballen|pond")
+
+
 def mask_edits(text: str) -> list[Edit]:
     """Edits that replace every maskable span in folded text by its placeholder word."""
+    if not _TRIGGER.search(text):
+        return []
     return [(m.start(), m.end(), m.lastgroup) for m in _COMPILED.finditer(text) if m.end() > m.start()]

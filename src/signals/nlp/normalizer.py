@@ -50,7 +50,12 @@ def _separator_edits(text: str) -> list[Edit]:
     return [(m.start(), m.end(), _SEPARATORS.sub("", m.group())) for m in _SEPARATED.finditer(text)]
 
 
+_HAS_LEET = re.compile(r"[\d@$]")
+
+
 def _leet_edits(text: str) -> list[Edit]:
+    if not _HAS_LEET.search(text):
+        return []
     edits = []
     for m in _LEET_TOKEN.finditer(text):
         token = m.group()
@@ -85,6 +90,8 @@ class Normalizer:
         self.vocabulary = dutch_vocabulary()
 
     def _elongation_edits(self, text: str) -> list[Edit]:
+        if not _RUN.search(text):
+            return []
         edits = []
         for m in _ELONGATED.finditer(text):
             word = m.group()
