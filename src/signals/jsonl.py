@@ -79,7 +79,8 @@ def read_lines(handle: IO[str], parse, source: str) -> Iterator[tuple[int, objec
         try:
             yield number, parse(obj, where)
         except InputError as exc:
-            ident = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), (str, int)) else None
+            ident = (obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), (str, int))
+                     and not isinstance(obj.get("id"), bool) else None)
             yield number, LineError(number, None if ident is None else str(ident), exc.code, exc.message)
 
 

@@ -158,7 +158,7 @@ def wallet(rng: random.Random, register: str = "standard") -> str:
 
 def _amount(rng: random.Random, register: str, values: list[int]) -> str:
     n = rng.choice(values)
-    forms = [f"€{n}", f"€ {n}", f"{n} euro", f"{n} euro", f"{n},-", f"{n} eu", f"{n}e", f"€{n},00"]
+    forms = [f"€{n}", f"€ {n}", f"{n} euro", f"{n} euro", f"{n},-", f"{n} eu", f"{n}e", f"€{n},-"]
     if n in NUM_WORDS:
         forms += [f"{NUM_WORDS[n]} euro"] * 2
     if n >= 1000:
@@ -188,6 +188,10 @@ def amount_small(rng: random.Random, register: str = "standard") -> str:
 
 def amount_big(rng: random.Random, register: str = "standard") -> str:
     return _amount(rng, register, [100, 150, 200, 250, 300, 400, 500, 750, 1000, 1500, 2000, 3000, 5000])
+
+
+def amount_job(rng: random.Random, register: str = "standard") -> str:
+    return _amount(rng, register, [50, 75, 100, 100, 150, 200, 250, 300, 400, 500])
 
 
 def giftcard(rng: random.Random, register: str = "standard") -> str:
@@ -232,6 +236,12 @@ def clock(rng: random.Random, register: str = "standard") -> str:
     if m == "15":
         forms.append(f"kwart over {h if h <= 12 else h - 12}")
     return rng.choice(forms)
+
+
+def wage(rng: random.Random, register: str = "standard") -> str:
+    n = rng.choice([6, 7, 8, 9, 10, 11, 12, 13, 14, 15])
+    cents = rng.choice(["", "", ",50", ",25"])
+    return rng.choice([f"€{n}{cents}", f"{n}{cents} euro", f"{n} euro", f"€ {n}{cents}"])
 
 
 def age_young(rng: random.Random, register: str = "standard") -> str:
@@ -280,6 +290,8 @@ SLOTS: dict[str, object] = {
     "amount": amount,
     "amount_small": amount_small,
     "amount_big": amount_big,
+    "wage": wage,
+    "amount_job": amount_job,
     "giftcard": giftcard,
     "crypto": crypto,
     "payment": payment,

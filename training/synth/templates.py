@@ -103,14 +103,15 @@ class Family:
 
     def pick(self, rng: random.Random, register: str, exclude: set[str] = frozenset()) -> Template:
         specific, neutral = self.candidates(register)
-        specific = [t for t in specific if t.id not in exclude] or specific
-        neutral = [t for t in neutral if t.id not in exclude] or neutral
+        specific = [t for t in specific if t.id not in exclude]
+        neutral = [t for t in neutral if t.id not in exclude]
         if specific and (not neutral or rng.random() < 0.4):
             return rng.choice(specific)
         if neutral:
             return rng.choice(neutral)
-        # family only has templates for other registers: take any (lexical transforms adapt it)
-        return rng.choice(self.templates)
+        # nothing unused for this register: any unused template (lexical transforms adapt it)
+        rest = [t for t in self.templates if t.id not in exclude]
+        return rng.choice(rest or list(self.templates))
 
 
 def _order_tactics(tactics) -> tuple[str, ...]:

@@ -70,6 +70,8 @@ def verify_model_dir(model_dir: Path, root: Path | None = None) -> dict:
         expected: dict[str, str] = manifest["files"]
     except (ValueError, KeyError, TypeError) as exc:
         raise ArtifactIntegrityError(f"{manifest_path}: unreadable manifest ({exc})") from exc
+    if not isinstance(expected, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in expected.items()):
+        raise ArtifactIntegrityError(f"{manifest_path}: unreadable manifest ('files' must map names to sha256)")
     present = set(_files_under(model_dir))
     for name in sorted(expected):
         path = (model_dir / name).resolve()

@@ -21,6 +21,9 @@ HOMOGLYPHS: dict[str, str] = {
     "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "s", "μ": "u",
 }
 
+# Greek capitals whose lowercase form looks like another Latin letter ("Ν".lower() is "ν", not "n").
+UPPER_HOMOGLYPHS: dict[str, str] = {"Η": "h", "Ν": "n", "Μ": "m", "Υ": "y", "Ζ": "z", "Β": "b", "Ρ": "p", "Χ": "x"}
+
 # Format characters are dropped; so are these invisible ones that are not category Cf.
 INVISIBLE = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800", "\u034f"}
 
@@ -45,6 +48,9 @@ def fold_char(char: str) -> str:
     out = []
     for part in unicodedata.normalize("NFKD", char):
         if unicodedata.combining(part):
+            continue
+        if part in UPPER_HOMOGLYPHS:
+            out.append(UPPER_HOMOGLYPHS[part])
             continue
         lower = part.lower()
         out.append(HOMOGLYPHS.get(lower, lower))

@@ -76,13 +76,25 @@ class Lexicon:
             if word in phrases:
                 hit = self._phrase_at(text, start, word)
                 if hit:
-                    edits.append((start, hit[0], hit[1]))
+                    edits.append(_trim_common_prefix(text, start, hit[0], hit[1]))
                     skip_until = hit[0]
                     continue
             canonical = words.get(word)
             if canonical is not None:
                 edits.append((start, m.end(), canonical))
         return edits
+
+
+def _trim_common_prefix(text: str, start: int, end: int, canonical: str) -> Edit:
+    """Edit only the words that change ("je snap" → "je snapchat" edits "snap"), so offsets stay per word."""
+    original = text[start:end]
+    shared = 0
+    for a, b in zip(original.split(" "), canonical.split(" ")):
+        if a != b:
+            break
+        shared += len(a) + 1
+    shared = min(shared, len(original), len(canonical))
+    return start + shared, end, canonical[shared:]
 
 
 @lru_cache(maxsize=1)

@@ -22,12 +22,12 @@ MASKS: tuple[tuple[str, str], ...] = (
     ("xurlx", r"\b(?:https?://|www\.)[^\s]{1,200}|\b[a-z0-9-]{1,63}\.(?:com|nl|be|net|org|me|gg|ly|io|app)(?:/[^\s]{0,200})?\b"),
     ("xemailx", r"\b[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,4}\b"),
     ("xhandlex", r"(?<![\w@])@[a-z0-9_.]{2,30}"),
-    ("xphonex", r"(?<![\w+])(?:\+|00)(?:31|32)[\s-]?\(?0?\)?(?:\d[\s-]?){8,9}\d?(?!\d)|(?<![\w+])0(?:6|4\d\d)[\s-]?(?:\d[\s-]?){7,8}(?!\d)"),
-    ("xmoneyx", r"[€$£]\s?\d{1,7}(?:[.,]\d{1,3})*(?:\s?k\b)?|\b\d{1,7}(?:[.,]\d{1,3})*\s?(?:" + _CURRENCY + r")\b|\b(?:" + _NUMBER_WORDS + r")\s?(?:euro'?s?|eur|dollar'?s?|bucks|ballen|pond)\b"),
+    ("xphonex", r"(?<![\w+])(?:\+|00)(?:31|32)[\s-]?\(?0?\)?\d(?:[\s-]?\d){7,9}(?!\d)|(?<![\w+])0(?:6[\s-]?\d(?:[\s-]?\d){7}|4\d\d[\s-]?\d(?:[\s-]?\d){5})(?!\d)"),
+    ("xmoneyx", r"[€$£]\s?\d{1,7}(?:[.,]\d{1,3}){0,4}(?:\s?k\b)?|\b\d{1,7}(?:[.,]\d{1,3}){0,4}\s?(?:" + _CURRENCY + r")\b|\b(?:" + _NUMBER_WORDS + r")\s?(?:euro'?s?|eur|dollar'?s?|bucks|ballen|pond)\b"),
     ("xtimex", r"\b(?:[01]?\d|2[0-3])[:.h][0-5]\d\b|\b(?:[01]?\d|2[0-3])\s?(?:u|h)\b|(?<=\bom )(?:[01]?\d|2[0-3]) uur\b|\b(?:[01]?\d|2[0-3])\s?(?:am|pm)\b"),
     ("xdurationx", r"\b\d{1,3}\s?(?:min|minuten|minuut|mins|sec|seconden|uur|uurtjes|hours?|hrs?|dagen|dag|days?)\b"),
     ("xagex", r"\b(?:1[0-9]|[2-9][0-9])\s?(?:jaar|jr|j|yo|y/o|years?)\b(?:\s?oud)?|(?<=\bik ben )(?:1[0-9])\b|(?<=\bben je )(?:1[0-9])\b|(?<=\bim )(?:1[0-9])\b"),
-    ("xnumx", r"(?<![a-z])\d{1,12}(?![a-z])"),
+    ("xnumx", r"(?<![a-z])(?<!\b0)(?!06\b)\d{1,12}(?![a-z])"),
 )
 
 _COMPILED = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in MASKS))

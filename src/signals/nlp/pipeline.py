@@ -8,6 +8,7 @@ Everything downstream gets ``Doc`` objects from ``Preprocessor.pipe`` and never 
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import Iterable, Iterator
 
@@ -78,9 +79,11 @@ class Preprocessor:
     def __init__(self, batch_size: int = 512) -> None:
         self.nlp = build_nlp()
         self.batch_size = batch_size
+        self._lock = threading.Lock()  # spaCy does not promise thread safety; API workers share this
 
     def pipe(self, texts: Iterable[str]) -> list[Doc]:
-        return list(self.nlp.pipe(texts, batch_size=self.batch_size))
+        with self._lock:
+            return list(self.nlp.pipe(texts, batch_size=self.batch_size))
 
     def tokenize_only(self, texts: Iterable[str]) -> list[Doc]:
         """The plain spaCy tokenizer, no normalisation: the speed floor the benchmarks compare to."""

@@ -1,0 +1,186 @@
+"""HTTP load: ``signals serve`` in its own process on 127.0.0.1, driven by an asyncio httpx client.
+
+For each request shape (one message, a batch of 32) and each concurrency level, workers post
+``POST /v1/score`` back to back until the level's time budget is spent; every loop is bounded by
+that deadline and a request cap, and the server is stopped at the end whatever happens. An error
+is any exception, any non-200 status or a 200 whose ``results`` do not match the request.
+Only the loopback address is ever used.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HOST = "127.0.0.1"  # loopback only, never configurable
+CONCURRENCY = (1, 4, 16)
+BATCH_SIZES = {"single": 1, "batch32": 32}
+SECONDS_PER_LEVEL = 10.0
+QUICK_SECONDS_PER_LEVEL = 3.0
+MAX_REQUESTS_PER_LEVEL = 200_000
+READY_TIMEOUT = 120.0
+REQUEST_TIMEOUT = 30.0
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def api_available() -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("signals.api.app") is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def serve_command(model_dir: Path, port: int) -> list[str]:
+    script = Path(sys.executable).with_name("signals")
+    base = [str(script)] if script.is_file() else [sys.executable, "-m", "signals.cli"]
+    return base + ["serve", "--host", HOST, "--port", str(port), "--model", str(Path(model_dir).resolve())]
+
+
+def tree_rss_mb(pid: int) -> float | None:
+    import psutil
+
+    try:
+        parent = psutil.Process(pid)
+        return round(sum(p.memory_info().rss for p in [parent] + parent.children(recursive=True)) / 2**20, 1)
+    except psutil.Error:
+        return None
+
+
+def wait_ready(server: subprocess.Popen, base_url: str, timeout: float = READY_TIMEOUT) -> float:
+    import httpx
+
+    start = time.perf_counter()
+    with httpx.Client(base_url=base_url, trust_env=False, timeout=2.0) as client:
+        while time.perf_counter() - start < timeout:
+            if server.poll() is not None:
+                raise RuntimeError(f"signals serve exited with {server.returncode} before it was ready")
+            try:
+                response = client.get("/readyz")
+            except httpx.TransportError:
+                response = None
+            if response is not None and response.status_code == 200:
+                return time.perf_counter() - start
+            if response is not None and "failed" in response.text:  # start-up failed for good: no point waiting
+                raise RuntimeError(f"signals serve is up but not ready: {response.text[:300]}")
+            time.sleep(0.2)
+    raise RuntimeError(f"signals serve was not ready within {timeout:.0f}s")
+
+
+def payloads(texts: list[str], size: int, count: int = 64, seed: int = 11) -> list[dict]:
+    rng = random.Random(f"{seed}:{size}")
+    return [{"messages": [{"id": f"m{k}-{i}", "text": rng.choice(texts)} for i in range(size)]} for k in range(count)]
+
+
+async def run_level(base_url: str, bodies: list[dict], concurrency: int, seconds: float) -> dict:
+    import httpx
+
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base_url, trust_env=False, timeout=REQUEST_TIMEOUT, limits=limits) as client:
+        start = time.perf_counter()
+        deadline = start + seconds
+
+        async def worker(offset: int) -> None:
+            k = offset
+            while time.perf_counter() < deadline and len(latencies) + sum(errors.values()) < MAX_REQUESTS_PER_LEVEL:
+                body = bodies[k % len(bodies)]
+                k += concurrency
+                sent = time.perf_counter()
+                try:
+                    response = await client.post("/v1/score", json=body)
+                    ok = response.status_code == 200 and len(response.json().get("results", [])) == len(body["messages"])
+                    reason = "ok" if ok else f"status {response.status_code}" if response.status_code != 200 else "shape"
+                except (httpx.HTTPError, ValueError) as exc:
+                    reason = exc.__class__.__name__
+                if reason == "ok":
+                    latencies.append(time.perf_counter() - sent)
+                else:
+                    errors[reason] = errors.get(reason, 0) + 1
+
+        await asyncio.gather(*(worker(i) for i in range(concurrency)))
+        elapsed = time.perf_counter() - start
+    ms = np.array(latencies) * 1000
+    size = len(bodies[0]["messages"])
+    return {
+        "concurrency": concurrency, "batch": size, "seconds": round(elapsed, 2), "requests": len(latencies),
+        "requests_per_s": round(len(latencies) / elapsed, 1), "messages_per_s": round(size * len(latencies) / elapsed, 1),
+        "p50_ms": round(float(np.percentile(ms, 50)), 1) if len(ms) else None,
+        "p95_ms": round(float(np.percentile(ms, 95)), 1) if len(ms) else None,
+        "p99_ms": round(float(np.percentile(ms, 99)), 1) if len(ms) else None,
+        "errors": sum(errors.values()), "error_kinds": errors,
+    }
+
+
+def drive(server: subprocess.Popen, base_url: str, texts: list[str], seconds: float, report: dict, log=print) -> None:
+    report["ready_seconds"] = round(wait_ready(server, base_url), 2)
+    report["server_rss_mb"] = {"ready": tree_rss_mb(server.pid)}
+    for size in BATCH_SIZES.values():  # warm-up, not counted
+        asyncio.run(run_level(base_url, payloads(texts, size, 2), 1, 0.5))
+    report["server_rss_mb"]["start"] = tree_rss_mb(server.pid)
+    for shape, size in BATCH_SIZES.items():
+        bodies = payloads(texts, size)
+        for concurrency in CONCURRENCY:
+            level = asyncio.run(run_level(base_url, bodies, concurrency, seconds))
+            level["shape"] = shape
+            report["levels"].append(level)
+            log(f"load: {shape:8s} c={concurrency:<3d} {level['requests_per_s']:8.1f} req/s  "
+                f"p50 {level['p50_ms']} ms  p95 {level['p95_ms']} ms  p99 {level['p99_ms']} ms  errors {level['errors']}")
+    report["server_rss_mb"]["end"] = tree_rss_mb(server.pid)
+    start, end = report["server_rss_mb"]["start"], report["server_rss_mb"]["end"]
+    report["server_rss_mb"]["growth"] = round(end - start, 1) if start is not None and end is not None else None
+    report["errors_total"] = sum(level["errors"] for level in report["levels"])
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def run_load(model_dir: Path, texts: list[str], quick: bool, log=print) -> dict:
+    import httpx
+
+    seconds = QUICK_SECONDS_PER_LEVEL if quick else SECONDS_PER_LEVEL
+    port = free_port()
+    base_url = f"http://{HOST}:{port}"
+    # no API keys: the benchmark measures the unauthenticated scoring path
+    env = dict(os.environ, SIGNALS_API_KEYS="", SIGNALS_ADMIN_KEYS="", PYTHONUNBUFFERED="1")
+    command = serve_command(model_dir, port)
+    log(f"load: starting {' '.join(command[-7:])}")
+    report: dict = {"host": HOST, "seconds_per_level": seconds, "levels": [], "command": command[1:]}
+    with tempfile.TemporaryDirectory(prefix="signals-bench-serve-") as tmp:
+        server_log = Path(tmp) / "serve.log"
+        # the server's log goes to a file: a pipe nobody reads would fill up and stall the server
+        with open(server_log, "w", encoding="utf-8") as log_file:
+            server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+            try:
+                drive(server, base_url, texts, seconds, report, log)
+            except (RuntimeError, OSError, httpx.HTTPError) as exc:  # reported with the server's log tail
+                report["error"] = f"{exc.__class__.__name__}: {exc}"
+            finally:
+                stop(server)
+        if "error" in report or report.get("errors_total"):
+            lines = server_log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+            report["server_log_tail"] = [line for line in lines if "/readyz" not in line][-10:]
+    return report

@@ -1,0 +1,122 @@
+"""The app factory: ``create_app(settings, service)``.
+
+The model is loaded once, in the lifespan, then verified and warmed up; /readyz reports it. Routers
+are per concern and thin: they validate, check limits and call the one ``ScoringService``.
+
+Run it with ``signals serve`` or ``uvicorn --factory signals.api.app:create_app``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+import anyio.to_thread
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.responses import JSONResponse
+from starlette.routing import BaseRoute
+
+from signals import __version__
+from signals.api import routes_admin, routes_health, routes_model, routes_score
+from signals.api.deps import admin_keys, require_api_key
+from signals.api.errors import install_error_handlers
+from signals.api.logs import LOGGER_NAME
+from signals.api.metrics import ApiMetrics
+from signals.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from signals.api.state import ModelState, ModelUnavailable, prepare_model
+from signals.service import ScoringService
+from signals.settings import Settings
+
+log = logging.getLogger(LOGGER_NAME)
+
+API_PREFIX = "/v1"
+
+DESCRIPTION = """Scores Dutch social-media messages and conversations for grooming signals
+(categories `recruitment`, `sextortion`, `disclosure`) so that trust-and-safety teams can route
+them to human reviewers (`review`) or to a help workflow (`support`). It never acts by itself.
+
+When `SIGNALS_API_KEYS` is set, every `/v1` call needs one of its keys in `X-API-Key`.
+Every error has the same body: `{"error": {"code", "message", "field"}}`."""
+
+
+V1_ROUTERS = (routes_score.router, routes_model.router)
+
+
+class EchoSafeJSONResponse(JSONResponse):
+    """JSON as UTF-8, except when a string that came in cannot be encoded (a lone surrogate such as
+    ``"\\ud800"`` in an id or a speaker, valid as a JSON escape but not as UTF-8): then every
+    non-ASCII character is escaped, so the value goes back exactly as it was sent instead of the
+    response failing with a 500. Used for the /v1 and /admin routes, which echo ids and speakers."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, allow_nan=False, indent=None,
+                              separators=(",", ":")).encode("ascii")
+
+
+def _paths(routes: Iterable[BaseRoute], prefix: str = "") -> set[str]:
+    return {prefix + path for path in (getattr(route, "path", None) for route in routes) if path}
+
+
+def route_templates(app: FastAPI) -> frozenset[str]:
+    """Every path the app serves (the metrics' ``handler`` label), from the routers we include."""
+    paths = _paths(app.routes) | _paths(routes_health.router.routes)
+    for router in V1_ROUTERS:
+        paths |= _paths(router.routes, API_PREFIX)
+    return frozenset(paths)
+
+
+def create_app(settings: Settings | None = None, service: ScoringService | None = None) -> FastAPI:
+    """A new app. ``settings`` default to the environment (``SIGNALS_*``); pass ``service`` to serve
+    an already loaded model (its files are re-verified), else it is loaded from ``settings.model_dir``."""
+    settings = settings if settings is not None else Settings()
+    model = ModelState()
+    metrics = ApiMetrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        model.limiter = anyio.CapacityLimiter(settings.workers)
+        model.reload_lock = anyio.Lock()
+        try:
+            model.serve(await anyio.to_thread.run_sync(prepare_model, settings, service))
+        except ModelUnavailable as error:
+            model.fail(error)  # stay up: /healthz 200, /readyz 503 with the reason, logged
+        metrics.set_model(model.service.info if model.service else None)
+        yield
+        metrics.set_model(None)
+
+    app = FastAPI(title="signals", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.model = model
+    app.state.metrics = metrics
+    install_error_handlers(app)
+
+    v1 = APIRouter(prefix=API_PREFIX, dependencies=[Depends(require_api_key)])
+    for router in V1_ROUTERS:
+        v1.include_router(router)
+    # A response class set here (not a placeholder) turns off FastAPI's pydantic-to-JSON fast path for
+    # these routes, which would fail on a lone surrogate echoed back in an id (see EchoSafeJSONResponse).
+    app.include_router(v1, default_response_class=EchoSafeJSONResponse)
+    app.include_router(routes_health.router)
+    # /admin (hot reload) exists only when admin keys are set: otherwise its paths are unknown routes
+    # (404 for every method and body), and it is not in the OpenAPI schema.
+    shared = set(settings.keys("admin")) & set(settings.keys("api"))
+    if shared:
+        log.error("admin_keys_ignored", extra={"fields": {
+            "keys": len(shared), "reason": "a key in SIGNALS_ADMIN_KEYS is also an API key; admin keys must differ"}})
+    if admin_keys(settings):
+        app.include_router(routes_admin.router, default_response_class=EchoSafeJSONResponse)
+
+    # Added inside out: RequestContextMiddleware wraps BodyLimitMiddleware, so a 413 is logged,
+    # counted and carries the request id too.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics, templates=route_templates(app),
+                       model_version=lambda: model.service.info.version if model.service else None)
+    return app
+

@@ -1,0 +1,107 @@
+"""Typed dependencies: settings, the served model, the metrics, API-key and admin-key auth, JSON
+content type.
+
+Settings come from ``get_settings`` (the app's ``Settings``); tests pass their own to
+``create_app`` or override the dependency with ``app.dependency_overrides[get_settings]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
+
+from signals.api.errors import ApiError, ErrorCode
+from signals.api.metrics import ApiMetrics
+from signals.api.state import ModelState
+from signals.service import ScoringService
+from signals.settings import Settings
+
+API_KEY_HEADER = "X-API-Key"
+_api_key = APIKeyHeader(name=API_KEY_HEADER, auto_error=False,
+                        description="required on /v1 when SIGNALS_API_KEYS is set (any one of its keys)")
+ADMIN_KEY_HEADER = "X-Admin-Key"
+_admin_key = APIKeyHeader(name=ADMIN_KEY_HEADER, auto_error=False, scheme_name="AdminKey",
+                          description="one of the keys in SIGNALS_ADMIN_KEYS (the /admin routes exist only then)")
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_model_state(request: Request) -> ModelState:
+    return request.app.state.model
+
+
+def get_metrics(request: Request) -> ApiMetrics:
+    return request.app.state.metrics
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ModelStateDep = Annotated[ModelState, Depends(get_model_state)]
+MetricsDep = Annotated[ApiMetrics, Depends(get_metrics)]
+
+
+def get_service(state: ModelStateDep) -> ScoringService:
+    """The ready service, read once per request (a hot reload swaps it between requests)."""
+    service = state.service
+    if service is None:
+        raise ApiError(503, ErrorCode.NOT_READY, f"model not ready: {state.reason}", headers={"Retry-After": "5"})
+    return service
+
+
+ServiceDep = Annotated[ScoringService, Depends(get_service)]
+
+
+def _digest(value: str) -> bytes:
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).digest()
+
+
+def key_matches(given: str, keys: list[str]) -> bool:
+    """Constant-time comparison against every configured key (several are valid during rotation).
+
+    Both sides are hashed first, so the comparison takes the same time whatever the given key's
+    length (``compare_digest`` alone returns early on a length mismatch), and every key is compared."""
+    given_digest = _digest(given)
+    matched = False
+    for key in keys:
+        matched |= hmac.compare_digest(given_digest, _digest(key))
+    return matched
+
+
+def require_api_key(settings: SettingsDep, key: Annotated[str | None, Security(_api_key)] = None) -> None:
+    keys = settings.keys("api")
+    if not keys:
+        return
+    if key is None or not key_matches(key, keys):
+        raise ApiError(401, ErrorCode.UNAUTHORIZED, f"missing or invalid {API_KEY_HEADER} header")
+
+
+def admin_keys(settings: Settings) -> list[str]:
+    """The keys that open /admin: ``SIGNALS_ADMIN_KEYS`` minus any key that is also an API key (an API
+    client must never be able to reload the model by accident or by design)."""
+    api = set(settings.keys("api"))
+    return [key for key in settings.keys("admin") if key not in api]
+
+
+def require_admin_key(settings: SettingsDep, key: Annotated[str | None, Security(_admin_key)] = None) -> None:
+    """404 when no admin key is configured (the routes do not exist then: ``create_app`` does not
+    mount them, and this check keeps it so when settings are overridden); 401 for a missing or wrong
+    key. Never the API keys: /admin has its own."""
+    keys = admin_keys(settings)
+    if not keys:
+        raise ApiError(404, ErrorCode.NOT_FOUND, "Not Found")
+    if key is None or not key_matches(key, keys):
+        raise ApiError(401, ErrorCode.UNAUTHORIZED, f"missing or invalid {ADMIN_KEY_HEADER} header")
+
+
+def require_json(request: Request) -> None:
+    """415 unless the body is declared as JSON (``application/json`` or ``application/*+json``)."""
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    main, _, sub = media_type.partition("/")
+    if main != "application" or not (sub == "json" or sub.endswith("+json")):
+        raise ApiError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                       f"send the body as application/json (got {media_type[:60] or 'no Content-Type'})")

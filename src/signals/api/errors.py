@@ -1,0 +1,145 @@
+"""The one error envelope of the API, ``{"error": {"code", "message", "field"}}``, and its handlers.
+
+Every error the API returns goes through ``error_response``: validation errors, limits, auth, 404,
+405, 413, 415, malformed JSON and unexpected exceptions. Messages never echo the request's text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping, Sequence
+from enum import Enum
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from signals.errors import SignalsError
+
+
+class ErrorCode(str, Enum):
+    """Stable, machine-readable codes of the API's error envelope."""
+
+    BAD_REQUEST = "bad_request"                        # 400: unreadable body, bad Content-Length
+    INVALID_JSON = "invalid_json"                      # 400: body is not valid JSON
+    UNAUTHORIZED = "unauthorized"                      # 401: missing or wrong X-API-Key
+    NOT_FOUND = "not_found"                            # 404
+    METHOD_NOT_ALLOWED = "method_not_allowed"          # 405
+    BODY_TOO_LARGE = "body_too_large"                  # 413: over max_body_bytes
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # 415: not application/json
+    VALIDATION_ERROR = "validation_error"              # 422: wrong type, missing or unknown field
+    EMPTY_TEXT = "empty_text"                          # 422: text to score is empty or whitespace
+    LIMIT_EXCEEDED = "limit_exceeded"                  # 422: over a text, batch or turn limit
+    INVALID_INPUT = "invalid_input"                    # 422: the scoring service rejected the input
+    INTERNAL_ERROR = "internal_error"                  # 500
+    NOT_READY = "not_ready"                            # 503: model not loaded, verified and warmed up
+
+
+HTTP_STATUS_CODES: dict[int, ErrorCode] = {
+    400: ErrorCode.BAD_REQUEST,
+    401: ErrorCode.UNAUTHORIZED,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    413: ErrorCode.BODY_TOO_LARGE,
+    415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    422: ErrorCode.VALIDATION_ERROR,
+    503: ErrorCode.NOT_READY,
+}
+
+
+class ApiError(Exception):
+    """An error the API answers with a status and the envelope (raised by routes and dependencies)."""
+
+    def __init__(self, status: int, code: ErrorCode, message: str, field: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.headers = headers
+
+
+def envelope(code: ErrorCode | str, message: str, field: str | None = None) -> dict:
+    return {"error": {"code": ErrorCode(code).value, "message": message, "field": field}}
+
+
+def remember_error(scope: MutableMapping[str, Any], code: ErrorCode | str) -> None:
+    """Leave the error code in the request's scope state, where the request log finds it."""
+    scope.setdefault("state", {})["error_code"] = ErrorCode(code).value
+
+
+def error_response(status: int, code: ErrorCode | str, message: str, field: str | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(envelope(code, message, field), status_code=status, headers=headers)
+
+
+def field_path(loc: Sequence[Any]) -> str | None:
+    """``("body", "messages", 0, "text")`` → ``"messages[0].text"``; the body itself → ``None``."""
+    parts = list(loc[1:] if loc and loc[0] == "body" else loc)
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or None
+
+
+def _validation_envelope(exc: RequestValidationError) -> tuple[int, ErrorCode, str, str | None]:
+    errors = list(exc.errors())
+    if not errors:
+        return 422, ErrorCode.VALIDATION_ERROR, "invalid request", None
+    first = errors[0]
+    kind, loc = first.get("type", ""), tuple(first.get("loc", ()))
+    if kind == "json_invalid":
+        detail = (first.get("ctx") or {}).get("error", "JSON decode error")
+        position = loc[1] if len(loc) > 1 else "?"
+        return 400, ErrorCode.INVALID_JSON, f"malformed JSON: {detail} at position {position}", None
+    field = field_path(loc)
+    if kind == "missing" and field is None:
+        message = "a JSON request body is required"
+    elif kind == "extra_forbidden":
+        message = "unknown field (extra fields are rejected so that a misspelt one is not silently ignored)"
+    else:
+        message = str(first.get("msg", "invalid value"))
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
+    code = ErrorCode.EMPTY_TEXT if kind == ErrorCode.EMPTY_TEXT.value else ErrorCode.VALIDATION_ERROR
+    return 422, code, message, field
+
+
+async def _on_api_error(request: Request, exc: ApiError) -> JSONResponse:
+    remember_error(request.scope, exc.code)
+    return error_response(exc.status, exc.code, exc.message, exc.field, exc.headers)
+
+
+async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    status, code, message, field = _validation_envelope(exc)
+    remember_error(request.scope, code)
+    return error_response(status, code, message, field)
+
+
+async def _on_http_exception(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code = HTTP_STATUS_CODES.get(exc.status_code, ErrorCode.BAD_REQUEST if exc.status_code < 500
+                                 else ErrorCode.INTERNAL_ERROR)
+    remember_error(request.scope, code)
+    message = exc.detail if isinstance(exc.detail, str) and exc.detail else code.value.replace("_", " ")
+    return error_response(exc.status_code, code, message, None, dict(exc.headers or {}))
+
+
+async def _on_signals_error(request: Request, exc: SignalsError) -> JSONResponse:
+    remember_error(request.scope, ErrorCode.INVALID_INPUT)
+    return error_response(422, ErrorCode.INVALID_INPUT, f"{exc.code}: {exc.message}", exc.field)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    remember_error(request.scope, ErrorCode.INTERNAL_ERROR)
+    return error_response(500, ErrorCode.INTERNAL_ERROR, "internal error; the request id is in the X-Request-ID header")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _on_api_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _on_validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _on_http_exception)  # type: ignore[arg-type]
+    app.add_exception_handler(SignalsError, _on_signals_error)  # type: ignore[arg-type]
+    # Backstop only: RequestContextMiddleware already turns unexpected exceptions into this envelope.
+    app.add_exception_handler(Exception, _on_unexpected)

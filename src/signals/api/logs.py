@@ -1,0 +1,50 @@
+"""Structured JSON logs through the ``logging`` module. Message text is never logged: callers put
+only counts, codes, route templates and timings into a record's ``fields``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import traceback
+from datetime import datetime, timezone
+
+LOGGER_NAME = "signals.api"
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, event, then the record's ``fields``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            entry.update(fields)
+        if record.exc_info and record.exc_info[0] is not None:
+            # The exception's type and stack only: its message could quote request data.
+            entry["error_type"] = record.exc_info[0].__name__
+            entry["stack"] = "".join(traceback.format_tb(record.exc_info[2]))
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """JSON lines on stderr for the root logger (uvicorn's loggers propagate to it)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        if isinstance(existing.formatter, JsonFormatter):
+            root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).setLevel(level)
+    # spaCy attaches its own plain-text handler; its records reach the root JSON handler anyway.
+    spacy_logger = logging.getLogger("spacy")
+    for spacy_handler in list(spacy_logger.handlers):
+        spacy_logger.removeHandler(spacy_handler)

@@ -1,0 +1,161 @@
+"""Two pure ASGI middlewares: the request context (id, JSON log line, metrics, last-resort 500
+envelope) and the body size limit (413 from Content-Length and while reading the body)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from signals.api.errors import ErrorCode, error_response, remember_error
+from signals.api.logs import LOGGER_NAME
+from signals.api.metrics import UNMATCHED, ApiMetrics
+
+log = logging.getLogger(LOGGER_NAME)
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# Accepted as given when it looks like an id (uuid, trace id); anything else is replaced, so the
+# header can never carry text into the logs.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
+
+
+def request_id_from(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id":
+            candidate = value.decode("latin-1")
+            if _REQUEST_ID.fullmatch(candidate):
+                return candidate
+            break
+    return uuid.uuid4().hex
+
+
+def route_template(scope: Scope, templates: frozenset[str]) -> str:
+    """The route template for the metrics and the log (never the raw path of an unknown route).
+
+    The API's routes have no path parameters, so a known path is its own template; requests stopped
+    before routing (413) are labelled the same way as routed ones."""
+    path, root = scope.get("path", ""), scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root):]
+    return path if path in templates else UNMATCHED
+
+
+class RequestContextMiddleware:
+    """Request id in and out, one JSON log line and the HTTP metrics per request, and the 500
+    envelope for anything unexpected (so even that answer carries the request id)."""
+
+    def __init__(self, app: ASGIApp, *, metrics: ApiMetrics, templates: frozenset[str],
+                 model_version: Callable[[], str | None]) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.templates = templates
+        self.model_version = model_version
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = request_id_from(scope)
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            remember_error(scope, ErrorCode.INTERNAL_ERROR)
+            log.error("unhandled_error", extra={"fields": {
+                "request_id": request_id, "error_type": type(exc).__name__,
+                "stack": "".join(traceback.format_tb(exc.__traceback__)),  # not str(exc): it may quote the request
+            }})
+            if response_started:
+                raise
+            response = error_response(500, ErrorCode.INTERNAL_ERROR,
+                                      "internal error; the request id is in the X-Request-ID header")
+            await response(scope, receive, send_with_id)
+        finally:
+            seconds = time.perf_counter() - started
+            handler = route_template(scope, self.templates)
+            self.metrics.observe_request(scope["method"], handler, status, seconds)
+            fields = {"request_id": request_id, "method": scope["method"], "route": handler, "status": status,
+                      "latency_ms": round(seconds * 1000, 2), "model_version": self.model_version()}
+            for key in ("messages", "error_code"):
+                if key in state:
+                    fields[key] = state[key]
+            log.info("request", extra={"fields": fields})
+
+
+class BodyLimitMiddleware:
+    """413 when the body is over ``max_bytes``: at once from Content-Length, else while reading it.
+
+    The body is read here (it is parsed whole anyway) and replayed to the app, so the app never
+    sees a partial body and the limit holds for chunked requests and wrong Content-Length headers.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def _reject(self, scope: Scope, receive: Receive, send: Send, status: int, code: ErrorCode,
+                      message: str) -> None:
+        remember_error(scope, code)
+        await error_response(status, code, message, headers={"Connection": "close"})(scope, receive, send)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = f"request body is over the limit of {self.max_bytes} bytes"
+        declared = [v for k, v in scope.get("headers", ()) if k == b"content-length"]
+        if declared:
+            try:
+                length = int(declared[0])
+            except ValueError:
+                length = -1
+            if length < 0 or len(set(declared)) > 1:
+                await self._reject(scope, receive, send, 400, ErrorCode.BAD_REQUEST, "invalid Content-Length header")
+                return
+            if length > self.max_bytes:
+                await self._reject(scope, receive, send, 413, ErrorCode.BODY_TOO_LARGE, too_large)
+                return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._reject(scope, receive, send, 413, ErrorCode.BODY_TOO_LARGE, too_large)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)

@@ -1,0 +1,202 @@
+"""Request and response bodies of the API, built from the taxonomy (categories, tactics, routes are
+imported from ``signals.taxonomy``, never re-listed here).
+
+Requests reject unknown fields (``extra="forbid"``): a misspelt ``"contxt"`` or ``"explian"`` would
+otherwise be dropped silently and change the score. Sizes (text length, batch size, turns) are
+settings, so they are checked in ``limits.py`` rather than fixed in these classes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictBool, StrictStr, field_validator
+from pydantic_core import PydanticCustomError
+
+from signals.api.errors import ErrorCode
+from signals.taxonomy import Category, ConversationLabel, Route, Tactic
+
+
+def _identifier(value: object) -> str:
+    """Ids and speakers: a non-empty string or an integer (not a bool), always handed on as a string."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise PydanticCustomError("identifier_type", "must be a non-empty string or an integer")
+    if value == "":
+        raise PydanticCustomError("identifier_type", "must be a non-empty string or an integer")
+    return str(value)
+
+
+Identifier = Annotated[str, PlainValidator(_identifier, json_schema_input_type=str | int)]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- requests -----------------------------------------------------------------------------------
+class TurnIn(_Request):
+    """One earlier turn of the chat (context) or one turn of a conversation."""
+
+    speaker: Identifier = Field(description="who wrote the turn (any stable pseudonymous id)")
+    text: StrictStr = Field(description="the turn's text; may be empty (a media-only turn)")
+
+
+class MessageIn(_Request):
+    id: Identifier = Field(description="your id for the message; echoed back in the result")
+    text: StrictStr = Field(description="the message to score; empty or whitespace-only text is rejected")
+    context: list[TurnIn] = Field(default_factory=list,
+                                  description="earlier turns of the same chat, oldest first; they only add evidence")
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise PydanticCustomError(ErrorCode.EMPTY_TEXT.value, "text is empty or whitespace only")
+        return value
+
+
+class ScoreRequest(_Request):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "messages": [
+            {"id": "m-1", "text": "kom op snap",
+             "context": [{"speaker": "u-42", "text": "jij bent echt anders dan de rest"},
+                         {"speaker": "u-42", "text": "hoe oud ben je eigenlijk?"}]},
+            {"id": "m-2", "text": "hoe laat ben je thuis? we eten om zes uur"},
+        ],
+        "explain": True,
+    }]})
+
+    messages: list[MessageIn] = Field(min_length=1, description="scored together as one batch, results in order")
+    explain: StrictBool = Field(False, description="include the tactic spans that explain each score")
+
+
+class ConversationRequest(_Request):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "id": "c-7",
+        "turns": [
+            {"speaker": "u-42", "text": "hey schoonheid, jij bent anders dan de rest"},
+            {"speaker": "u-9", "text": "haha dankje"},
+            {"speaker": "u-42", "text": "hoe oud ben je eigenlijk? zit je nog op school?"},
+            {"speaker": "u-42", "text": "vertel het aan niemand, kom op snap"},
+        ],
+    }]})
+
+    id: Identifier = Field(description="your id for the conversation; echoed back")
+    turns: list[TurnIn] = Field(min_length=1, description="the turns, oldest first")
+
+
+SCORE_EXAMPLES: dict[str, dict[str, Any]] = {
+    "context": {
+        "summary": "a message with context from the same chat",
+        "value": ScoreRequest.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+    },
+    "benign": {
+        "summary": "near misses: classmates and a parent",
+        "value": {"messages": [{"id": "b-1", "text": "hoe oud ben je geworden? gefeliciteerd!"},
+                               {"id": "b-2", "text": "wat is je snap? dan stuur ik het huiswerk"}]},
+    },
+    "disclosure": {
+        "summary": "a young person asking for help",
+        "value": {"messages": [{"id": "d-1", "text": "iemand dreigt mijn foto's door te sturen als ik niet betaal, "
+                                                      "ik weet niet wat ik moet doen"}],
+                  "explain": True},
+    },
+}
+
+CONVERSATION_EXAMPLES: dict[str, dict[str, Any]] = {
+    "grooming": {
+        "summary": "flattery, an age probe, secrecy and a platform switch from one speaker",
+        "value": ConversationRequest.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+    },
+}
+
+
+# -- responses ----------------------------------------------------------------------------------
+class ModelRef(BaseModel):
+    name: str
+    version: str
+    sha256: str = Field(description="one hash over the model directory's sha256 manifest")
+
+
+class TacticSpan(BaseModel):
+    tactic: Tactic
+    start: int = Field(description="character offset into the original text")
+    end: int
+    score: float
+
+
+CategoryScores = Annotated[dict[Category, float], Field(description="calibrated probability per category")]
+
+
+class MessageResult(BaseModel):
+    id: str
+    flagged: bool
+    labels: list[Category] = Field(description="categories over their default (high-precision) threshold")
+    category_scores: CategoryScores
+    route: Route
+    tactics: list[TacticSpan] = Field(description="empty unless the request asked for explain")
+
+
+class ScoreResponse(BaseModel):
+    model: ModelRef
+    results: list[MessageResult]
+
+
+class TurnResult(BaseModel):
+    index: int
+    speaker: str
+    category_scores: CategoryScores
+    tactics: list[TacticSpan]
+
+
+class ConversationResponse(BaseModel):
+    model: ModelRef
+    id: str
+    label: ConversationLabel
+    risk: float
+    suspect: str | None = Field(description="the speaker who drives the grooming, when the conversation is flagged")
+    first_alert_turn: int | None
+    turns: list[TurnResult]
+
+
+class CategoryInfo(BaseModel):
+    name: Category
+    route: Route
+    threshold: float = Field(description="the threshold in use (the high-precision operating point)")
+    high_precision: float
+    high_recall: float
+
+
+class ModelResponse(ModelRef):
+    created: str | None = None
+    operating_point: Literal["high_precision"] = "high_precision"
+    precision_target: float
+    recall_target: float
+    conversation_threshold: float | None
+    categories: list[CategoryInfo]
+    training_data: dict[str, Any]
+    metrics_headline: dict[str, Any]
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class ReadyResponse(BaseModel):
+    status: Literal["ready"] = "ready"
+    model: ModelRef
+
+
+class ErrorBody(BaseModel):
+    code: ErrorCode
+    message: str
+    field: str | None = Field(description='where in the request, e.g. "messages[2].text"; null for the whole request')
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` entries documenting the error envelope for these statuses."""
+    return {status: {"model": ErrorResponse} for status in statuses}

@@ -1,0 +1,171 @@
+"""The served model and its readiness: loaded, hash verified, warmed up.
+
+Routes read ``ModelState.service`` once per request and keep that service to the end of the
+request. A hot reload (``ModelState.reload``, behind ``POST /admin/reload``) builds the new service
+with ``prepare_model`` beside the running one (load, verify, warm up) and only then swaps it in with
+one assignment: requests in flight finish on the old model, new ones get the new model, readiness
+never drops, and if anything fails the old model keeps serving. Nothing else holds the model.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+import anyio
+import anyio.to_thread
+
+from signals.api.logs import LOGGER_NAME
+from signals.errors import ArtifactIntegrityError, SignalsError
+from signals.model.artifact import model_sha256, verify_model_dir
+from signals.nlp.pipeline import Preprocessor
+from signals.service import Conversation, Message, ScoringService, Turn
+from signals.settings import Settings
+from signals.taxonomy import CATEGORIES
+
+log = logging.getLogger(LOGGER_NAME)
+T = TypeVar("T")
+
+WARM_UP_MESSAGES = (
+    Message("warm-up-1", "hoi! hoe oud ben je eigenlijk? 😊",
+            (Turn("a", "jij bent echt anders dan de rest"),)),
+    Message("warm-up-2", "hoe laat ben je thuis? we eten om zes uur"),
+)
+WARM_UP_CONVERSATION = Conversation("warm-up", (Turn("a", "hey, alles goed?"), Turn("b", "ja hoor"),
+                                                Turn("a", "vertel het aan niemand")))
+
+
+class WarmUpError(RuntimeError):
+    """The model loaded but did not score a known batch sensibly."""
+
+
+def warm_up(service: ScoringService) -> None:
+    """Score a small batch and a conversation once (first-call costs, sanity of the output)."""
+    results = service.score_messages(list(WARM_UP_MESSAGES), explain=True)
+    if len(results) != len(WARM_UP_MESSAGES):
+        raise WarmUpError(f"warm-up returned {len(results)} results for {len(WARM_UP_MESSAGES)} messages")
+    for result in results:
+        scores = result["category_scores"]
+        if set(scores) != set(CATEGORIES) or not all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in scores.values()):
+            raise WarmUpError("warm-up produced scores outside [0, 1] or for unknown categories")
+    conversations = service.score_conversations([WARM_UP_CONVERSATION], per_turn=True)
+    if len(conversations) != 1 or len(conversations[0]["turns"]) != len(WARM_UP_CONVERSATION.turns):
+        raise WarmUpError("warm-up conversation result has the wrong shape")
+
+
+def verify_service(service: ScoringService, settings: Settings) -> None:
+    """Re-check an already loaded service's files against its manifest (and the model root)."""
+    manifest = verify_model_dir(service.model_dir, settings.model_root)
+    if model_sha256(manifest) != service.info.sha256:
+        raise ArtifactIntegrityError(f"{service.model_dir}: files changed since the service was loaded")
+
+
+class ModelUnavailable(Exception):
+    """Loading, verifying or warming up a model failed; ``reason`` is safe to show on /readyz."""
+
+    def __init__(self, stage: str, cause: Exception) -> None:
+        super().__init__(stage)
+        self.stage = stage
+        self.cause = cause
+        code = f"{cause.code} " if isinstance(cause, SignalsError) else ""
+        self.reason = f"model {stage} failed ({code}{type(cause).__name__})"
+
+
+def check_pinned_sha256(settings: Settings, expected: str) -> None:
+    """Refuse a model directory whose manifest hash (``ModelInfo.sha256``) is not ``expected``; runs
+    on the verified manifest, before anything is unpickled."""
+    actual = model_sha256(verify_model_dir(settings.model_dir, settings.model_root))
+    if actual != expected:
+        raise ArtifactIntegrityError(f"{settings.model_dir}: model sha256 {actual} is not the expected {expected}")
+
+
+def prepare_model(settings: Settings, service: ScoringService | None = None,
+                  preprocessor: Preprocessor | None = None, expected_sha256: str | None = None) -> ScoringService:
+    """Load the model from settings (``ScoringService.load`` verifies every file against the sha256
+    manifest before unpickling) or re-verify the given one, then warm it up. Blocking: run it in a
+    thread. Raises ``ModelUnavailable``; nothing is served until this returns.
+
+    ``preprocessor``: the running service's, for a hot reload. The spaCy pipeline is one per process
+    (``build_nlp`` is cached) and its lock lives on the ``Preprocessor``, so the new service shares
+    the old one's: the warm-up and the requests still scored on the old model never run
+    ``nlp.pipe`` at the same time. ``expected_sha256``: refuse the directory unless its manifest
+    names exactly this model (checked before unpickling)."""
+    stage = "load"
+    try:
+        if expected_sha256 is not None:
+            check_pinned_sha256(settings, expected_sha256)
+        if service is None:
+            service = ScoringService.load(settings.model_dir, settings.model_root, batch_size=settings.batch_size)
+            if preprocessor is not None:
+                service.analyzer.preprocessor = preprocessor
+        else:
+            stage = "verification"
+            verify_service(service, settings)
+        stage = "warm-up"
+        warm_up(service)
+    except Exception as exc:  # every failure here means "not ready", reported, not a crash
+        raise ModelUnavailable(stage, exc) from exc
+    return service
+
+
+@dataclass
+class ModelState:
+    """What /readyz reports and what /v1 routes score with: a service is only set here after it
+    was loaded, verified and warmed up (``prepare_model``)."""
+
+    service: ScoringService | None = None
+    reason: str = "loading"
+    limiter: anyio.CapacityLimiter | None = field(default=None, repr=False)
+    reload_lock: anyio.Lock = field(default_factory=anyio.Lock, repr=False)  # one reload at a time
+
+    def serve(self, service: ScoringService) -> None:
+        """Start serving ``service`` (a hot reload calls this with the new one: one atomic swap)."""
+        self.service = service
+        self.reason = "ready"
+        log.info("model_ready", extra={"fields": {**service.info.as_dict(), "model_dir": str(service.model_dir)}})
+
+    def fail(self, error: ModelUnavailable) -> None:
+        """Nothing to serve (start-up failed): /readyz and /v1 answer 503 with the reason."""
+        self.service = None
+        self.reason = error.reason
+        cause = error.cause
+        # Start-up errors carry paths and codes, never request data, so their message is logged.
+        log.error("model_unavailable", extra={"fields": {
+            "stage": error.stage, "error_type": type(cause).__name__,
+            "error_code": getattr(cause, "code", None), "error": str(cause)[:500]}})
+
+    async def reload(self, settings: Settings, model_dir: Path,
+                     expected_sha256: str | None = None) -> tuple[ScoringService | None, ScoringService]:
+        """Load, verify and warm up the model in ``model_dir`` beside the one being served, then swap.
+
+        Reloads run one at a time. ``model_dir`` must lie under ``settings.model_root`` (checked
+        after resolving ``..`` and symlinks); with ``expected_sha256`` its manifest must also name
+        exactly that model. Returns (previous service, new service); raises ``ModelUnavailable`` and
+        leaves the running model serving when the new one is refused."""
+        async with self.reload_lock:
+            previous = self.service
+            candidate = settings.model_copy(update={"model_dir": Path(model_dir)})
+            preprocessor = previous.analyzer.preprocessor if previous is not None else None
+            try:
+                service = await anyio.to_thread.run_sync(prepare_model, candidate, None, preprocessor, expected_sha256)
+            except ModelUnavailable as error:
+                cause = error.cause
+                log.warning("model_reload_refused", extra={"fields": {
+                    "stage": error.stage, "model_dir": str(model_dir), "error_type": type(cause).__name__,
+                    "error_code": getattr(cause, "code", None), "error": str(cause)[:500],
+                    "serving": previous.info.as_dict() if previous is not None else None}})
+                raise
+            self.serve(service)  # the swap: one assignment; requests in flight keep their service
+            log.info("model_reloaded", extra={"fields": {
+                "previous": previous.info.as_dict() if previous is not None else None,
+                "model": service.info.as_dict(), "model_dir": str(service.model_dir)}})
+            return previous, service
+
+    async def run(self, func: Callable[..., T], *args, **kwargs) -> T:
+        """Run CPU-bound scoring in a worker thread (at most ``settings.workers`` at a time)."""
+        return await anyio.to_thread.run_sync(partial(func, *args, **kwargs), limiter=self.limiter)

@@ -1,0 +1,88 @@
+"""End to end: `signals serve` in a real uvicorn process, /readyz, a scored request, SIGTERM → exit 0."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+SECRET_TEXT = "server-test-hoe-oud-ben-je-zeldzaam"
+API_KEY = "e2e-sleutel-9f3a"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_ready(base: str, process: subprocess.Popen, timeout: float = 120.0) -> httpx.Response:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited early with {process.returncode}")
+        try:
+            response = httpx.get(f"{base}/readyz", timeout=2.0)
+            if response.status_code == 200:
+                return response
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("server did not become ready")
+
+
+@pytest.mark.slow
+def test_signals_serve_end_to_end(tiny_model_dir, tmp_path):
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALS_")}
+    env.update(SIGNALS_MODEL_DIR=str(tiny_model_dir), SIGNALS_API_KEYS=f"oude-sleutel,{API_KEY}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "signals.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        ready = _wait_ready(base, process)
+        assert ready.json()["status"] == "ready"
+        assert httpx.get(f"{base}/healthz").status_code == 200
+
+        payload = {"messages": [{"id": "e2e-1", "text": "kom op snap", "context": [
+            {"speaker": "a", "text": "jij bent echt anders dan de rest"},
+            {"speaker": "a", "text": "hoe oud ben je eigenlijk?"}]},
+            {"id": "e2e-2", "text": SECRET_TEXT}], "explain": True}
+        denied = httpx.post(f"{base}/v1/score", json=payload)
+        assert denied.status_code == 401 and denied.json()["error"]["code"] == "unauthorized"
+
+        response = httpx.post(f"{base}/v1/score", json=payload,
+                              headers={"X-API-Key": API_KEY, "X-Request-ID": "e2e-req-1"}, timeout=30.0)
+        assert response.status_code == 200, response.text
+        assert response.headers["X-Request-ID"] == "e2e-req-1"
+        body = response.json()
+        assert [r["id"] for r in body["results"]] == ["e2e-1", "e2e-2"]
+        assert body["model"] == ready.json()["model"]
+
+        too_large = httpx.post(f"{base}/v1/score", content=b"x" * 2_100_000,
+                               headers={"Content-Type": "application/json", "X-API-Key": API_KEY})
+        assert too_large.status_code == 413
+        assert 'status="200"' in httpx.get(f"{base}/metrics").text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            stdout, stderr = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            stdout, stderr = process.communicate()
+    assert process.returncode == 0, stderr[-3000:]
+
+    lines = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    assert lines, f"expected JSON log lines, got: {stderr[-2000:]}"
+    [request_line] = [line for line in lines if line.get("request_id") == "e2e-req-1"]
+    assert request_line["route"] == "/v1/score" and request_line["status"] == 200 and request_line["messages"] == 2
+    assert any(line.get("event") == "model_ready" for line in lines)
+    assert SECRET_TEXT not in stderr and SECRET_TEXT not in stdout

@@ -1,0 +1,318 @@
+"""The command line, end to end through ``signals.cli.main`` with the small trained model."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from signals.cli import main
+from signals.taxonomy import CATEGORIES, route_for
+
+SCORE_FIELDS = {"id", "flagged", "labels", "category_scores", "route", "tactics", "model"}
+CONVERSATION_FIELDS = {"id", "label", "risk", "suspect", "first_alert_turn", "model"}
+
+MESSAGES = [
+    {"id": "m1", "text": "stuur 200 euro of ik stuur je naaktfoto's naar al je volgers, je hebt 1 uur"},
+    {"id": "m2", "text": "zullen we morgen samen huiswerk maken?"},
+    {"id": 3, "text": "ge zijt echt anders dan de rest, kom op s n a p 😍"},
+    {"id": "m4", "text": "", "context": [{"speaker": "a", "text": "hoe oud ben je"}]},
+]
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch, tmp_path):
+    """No settings from the caller's environment or a stray .env file."""
+    for name in ("SIGNALS_MODEL_DIR", "SIGNALS_MODEL_ROOT", "SIGNALS_BATCH_SIZE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def loaded(tiny_model_dir, service, monkeypatch) -> Path:
+    """Reuse the session's loaded service (loading is covered by the tests that do not use this)."""
+    def load(model):
+        assert Path(model) == Path(tiny_model_dir)
+        return service
+
+    monkeypatch.setattr("signals.cli._load_service", load)
+    return tiny_model_dir
+
+
+def write_jsonl(path: Path, rows: list) -> Path:
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows),
+                    encoding="utf-8")
+    return path
+
+
+def output_rows(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def check_scored(row: dict, message: dict) -> None:
+    assert set(row) == SCORE_FIELDS
+    assert row["id"] == str(message["id"])
+    assert set(row["category_scores"]) == set(CATEGORIES)
+    assert all(0.0 <= s <= 1.0 for s in row["category_scores"].values())
+    assert set(row["labels"]) <= set(CATEGORIES)
+    assert row["flagged"] == bool(row["labels"])
+    assert row["route"] == route_for(row["labels"])
+    assert set(row["model"]) == {"name", "version", "sha256"}
+    for tactic in row["tactics"]:
+        assert set(tactic) == {"tactic", "start", "end", "score"}
+        assert 0 <= tactic["start"] < tactic["end"] <= len(message["text"])
+
+
+# -- score ----------------------------------------------------------------------------------------
+
+def test_score_happy_path(tiny_model_dir, tmp_path, capsys):
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES)
+    assert main(["score", str(source), "--model", str(tiny_model_dir)]) == 0
+    captured = capsys.readouterr()
+    rows = output_rows(captured.out)
+    assert len(rows) == len(MESSAGES)
+    for row, message in zip(rows, MESSAGES):
+        check_scored(row, message)
+    assert captured.err == ""
+    spans = {(t["tactic"], MESSAGES[0]["text"][t["start"]:t["end"]]) for t in rows[0]["tactics"]}
+    assert ("payment_demand", "stuur 200 euro") in spans
+    assert ("deadline", "je hebt 1 uur") in spans
+    spans = {(t["tactic"], MESSAGES[2]["text"][t["start"]:t["end"]]) for t in rows[2]["tactics"]}
+    assert ("platform_switch", "kom op s n a p") in spans
+    assert len({row["model"]["sha256"] for row in rows}) == 1
+
+
+def test_score_reads_stdin(tiny_model_dir, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(json.dumps(m) + "\n" for m in MESSAGES[:2])))
+    assert main(["score", "--model", str(tiny_model_dir)]) == 0
+    rows = output_rows(capsys.readouterr().out)
+    assert [r["id"] for r in rows] == ["m1", "m2"]
+
+
+def test_score_reads_stdin_with_dash(loaded, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(MESSAGES[1]) + "\n"))
+    assert main(["score", "-", "--model", str(loaded)]) == 0
+    assert [r["id"] for r in output_rows(capsys.readouterr().out)] == ["m2"]
+
+
+def test_score_model_from_the_environment(tiny_model_dir, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SIGNALS_MODEL_DIR", str(tiny_model_dir))
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
+    assert main(["score", str(source)]) == 0
+    assert len(output_rows(capsys.readouterr().out)) == 1
+
+
+def test_score_to_a_file(tiny_model_dir, tmp_path, capsys):
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES)
+    target = tmp_path / "out.jsonl"
+    assert main(["score", str(source), "-o", str(target), "--model", str(tiny_model_dir)]) == 0
+    assert capsys.readouterr().out == ""
+    rows = output_rows(target.read_text(encoding="utf-8"))
+    assert [r["id"] for r in rows] == ["m1", "m2", "3", "m4"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
+
+
+def test_empty_input_scores_nothing(loaded, tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n  \n", encoding="utf-8")
+    assert main(["score", str(source), "--model", str(loaded)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+# -- score-conversations --------------------------------------------------------------------------
+
+CONVERSATIONS = [
+    {"id": "c1", "turns": [
+        {"speaker": "a", "text": "hey je bent echt anders dan de rest"},
+        {"speaker": "b", "text": "haha dankje"},
+        {"speaker": "a", "text": "hoe oud ben je? zijn je ouders thuis?"},
+        {"speaker": "a", "text": "vertel het aan niemand en kom op snap"},
+    ]},
+    {"id": 2, "turns": [{"speaker": "moeder", "text": "hoe laat ben je thuis?"},
+                        {"speaker": "kind", "text": "om 6 uur"}]},
+]
+
+
+def test_score_conversations(tiny_model_dir, tmp_path, capsys):
+    source = write_jsonl(tmp_path / "conv.jsonl", CONVERSATIONS)
+    assert main(["score-conversations", str(source), "--model", str(tiny_model_dir)]) == 0
+    rows = output_rows(capsys.readouterr().out)
+    assert [r["id"] for r in rows] == ["c1", "2"]
+    for row in rows:
+        assert set(row) == CONVERSATION_FIELDS
+        assert row["label"] in {"grooming", "benign"}
+        assert 0.0 <= row["risk"] <= 1.0
+        assert (row["label"] == "grooming") == bool(row["suspect"])
+        assert row["first_alert_turn"] is None or isinstance(row["first_alert_turn"], int)
+
+
+def test_score_conversations_malformed_line(loaded, tmp_path, capsys):
+    source = write_jsonl(tmp_path / "conv.jsonl", [CONVERSATIONS[0], {"id": "leeg", "turns": []}, CONVERSATIONS[1]])
+    assert main(["score-conversations", str(source), "--model", str(loaded)]) == 2
+    captured = capsys.readouterr()
+    rows = output_rows(captured.out)
+    assert [r["id"] for r in rows] == ["c1", "leeg", "2"]
+    assert rows[1]["line"] == 2 and set(rows[1]) == {"id", "line", "error"}
+    assert f"{source}:2: 'turns' must be a non-empty list" in captured.err
+
+
+# -- malformed input ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("bad_line", "message", "error_id"), [
+    ('{"id": "x", "text": "hoi"', "not valid JSON", None),
+    ("geen json", "not valid JSON", None),
+    ('{"id": "x"}', "'text' must be a string", "x"),
+    ('{"id": "x", "text": 42}', "'text' must be a string", "x"),
+    ('{"id": "x", "text": null}', "'text' must be a string", "x"),
+    ('{"text": "hoi"}', "'id' must be a string or an integer", None),
+    ('{"id": 1.5, "text": "hoi"}', "'id' must be a string or an integer", None),
+    ('["x", "hoi"]', "expected a JSON object", None),
+    ('{"id": "x", "text": "hoi", "context": "vorige"}', "'context' must be a list of turns", "x"),
+], ids=["truncated-json", "not-json", "missing-text", "text-number", "text-null", "missing-id", "id-float",
+        "array", "context-string"])
+def test_malformed_line(loaded, tmp_path, capsys, bad_line, message, error_id):
+    source = write_jsonl(tmp_path / "in.jsonl", [MESSAGES[0], bad_line, MESSAGES[1]])
+    assert main(["score", str(source), "--model", str(loaded)]) == 2
+    captured = capsys.readouterr()
+    rows = output_rows(captured.out)
+    assert len(rows) == 3
+    check_scored(rows[0], MESSAGES[0])
+    check_scored(rows[2], MESSAGES[1])
+    assert rows[1] == {"id": error_id, "line": 2,
+                       "error": {"code": "E100", "message": rows[1]["error"]["message"]}}
+    assert rows[1]["error"]["message"].startswith(f"{source}:2: {message}")
+    assert f"error: {source}:2: {message}" in captured.err
+    assert "1 malformed line(s); the other lines were scored" in captured.err
+
+
+def test_several_malformed_lines_keep_their_positions(loaded, tmp_path, capsys):
+    source = write_jsonl(tmp_path / "in.jsonl", ["x", MESSAGES[0], "", '{"id": 1}', MESSAGES[1], "y"])
+    assert main(["score", str(source), "--model", str(loaded)]) == 2
+    captured = capsys.readouterr()
+    rows = output_rows(captured.out)
+    assert [r.get("line") for r in rows] == [1, None, 4, None, 6]
+    assert [r["id"] for r in rows] == [None, "m1", "1", "m2", None]
+    assert "3 malformed line(s)" in captured.err
+
+
+def test_malformed_lines_with_an_output_file_still_write_it(loaded, tmp_path, capsys):
+    source = write_jsonl(tmp_path / "in.jsonl", [MESSAGES[0], "kapot"])
+    target = tmp_path / "out.jsonl"
+    assert main(["score", str(source), "-o", str(target), "--model", str(loaded)]) == 2
+    rows = output_rows(target.read_text(encoding="utf-8"))
+    assert [r["id"] for r in rows] == ["m1", None]
+
+
+# -- errors that stop the run ---------------------------------------------------------------------
+
+def test_missing_input_file(loaded, tmp_path, capsys):
+    assert main(["score", str(tmp_path / "nergens.jsonl"), "--model", str(loaded)]) == 2
+    captured = capsys.readouterr()
+    assert "error: input file not found" in captured.err
+    assert captured.out == ""
+
+
+def test_missing_model_dir(tmp_path, capsys):
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
+    assert main(["score", str(source), "--model", str(tmp_path / "geen-model")]) == 2
+    captured = capsys.readouterr()
+    assert "error: no model at" in captured.err
+    assert "missing manifest.json" in captured.err and "make train" in captured.err
+    assert captured.out == ""
+
+
+@pytest.fixture
+def model_copy(tiny_model_dir, tmp_path) -> Path:
+    copy = tmp_path / "models" / "copy"
+    shutil.copytree(tiny_model_dir, copy)
+    return copy
+
+
+@pytest.mark.parametrize("name", ["thresholds.json", "patterns.yaml", "model.joblib"])
+def test_tampered_model(model_copy, tmp_path, capsys, name):
+    path = model_copy / name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x20
+    path.write_bytes(bytes(data))
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
+    assert main(["score", str(source), "--model", str(model_copy)]) == 2
+    captured = capsys.readouterr()
+    assert f"{name}: sha256 does not match the manifest" in captured.err
+    assert captured.out == ""
+
+
+def test_extra_file_in_model(model_copy, tmp_path, capsys):
+    (model_copy / "evil.pkl").write_bytes(b"\x80\x04.")
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
+    assert main(["score", str(source), "--model", str(model_copy)]) == 2
+    assert "evil.pkl: file not listed in the manifest" in capsys.readouterr().err
+
+
+def test_model_outside_the_model_root(model_copy, tmp_path, monkeypatch, capsys):
+    root = tmp_path / "trusted"
+    root.mkdir()
+    monkeypatch.setenv("SIGNALS_MODEL_ROOT", str(root))
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
+    assert main(["score", str(source), "--model", str(model_copy)]) == 2
+    assert "outside the model root" in capsys.readouterr().err
+
+
+def test_no_output_file_when_the_model_is_missing(tmp_path, capsys):
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES)
+    target = tmp_path / "out" / "scores.jsonl"
+    target.parent.mkdir()
+    assert main(["score", str(source), "-o", str(target), "--model", str(tmp_path / "geen-model")]) == 2
+    assert list(target.parent.iterdir()) == []
+
+
+def test_no_partial_output_file_when_the_input_breaks_midway(loaded, tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes((json.dumps(MESSAGES[0]) + "\n").encode() + b'{"id": "b", "text": "caf\xe9"}\n')
+    target = tmp_path / "out" / "scores.jsonl"
+    target.parent.mkdir()
+    assert main(["score", str(source), "-o", str(target), "--model", str(loaded)]) == 2
+    assert list(target.parent.iterdir()) == []        # neither the output nor a temp file
+
+
+def test_a_failed_run_keeps_the_previous_output(loaded, tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"\xff\xfe{}\n")
+    target = tmp_path / "scores.jsonl"
+    target.write_text("vorige run\n", encoding="utf-8")
+    assert main(["score", str(source), "-o", str(target), "--model", str(loaded)]) == 2
+    assert target.read_text(encoding="utf-8") == "vorige run\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "scores.jsonl"]
+
+
+@pytest.mark.parametrize("payload", [b"\xff\xfe\x00{", b'{"id": "a", "text": "caf\xe9"}\n', b"\xc3\x28\n"])
+def test_invalid_utf8_input(loaded, tmp_path, capsys, payload):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(payload)
+    assert main(["score", str(source), "--model", str(loaded)]) == 2
+    assert "error: input is not valid UTF-8" in capsys.readouterr().err
+
+
+def test_invalid_utf8_on_stdin(loaded, monkeypatch, capsys):
+    stdin = io.TextIOWrapper(io.BytesIO(b'{"id": "a", "text": "\xff"}\n'), encoding="utf-8", errors="strict")
+    monkeypatch.setattr("sys.stdin", stdin)
+    assert main(["score", "--model", str(loaded)]) == 2
+    assert "not valid UTF-8" in capsys.readouterr().err
+
+
+def test_missing_output_folder(loaded, tmp_path, capsys):
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
+    target = tmp_path / "nergens" / "out.jsonl"
+    assert main(["score", str(source), "-o", str(target), "--model", str(loaded)]) == 2
+    assert "output folder does not exist" in capsys.readouterr().err
+    assert not target.parent.exists()
+
+
+@pytest.mark.parametrize("argv", [[], ["onbekend"], ["score", "--onbekend"]])
+def test_bad_arguments_exit_with_usage(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert "usage: signals" in capsys.readouterr().err

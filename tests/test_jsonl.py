@@ -1,0 +1,182 @@
+"""JSONL in and out: validated records with line numbers, and output files that appear whole or not at all."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from signals.errors import InputError
+from signals.jsonl import (
+    LineError,
+    atomic_output,
+    open_input,
+    parse_conversation,
+    parse_message,
+    parse_turn,
+    read_lines,
+)
+from signals.service import Conversation, Message, Turn
+
+
+@pytest.mark.parametrize(("obj", "expected"), [
+    ({"id": "a", "text": "hoe oud ben je"}, Message("a", "hoe oud ben je")),
+    ({"id": 7, "text": ""}, Message("7", "")),
+    ({"id": "b", "text": "ja", "context": [{"speaker": "x", "text": "stuur je snap"}]},
+     Message("b", "ja", (Turn("x", "stuur je snap"),))),
+    ({"id": "c", "text": "ok", "context": None}, Message("c", "ok")),
+    ({"id": "d", "text": "ok", "context": [{"speaker": 2, "text": "hoi"}], "extra": 1},
+     Message("d", "ok", (Turn("2", "hoi"),))),
+])
+def test_parse_message(obj, expected):
+    assert parse_message(obj, "in:1") == expected
+
+
+@pytest.mark.parametrize(("obj", "message", "field"), [
+    ({"text": "hoi"}, "'id' must be a string or an integer", "id"),
+    ({"id": None, "text": "hoi"}, "'id' must be a string or an integer", "id"),
+    ({"id": True, "text": "hoi"}, "'id' must be a string or an integer", "id"),
+    ({"id": 1.5, "text": "hoi"}, "'id' must be a string or an integer", "id"),
+    ({"id": "a"}, "'text' must be a string", "text"),
+    ({"id": "a", "text": 5}, "'text' must be a string", "text"),
+    ({"id": "a", "text": ["hoi"]}, "'text' must be a string", "text"),
+    ({"id": "a", "text": "hoi", "context": "vorige"}, "'context' must be a list of turns", "context"),
+    ({"id": "a", "text": "hoi", "context": ["vorige"]}, "a turn is an object", None),
+    ({"id": "a", "text": "hoi", "context": [{"text": "x"}]}, "'speaker' must be a string", "speaker"),
+    ({"id": "a", "text": "hoi", "context": [{"speaker": "x"}]}, "'text' must be a string", "text"),
+    (["id", "text"], "expected a JSON object", None),
+    ("hoi", "expected a JSON object", None),
+])
+def test_parse_message_rejects(obj, message, field):
+    with pytest.raises(InputError, match=message) as info:
+        parse_message(obj, "in.jsonl:3")
+    assert info.value.message.startswith("in.jsonl:3")
+    assert info.value.field == field
+    assert info.value.code == "E100"
+
+
+def test_parse_conversation():
+    obj = {"id": 1, "turns": [{"speaker": "a", "text": "hoi"}, {"speaker": "b", "text": "hoe oud ben je"}]}
+    assert parse_conversation(obj, "c:1") == Conversation("1", (Turn("a", "hoi"), Turn("b", "hoe oud ben je")))
+
+
+@pytest.mark.parametrize(("obj", "message"), [
+    ({"id": "c"}, "'turns' must be a non-empty list"),
+    ({"id": "c", "turns": []}, "'turns' must be a non-empty list"),
+    ({"id": "c", "turns": "hoi"}, "'turns' must be a non-empty list"),
+    ({"turns": [{"speaker": "a", "text": "hoi"}]}, "'id' must be a string or an integer"),
+    ({"id": "c", "turns": [{"speaker": "a", "text": None}]}, r"turns\[0\]: 'text' must be a string"),
+    ({"id": "c", "turns": [{"speaker": "a", "text": "x"}, {"speaker": False, "text": "y"}]},
+     r"turns\[1\]: 'speaker' must be a string"),
+    (None, "expected a JSON object"),
+])
+def test_parse_conversation_rejects(obj, message):
+    with pytest.raises(InputError, match=message):
+        parse_conversation(obj, "c:1")
+
+
+def test_parse_turn():
+    assert parse_turn({"speaker": "moeder", "text": "ben je thuis?"}, "t") == Turn("moeder", "ben je thuis?")
+
+
+def test_read_lines_numbers_lines_and_skips_blank_ones():
+    handle = io.StringIO(
+        '{"id": "a", "text": "hoi"}\n'
+        '\n'
+        '   \n'
+        'geen json\n'
+        '{"id": "b"}\n'
+        '{"text": "zonder id"}\n'
+        '"een string"\n'
+        '{"id": "c", "text": "laatste"}'          # no trailing newline
+    )
+    rows = list(read_lines(handle, parse_message, "in.jsonl"))
+    assert [number for number, _ in rows] == [1, 4, 5, 6, 7, 8]
+    assert rows[0][1] == Message("a", "hoi")
+    assert rows[5][1] == Message("c", "laatste")
+    errors = {number: record for number, record in rows if isinstance(record, LineError)}
+    assert set(errors) == {4, 5, 6, 7}
+    assert errors[4].message.startswith("in.jsonl:4: not valid JSON")
+    assert errors[5].id == "b" and errors[5].message == "in.jsonl:5: 'text' must be a string"
+    assert errors[6].id is None
+    assert errors[7].id is None
+    assert all(e.code == "E100" for e in errors.values())
+
+
+def test_an_invalid_bool_id_is_not_echoed_in_the_error_line():
+    ((_, record),) = read_lines(io.StringIO('{"id": true, "text": "hoi"}\n'), parse_message, "in")
+    assert isinstance(record, LineError)
+    assert record.id is None
+
+
+def test_line_error_output_shape():
+    error = LineError(3, "b", "E100", "in:3: 'text' must be a string")
+    assert error.as_output() == {"id": "b", "line": 3,
+                                 "error": {"code": "E100", "message": "in:3: 'text' must be a string"}}
+    json.dumps(error.as_output())
+
+
+def test_open_input_missing_file(tmp_path: Path):
+    with pytest.raises(InputError, match="input file not found"), open_input(str(tmp_path / "nergens.jsonl")):
+        pass
+
+
+def test_open_input_refuses_a_directory(tmp_path: Path):
+    with pytest.raises(InputError, match="input file not found"), open_input(str(tmp_path)):
+        pass
+
+
+def test_open_input_is_strict_utf8(tmp_path: Path):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "caf\xe9"}\n')       # Latin-1, not UTF-8
+    with pytest.raises(UnicodeDecodeError), open_input(str(path)) as handle:
+        handle.read()
+
+
+@pytest.mark.parametrize("name", [None, "-"])
+def test_open_input_dash_is_stdin(monkeypatch, name):
+    monkeypatch.setattr("sys.stdin", io.StringIO("x\n"))
+    with open_input(name) as handle:
+        assert handle.read() == "x\n"
+
+
+def test_atomic_output_writes_on_success(tmp_path: Path):
+    target = tmp_path / "out.jsonl"
+    with atomic_output(str(target)) as out:
+        out.write("een\n")
+        assert not target.exists()            # only the temp file exists while writing
+    assert target.read_text(encoding="utf-8") == "een\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
+
+
+def test_atomic_output_leaves_nothing_on_failure(tmp_path: Path):
+    target = tmp_path / "out.jsonl"
+    with pytest.raises(RuntimeError), atomic_output(str(target)) as out:
+        out.write("half\n")
+        raise RuntimeError("midden in het schrijven")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_output_keeps_the_old_file_on_failure(tmp_path: Path):
+    target = tmp_path / "out.jsonl"
+    target.write_text("oud\n", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt), atomic_output(str(target)) as out:
+        out.write("nieuw\n")
+        raise KeyboardInterrupt
+    assert target.read_text(encoding="utf-8") == "oud\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
+
+
+def test_atomic_output_missing_folder(tmp_path: Path):
+    with pytest.raises(InputError, match="output folder does not exist"), \
+            atomic_output(str(tmp_path / "nergens" / "out.jsonl")):
+        pass
+
+
+@pytest.mark.parametrize("name", [None, "-"])
+def test_atomic_output_dash_is_stdout(capsys, name):
+    with atomic_output(name) as out:
+        out.write("regel\n")
+    assert capsys.readouterr().out == "regel\n"
