@@ -49,8 +49,9 @@ serve: $(MODEL_DIR)/manifest.json ## start the HTTP API on 127.0.0.1:8000
 bench: $(MODEL_DIR)/manifest.json ## accuracy, robustness, speed and load benchmarks → reports/
 	$(BIN)/python -m benchmarks.run --model $(MODEL_DIR) --out reports
 
-spark-sample: $(MODEL_DIR)/manifest.json java ## score examples/messages.parquet on local Spark
+spark-sample: $(MODEL_DIR)/manifest.json java ## score a Parquet copy of examples/messages.jsonl on local Spark → out/scored/messages
 	$(BIN)/python -m benchmarks.make_sample_parquet examples/messages.jsonl out/sample.parquet
+	rm -rf out/scored
 	$(BIN)/signals spark-score out/sample.parquet out/scored --model $(MODEL_DIR)
 
 clean: ## remove the virtualenv, models and reports

@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
     spark = sub.add_parser("spark-score", help="score a message archive on Apache Spark")
     spark.add_argument("input")
-    spark.add_argument("output")
+    spark.add_argument("output", help="output folder: OUTPUT/messages and, with --conversations, OUTPUT/conversations (Parquet)")
     spark.add_argument("--format", choices=["parquet", "jsonl", "csv"], default=None, help="input format (default: from the extension)")
     spark.add_argument("--conversations", action="store_true", help="also score conversations (needs conversation_id)")
     spark.add_argument("--partition-by", default=None, help="output column(s) to partition by, comma-separated")

@@ -103,7 +103,7 @@ def build_features(params: dict) -> ColumnTransformer:
         dtype=np.float32,
     )
     chars = TfidfVectorizer(
-        analyzer="char_wb",
+        analyzer=params.get("char_analyzer", "char_wb"),
         ngram_range=tuple(params.get("char_ngrams", (2, 5))),
         min_df=params.get("char_min_df", 3),
         max_features=params.get("char_max_features", 150_000),

@@ -1,0 +1,73 @@
+"""Convert a JSONL file of messages into one Parquet file, the input ``signals spark-score`` reads best.
+
+    python -m benchmarks.make_sample_parquet IN.jsonl OUT.parquet
+
+Every line is an object with ``id`` (string or integer; written as a string, as the CLI reads it)
+and a string ``text``; other fields (``conversation_id``, ``speaker``, ``ts``, ...) are kept.
+Exit codes: 0 written; 2 bad input (the first bad line is named), nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from signals.errors import InputError
+
+
+def read_messages(path: Path) -> list[dict]:
+    if not path.is_file():
+        raise InputError(f"input file not found: {path}")
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError as exc:
+                raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+            if not isinstance(obj, dict) or not isinstance(obj.get("id"), (str, int)) or isinstance(obj["id"], bool):
+                raise InputError(f"{path}:{number}: expected an object with a string or integer 'id'", field="id")
+            if not isinstance(obj.get("text"), str):
+                raise InputError(f"{path}:{number}: 'text' must be a string", field="text")
+            rows.append({**obj, "id": str(obj["id"])})
+    return rows
+
+
+def convert(source: Path, target: Path) -> int:
+    """Write ``source`` (JSONL) to ``target`` (Parquet) atomically; returns the number of rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = read_messages(source)
+    try:
+        table = pa.Table.from_pylist(rows)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise InputError(f"{source}: a field has different types on different lines ({exc})") from exc
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    pq.write_table(table, partial)
+    os.replace(partial, target)
+    return table.num_rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.make_sample_parquet", description=__doc__.split("\n")[0])
+    parser.add_argument("input", type=Path, help="JSONL, one message object per line")
+    parser.add_argument("output", type=Path, help="Parquet file to write")
+    args = parser.parse_args(argv)
+    try:
+        rows = convert(args.input, args.output)
+    except InputError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"wrote {rows} rows to {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
