@@ -32,7 +32,7 @@ def message_metrics(Y: np.ndarray, probas: np.ndarray, thresholds: dict[str, flo
                     kinds: list[str] | None = None, registers: list[str] | None = None) -> dict:
     """Per-category P/R/F1/PR-AUC/ECE, flag rates on hard negatives and benign, register gaps."""
     hits = flagged(probas, thresholds)
-    out: dict = {"n": int(len(Y)), "categories": {}}
+    out: dict = {"n": len(Y), "categories": {}}
     for c, category in enumerate(CATEGORIES):
         y, p, h = Y[:, c], probas[:, c], hits[:, c]
         entry = {"support": int(y.sum())}
@@ -80,7 +80,7 @@ def message_metrics(Y: np.ndarray, probas: np.ndarray, thresholds: dict[str, flo
 
 def corpus_flag_rate(probas: np.ndarray, thresholds: dict[str, float]) -> dict:
     hits = flagged(probas, thresholds)
-    return {"n": int(len(probas)), "flag_rate": _rate(hits.any(axis=1)) or 0.0,
+    return {"n": len(probas), "flag_rate": _rate(hits.any(axis=1)) or 0.0,
             "per_category": {c: _rate(hits[:, i]) or 0.0 for i, c in enumerate(CATEGORIES)}}
 
 
@@ -98,7 +98,7 @@ def conversation_metrics(conversations: list[dict], results: list[dict]) -> dict
         if idx:
             registers[register] = {"n": len(idx), "f1": float(f1_score(truth[idx], predicted[idx], zero_division=0))}
     return {
-        "n": int(len(conversations)),
+        "n": len(conversations),
         "precision": float(precision_score(truth, predicted, zero_division=0)),
         "recall": float(recall_score(truth, predicted, zero_division=0)),
         "f1": float(f1_score(truth, predicted, zero_division=0)),

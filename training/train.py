@@ -148,7 +148,10 @@ def train(config: dict, out: Path | None = None) -> int:
 
     X = pd.concat([frame, conv_frame], ignore_index=True)
     Y = np.vstack([Y_msg, Y_conv])
-    W = np.vstack([np.ones_like(Y_msg, dtype=float), W_conv])
+    kinds = np.array(hand_msgs.column("kind") + synth_train.column("kind") + ["corpus"] * len(corpus_rows))
+    W_msg = np.ones_like(Y_msg, dtype=float)
+    W_msg[kinds == "hard_negative"] = float(data.get("hard_negative_kind_weight", 1.0))
+    W = np.vstack([W_msg, W_conv])
     G = np.array(groups + conv_groups)
     model_params = dict(config["model"])
     model = CategoryModel(feature_params=config["features"], seed=seed, **model_params)
@@ -195,7 +198,7 @@ def train(config: dict, out: Path | None = None) -> int:
         "synth_train_messages": len(synth_train), "synth_test_messages": len(synth_test),
         "synth_train_conversations": len(synth_conv_train), "synth_test_conversations": len(synth_conv_test),
         "corpus_rows": {c.name: min(len(c.texts), cap) for c in corpus_train},
-        "training_rows": int(len(X)), "positive_labels": {c: int(Y[:, i].sum()) for i, c in enumerate(CATEGORIES)},
+        "training_rows": len(X), "positive_labels": {c: int(Y[:, i].sum()) for i, c in enumerate(CATEGORIES)},
     }
     manifest = {
         "name": config["name"], "version": config["version"], "signals_version": signals.__version__,

@@ -5,12 +5,11 @@ Every text of a batch (messages and their context turns alike) goes through ``nl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from spacy.tokens import Doc
 
 from signals.detectors import DetectorRegistry
 from signals.model.features import feature_frame, tactic_vector
@@ -23,9 +22,12 @@ CONTEXT_WINDOW = 10  # previous turns that count as context
 
 @dataclass
 class Analysis:
-    docs: list[Doc]
-    spans: list[list[Span]]
-    tactics: np.ndarray  # (n, len(TACTICS)): strongest hit per tactic
+    """What the model and the explanations need from a batch; spaCy docs never leave the batch."""
+
+    texts: list[str]         # normalised text
+    lemma_texts: list[str]   # lemma string for the word features
+    spans: list[list[Span]]  # tactic hits, offsets into the original text
+    tactics: np.ndarray      # (n, len(TACTICS)): strongest hit per tactic
 
 
 def context_vectors(tactics: np.ndarray, window: int = CONTEXT_WINDOW) -> np.ndarray:
@@ -44,15 +46,18 @@ class Analyzer:
         self.preprocessor = preprocessor or Preprocessor()
 
     def analyze(self, texts: Sequence[str]) -> Analysis:
-        docs = self.preprocessor.pipe(texts)
-        spans = self.registry.detect_batch(docs)
+        """One ``nlp.pipe`` pass and the detectors, inside spaCy's memory zone (see ``Preprocessor``)."""
+        with self.preprocessor.batch(texts) as docs:
+            spans = self.registry.detect_batch(docs)
+            normalized = [doc.text for doc in docs]
+            lemma_texts = [doc._.lemma_text for doc in docs]
         tactics = np.vstack([tactic_vector(s) for s in spans]) if spans else np.zeros((0, len(TACTICS)), np.float32)
-        return Analysis(docs, spans, tactics)
+        return Analysis(normalized, lemma_texts, spans, tactics)
 
     def frame(self, analysis: Analysis, contexts: np.ndarray | None = None) -> pd.DataFrame:
         if contexts is None:
             contexts = np.zeros_like(analysis.tactics)
-        return feature_frame(analysis.docs, analysis.tactics, contexts)
+        return feature_frame(analysis.texts, analysis.lemma_texts, analysis.tactics, contexts)
 
     def messages_with_context(self, texts: Sequence[str], contexts: Sequence[Sequence[str]] | None
                               ) -> tuple[Analysis, pd.DataFrame]:
@@ -61,7 +66,7 @@ class Analyzer:
         flat_context = [turn for ctx in contexts for turn in ctx[-CONTEXT_WINDOW:]]
         combined = self.analyze(list(texts) + flat_context)
         n = len(texts)
-        messages = Analysis(combined.docs[:n], combined.spans[:n], combined.tactics[:n])
+        messages = Analysis(combined.texts[:n], combined.lemma_texts[:n], combined.spans[:n], combined.tactics[:n])
         context_tactics = np.zeros_like(messages.tactics)
         cursor = n
         for i, ctx in enumerate(contexts):

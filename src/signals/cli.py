@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Iterable
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable
 
 from signals.errors import SignalsError
 from signals.jsonl import LineError, atomic_output, open_input, parse_conversation, parse_message, read_lines

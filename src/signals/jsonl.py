@@ -6,10 +6,11 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from signals.errors import InputError
 from signals.service import Conversation, Message, Turn

@@ -6,16 +6,16 @@ unpickling anything, then scores batches of messages (with optional context) and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
 from signals.analysis import Analyzer, context_vectors
 from signals.detectors import DetectorRegistry
-from signals.detectors.registry import load_patterns
 from signals.detectors.pattern import PatternDetector
+from signals.detectors.registry import load_patterns
 from signals.model.artifact import load_model_dir, model_sha256
 from signals.nlp.pipeline import Preprocessor
 from signals.taxonomy import CATEGORIES, ConversationLabel, route_for
@@ -65,7 +65,7 @@ class ScoringService:
         self.thresholds = dict(self.category_model.thresholds_)
 
     @classmethod
-    def load(cls, model_dir: Path, root: Path | None = None, batch_size: int = 512) -> "ScoringService":
+    def load(cls, model_dir: Path, root: Path | None = None, batch_size: int = 512) -> ScoringService:
         bundle, manifest = load_model_dir(Path(model_dir), root)
         return cls(bundle, manifest, Path(model_dir), batch_size=batch_size)
 

@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     max_turns: int = Field(200, ge=1)
     max_body_bytes: int = Field(2_000_000, ge=1_000)
     workers: int = Field(2, ge=1, le=64, description="threads that run CPU-bound scoring")
-    shutdown_timeout: float = Field(10.0, ge=0, description="seconds in-flight requests get after SIGTERM")
+    shutdown_timeout: int = Field(10, ge=0, description="seconds in-flight requests get after SIGTERM")
 
     @field_validator("api_keys", "admin_keys")
     @classmethod

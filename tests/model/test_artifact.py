@@ -226,9 +226,15 @@ def test_the_manifest_itself_may_not_be_listed(model_dir, no_unpickling):
         load_model_dir(model_dir)
 
 
-def test_joblib_is_what_loads_a_verified_bundle(model_dir, monkeypatch):
+def test_joblib_loads_exactly_the_bytes_that_were_verified(model_dir, monkeypatch):
     calls = []
     real_load = joblib.load
-    monkeypatch.setattr(artifact.joblib, "load", lambda path: calls.append(Path(path)) or real_load(path))
+
+    def spy(source):
+        calls.append(source.getvalue())
+        source.seek(0)
+        return real_load(source)
+
+    monkeypatch.setattr(artifact.joblib, "load", spy)
     load_model_dir(model_dir)
-    assert calls == [model_dir / BUNDLE]
+    assert calls == [(model_dir / BUNDLE).read_bytes()]

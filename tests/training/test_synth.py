@@ -9,15 +9,15 @@ import json
 import re
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
-
-from signals.taxonomy import CATEGORIES, REGISTERS, TACTICS
 from training.synth import generate_conversations, generate_messages
 from training.synth import templates as T
 from training.synth.messages import hard_negative_groups
+
+from signals.taxonomy import CATEGORIES, REGISTERS, TACTICS
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 5000
@@ -56,12 +56,12 @@ def normalise(text: str) -> str:
     return t
 
 
-@lru_cache(maxsize=None)
+@cache
 def messages(seed: int = SEED, n: int = N) -> tuple[dict, ...]:
     return tuple(generate_messages(n, seed))
 
 
-@lru_cache(maxsize=None)
+@cache
 def conversations(seed: int = SEED, n: int = 400) -> tuple[dict, ...]:
     return tuple(generate_conversations(n, seed))
 

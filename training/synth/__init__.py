@@ -11,4 +11,4 @@ coercive or transactional language around them, at the level of a public prevent
 from .conversations import generate_conversations
 from .messages import generate_messages
 
-__all__ = ["generate_messages", "generate_conversations"]
+__all__ = ["generate_conversations", "generate_messages"]

@@ -41,7 +41,7 @@ def _weighted_k(rng: random.Random, weights: tuple[float, ...]) -> int:
 
 
 class Clause:
-    __slots__ = ("text", "template", "family")
+    __slots__ = ("family", "template", "text")
 
     def __init__(self, text: str, template: Template, family: Family):
         self.text, self.template, self.family = text, template, family

@@ -1,6 +1,6 @@
 """Ordinary chat (benign) and the greetings / sign-offs shared by every kind of message."""
 
-from .templates import cm, fam, fl, sd, st, x
+from .templates import cm, fam, fl, st, x
 
 B = dict(kind="benign")
 

@@ -1,6 +1,6 @@
 """Turn material for conversations: small-talk exchanges and replies of the other party."""
 
-from .templates import cm, fam, fl, sd, st, x
+from .templates import cm, fam, fl, st
 
 S = dict(kind="small")
 R = dict(kind="reply")

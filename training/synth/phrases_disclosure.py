@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from .templates import cm, fam, fl, sd, st, x
+from .templates import cm, fam, fl, st, x
 
 P = dict(kind="positive", group="disclosure", label="disclosure", tone="serious")
 

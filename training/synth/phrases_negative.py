@@ -5,7 +5,7 @@ tactics: surprise secrets, legitimate side jobs, family gifts). Surface tactics 
 arranging a lift is ``meeting``, a seller with a deadline is ``payment_demand`` + ``deadline``.
 """
 
-from .templates import cm, fam, fl, sd, st, x
+from .templates import cm, fam, fl, st, x
 
 HN = dict(kind="hard_negative")
 NO_STREET = ("standard", "flemish", "codemix")

@@ -3,7 +3,7 @@
 Leaflet level only: the manipulative, coercive or transactional language, never anything explicit.
 """
 
-from .templates import cm, fam, fl, sd, st, x
+from .templates import cm, fam, fl, st, x
 
 P = dict(kind="positive", group="recruitment", label="recruitment")
 

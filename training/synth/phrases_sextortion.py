@@ -1,6 +1,6 @@
 """Sextortion clauses: threats, demands, deadlines and the pressure around them (nothing explicit)."""
 
-from .templates import cm, fam, fl, sd, st, x
+from .templates import cm, fam, fl, st, x
 
 P = dict(kind="positive", group="sextortion", label="sextortion")
 

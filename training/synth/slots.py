@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import string
-from typing import Callable
+from collections.abc import Callable
 
 GIRLS = [
     "Emma", "Julia", "Sophie", "Lotte", "Noor", "Sara", "Fleur", "Lisa", "Anouk", "Yara", "Fenna", "Elif",

@@ -21,7 +21,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from signals.taxonomy import CATEGORIES, REGISTERS, TACTICS
 
@@ -175,7 +175,7 @@ def _matching(s: str, start: int) -> int:
     raise TemplateSyntaxError(f"unclosed {open_ch!r} in {s!r}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def parse(s: str) -> tuple:
     """Parse template text into nodes: str | ("slot", name) | ("choice", (nodes...)) | ("opt", nodes)."""
     nodes: list = []
@@ -281,8 +281,14 @@ def tidy(text: str) -> str:
 
 
 def _load_specs() -> list[dict]:
-    from . import (phrases_benign, phrases_conversation, phrases_disclosure, phrases_negative,
-                   phrases_recruitment, phrases_sextortion)
+    from . import (
+        phrases_benign,
+        phrases_conversation,
+        phrases_disclosure,
+        phrases_negative,
+        phrases_recruitment,
+        phrases_sextortion,
+    )
 
     specs: list[dict] = []
     for module in (phrases_recruitment, phrases_sextortion, phrases_disclosure, phrases_negative,

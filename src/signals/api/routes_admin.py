@@ -76,6 +76,6 @@ async def reload_model(body: ReloadRequest, settings: SettingsDep, state: ModelS
         code = f"{cause.code} " if isinstance(cause, SignalsError) else ""
         detail = f"{code}{type(cause).__name__}: {cause}"
         raise _refused(f"{error.reason}: {detail[:600]}; still serving {_serving(state)}") from None
-    metrics.set_model(service.info)
+    metrics.set_model(state.service.info if state.service is not None else None)  # whatever is served now
     return {"status": "reloaded", "model": service.info.as_dict(),
             "previous": previous.info.as_dict() if previous is not None else None}

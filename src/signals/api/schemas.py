@@ -10,23 +10,44 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictBool, StrictStr, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StrictBool,
+    StrictStr,
+    WithJsonSchema,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from signals.api.errors import ErrorCode
 from signals.taxonomy import Category, ConversationLabel, Route, Tactic
 
+MAX_IDENTIFIER_CHARS = 256
+
 
 def _identifier(value: object) -> str:
-    """Ids and speakers: a non-empty string or an integer (not a bool), always handed on as a string."""
+    """Ids and speakers: a non-empty string (at most 256 characters, valid Unicode) or an integer
+    (not a bool), always handed on as a string."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise PydanticCustomError("identifier_type", "must be a non-empty string or an integer")
-    if value == "":
-        raise PydanticCustomError("identifier_type", "must be a non-empty string or an integer")
-    return str(value)
+    text = str(value)
+    if text == "" or len(text) > MAX_IDENTIFIER_CHARS:
+        raise PydanticCustomError("identifier_type", f"must be 1 to {MAX_IDENTIFIER_CHARS} characters or an integer")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError("identifier_type", "must be valid Unicode (no lone surrogates)") from None
+    return text
 
 
-Identifier = Annotated[str, PlainValidator(_identifier, json_schema_input_type=str | int)]
+_IDENTIFIER_SCHEMA = {"anyOf": [{"type": "string", "minLength": 1, "maxLength": MAX_IDENTIFIER_CHARS,
+                                 "pattern": "^[^\\ud800-\\udfff]*$"},
+                                {"type": "integer"}]}
+Identifier = Annotated[str, PlainValidator(_identifier, json_schema_input_type=str | int),
+                       WithJsonSchema(_IDENTIFIER_SCHEMA)]
 
 
 class _Request(BaseModel):
@@ -43,7 +64,8 @@ class TurnIn(_Request):
 
 class MessageIn(_Request):
     id: Identifier = Field(description="your id for the message; echoed back in the result")
-    text: StrictStr = Field(description="the message to score; empty or whitespace-only text is rejected")
+    text: StrictStr = Field(description="the message to score; empty or whitespace-only text is rejected",
+                            json_schema_extra={"pattern": r"\S"})
     context: list[TurnIn] = Field(default_factory=list,
                                   description="earlier turns of the same chat, oldest first; they only add evidence")
 

@@ -11,6 +11,7 @@ from signals.api.app import create_app
 from signals.api.logs import configure_logging
 from signals.settings import Settings
 
+
 def serve(host: str = "127.0.0.1", port: int = 8000, model_dir: Path | str | None = None) -> int:
     """Serve until SIGTERM or SIGINT, then shut down gracefully. Settings come from the environment
     (``SIGNALS_*``); ``model_dir`` overrides ``SIGNALS_MODEL_DIR``. Returns the exit code."""

@@ -33,7 +33,7 @@ class DetectorRegistry:
         self.detectors = detectors
 
     @classmethod
-    def from_config(cls, enabled: list[str] | None = None, patterns_path: Path | None = None) -> "DetectorRegistry":
+    def from_config(cls, enabled: list[str] | None = None, patterns_path: Path | None = None) -> DetectorRegistry:
         patterns = load_patterns(patterns_path)
         names = list(TACTICS) if enabled is None else enabled
         missing = [n for n in names if n not in TACTICS]

@@ -8,6 +8,7 @@ every path stays inside the directory.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -88,9 +89,12 @@ def verify_model_dir(model_dir: Path, root: Path | None = None) -> dict:
 
 
 def load_model_dir(model_dir: Path, root: Path | None = None) -> tuple[object, dict]:
-    """Verify, then unpickle the bundle. Returns (bundle, manifest)."""
+    """Verify, then unpickle the bundle from the very bytes that were hashed (no swap in between)."""
     manifest = verify_model_dir(model_dir, root)
-    return joblib.load(Path(model_dir) / BUNDLE), manifest
+    data = (Path(model_dir) / BUNDLE).read_bytes()
+    if hashlib.sha256(data).hexdigest() != manifest["files"].get(BUNDLE):
+        raise ArtifactIntegrityError(f"{Path(model_dir) / BUNDLE}: changed while it was being loaded")
+    return joblib.load(io.BytesIO(data)), manifest
 
 
 def model_sha256(manifest: dict) -> str:

@@ -51,7 +51,7 @@ class CategoryModel(BaseEstimator):
                                   solver="liblinear", random_state=self.seed)
 
     def fit(self, X: pd.DataFrame, Y: np.ndarray, groups: np.ndarray, weights: np.ndarray | None = None,
-            threshold_rows: np.ndarray | None = None, progress=None) -> "CategoryModel":
+            threshold_rows: np.ndarray | None = None, progress=None) -> CategoryModel:
         """``Y``: (n, categories) 0/1; ``weights``: (n, categories), 0 where a label is unknown.
 
         ``threshold_rows`` (booleans) selects the rows whose out-of-fold probabilities choose the
@@ -84,7 +84,7 @@ class CategoryModel(BaseEstimator):
         self.operating_points_ = self._choose_thresholds(Y[rows], weights[rows], self.oof_proba_[rows])
         return self
 
-    def refit_final(self, X: pd.DataFrame, Y: np.ndarray, weights: np.ndarray, progress=None) -> "CategoryModel":
+    def refit_final(self, X: pd.DataFrame, Y: np.ndarray, weights: np.ndarray, progress=None) -> CategoryModel:
         """Refit only the final classifiers (e.g. after mining hard negatives), keeping the features,
         the out-of-fold calibration and the thresholds of ``fit``."""
         matrix = self.features_.transform(X).tocsr()

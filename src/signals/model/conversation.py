@@ -53,7 +53,7 @@ class ConversationModel(BaseEstimator):
     def __init__(self, C: float = 1.0) -> None:
         self.C = C
 
-    def fit(self, conversations: list[tuple[np.ndarray, np.ndarray, list[str], str | None]]) -> "ConversationModel":
+    def fit(self, conversations: list[tuple[np.ndarray, np.ndarray, list[str], str | None]]) -> ConversationModel:
         """Each item: turn probabilities, turn tactic vectors, speakers, and the suspect (or None)."""
         rows, labels = [], []
         for probas, tactics, speakers, suspect in conversations:

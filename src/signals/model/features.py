@@ -9,8 +9,8 @@ Columns of the frame:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import combinations
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,6 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
-from spacy.tokens import Doc
 
 from signals.results import Span
 from signals.taxonomy import TACTICS
@@ -33,17 +32,14 @@ def tactic_vector(spans: Sequence[Span]) -> np.ndarray:
     index = {t: i for i, t in enumerate(TACTICS)}
     for span in spans:
         i = index[span.label]
-        if span.score > vector[i]:
-            vector[i] = span.score
+        vector[i] = max(vector[i], span.score)
     return vector
 
 
-def feature_frame(docs: Sequence[Doc], tactic_vectors: np.ndarray, context_vectors: np.ndarray) -> pd.DataFrame:
-    """The model's input: one row per message."""
-    frame = pd.DataFrame({
-        "text": [doc.text for doc in docs],
-        "lemmas": [doc._.lemma_text for doc in docs],
-    })
+def feature_frame(texts: Sequence[str], lemma_texts: Sequence[str], tactic_vectors: np.ndarray,
+                  context_vectors: np.ndarray) -> pd.DataFrame:
+    """The model's input: one row per message (normalised text, lemma string, tactic scores)."""
+    frame = pd.DataFrame({"text": list(texts), "lemmas": list(lemma_texts)})
     tactics = pd.DataFrame(tactic_vectors, columns=TACTIC_COLUMNS)
     context = pd.DataFrame(context_vectors, columns=CONTEXT_COLUMNS)
     return pd.concat([frame, tactics, context], axis=1)

@@ -7,7 +7,9 @@ Stages, in order (each an offset-preserving rewrite, see ``offsets.MappedText``)
 4. leetspeak inside words: "f0t0", "d0ekoe", "sn4p" → "foto", "doekoe", "snap";
 5. elongations: "heeeel", "jaaaa", "broooo" → "heel", "ja", "bro";
 6. lexicon: chat abbreviations, Flemish, straattaal, English → canonical Dutch;
-7. whitespace: runs of spaces folded to one.
+7. whitespace: runs of spaces folded to one;
+8. long runs without spaces (hostile input: thousands of symbols) broken every 32 characters,
+   since spaCy's tokenizer is quadratic on a very long token.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ _LEET_CHARS = frozenset("01345790@$")
 _ELONGATED = re.compile(r"\b\w*?(\w)\1{2,}\w*")
 _RUN = re.compile(r"(\w)\1{2,}")
 _SPACES = re.compile(r"\s{2,}")
+_LONG_RUN = re.compile(r"\S{64,}")
+_RUN_PIECE = 32
 _PLACEHOLDERS = frozenset(PLACEHOLDERS)
 
 
@@ -105,4 +109,6 @@ class Normalizer:
         for stage in (_separator_edits, mask_edits, _leet_edits, self._elongation_edits, self.lexicon.edits):
             mapped = mapped.apply(stage(mapped.text))
         mapped = mapped.apply((m.start(), m.end(), " ") for m in _SPACES.finditer(mapped.text))
+        mapped = mapped.apply((k, k, " ") for m in _LONG_RUN.finditer(mapped.text)
+                              for k in range(m.start() + _RUN_PIECE, m.end(), _RUN_PIECE))
         return NormalizedText(text, mapped)

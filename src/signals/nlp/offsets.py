@@ -6,8 +6,8 @@ with it, so a match in normalised text maps back to exact character offsets in t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 Edit = tuple[int, int, str]  # replace text[start:end] by the string
 
@@ -21,7 +21,7 @@ class MappedText:
     ends: tuple[int, ...]
 
     @classmethod
-    def identity(cls, text: str) -> "MappedText":
+    def identity(cls, text: str) -> MappedText:
         n = len(text)
         return cls(text, tuple(range(n)), tuple(range(1, n + 1)))
 
@@ -32,7 +32,7 @@ class MappedText:
             return anchor, anchor
         return self.starts[start], self.ends[end - 1]
 
-    def apply(self, edits: Iterable[Edit]) -> "MappedText":
+    def apply(self, edits: Iterable[Edit]) -> MappedText:
         """Apply sorted, non-overlapping edits; replaced characters inherit the span they replace."""
         edits = list(edits)
         if not edits:

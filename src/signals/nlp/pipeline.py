@@ -9,8 +9,9 @@ Everything downstream gets ``Doc`` objects from ``Preprocessor.pipe`` and never 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -47,7 +48,7 @@ class NormalizingTokenizer:
     def to_bytes(self, **kwargs) -> bytes:
         return b""
 
-    def from_bytes(self, data: bytes, **kwargs) -> "NormalizingTokenizer":
+    def from_bytes(self, data: bytes, **kwargs) -> NormalizingTokenizer:
         return self
 
 
@@ -73,16 +74,31 @@ def build_nlp() -> Language:
     return nlp
 
 
+# One pipeline per process (build_nlp is cached), so one lock: spaCy does not promise thread safety.
+_NLP_LOCK = threading.RLock()
+
+
 class Preprocessor:
     """Runs spaCy once per batch with ``nlp.pipe``; the only entry point into spaCy."""
 
     def __init__(self, batch_size: int = 512) -> None:
         self.nlp = build_nlp()
         self.batch_size = batch_size
-        self._lock = threading.Lock()  # spaCy does not promise thread safety; API workers share this
+
+    @contextmanager
+    def batch(self, texts: Iterable[str]) -> Iterator[list[Doc]]:
+        """Docs for a batch, valid only inside the ``with`` block.
+
+        The batch runs in spaCy's memory zone, so the strings of a batch are freed with it: the
+        vocabulary does not grow with every new word a service sees (memory, and no message text
+        lingers in the process).
+        """
+        with _NLP_LOCK, self.nlp.memory_zone():
+            yield list(self.nlp.pipe(texts, batch_size=self.batch_size))
 
     def pipe(self, texts: Iterable[str]) -> list[Doc]:
-        with self._lock:
+        """Docs that outlive the call (tests, exploration); services use ``batch``."""
+        with _NLP_LOCK:
             return list(self.nlp.pipe(texts, batch_size=self.batch_size))
 
     def tokenize_only(self, texts: Iterable[str]) -> list[Doc]:
