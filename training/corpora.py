@@ -32,8 +32,10 @@ def load_local_corpus(directory: Path, name: str, split: str) -> CorpusRows | No
     if not path.is_file():
         print(f"[corpora] {path} not found: training and evaluation go on without {name}", file=sys.stderr)
         return None
+    import datasets
     from datasets import load_dataset
 
+    datasets.disable_progress_bars()  # our own progress lines are enough
     try:
         dataset = load_dataset("json", data_files=str(path), split="train")
     except Exception as exc:  # datasets raises several kinds on malformed files

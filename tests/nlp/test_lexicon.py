@@ -61,3 +61,25 @@ def test_vocabulary_knows_common_dutch_words():
     vocabulary = dutch_vocabulary()
     assert {"heel", "foto", "geld", "kopen"} <= vocabulary
     assert len(LEXICON_FILES) == 4
+
+
+@pytest.mark.parametrize(("original", "word", "emoji"), [
+    ("stuur 💰 nu", "geld", "💰"),
+    ("ik heb je 📸 nog", "foto", "📸"),
+    ("kom op 👻", "snapchat", "👻"),
+    ("niet tegen je ma zeggen 🤫", "geheim", "🤫"),
+    ("je hebt nog ⏳", "tijd", "⏳"),
+])
+def test_word_like_emoji_become_words_with_offsets_on_the_emoji(original, word, emoji):
+    from signals.nlp import Normalizer
+
+    result = Normalizer()(original)
+    start = result.text.index(word)
+    a, b = result.to_original(start, start + len(word))
+    assert original[a:b] == emoji
+
+
+def test_other_emoji_stay_as_they_are():
+    from signals.nlp import Normalizer
+
+    assert Normalizer()("haha 😂😂").text == "haha 😂😂"

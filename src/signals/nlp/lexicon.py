@@ -18,6 +18,7 @@ from signals.nlp.characters import fold_char
 from signals.nlp.offsets import Edit
 
 LEXICON_FILES = ("chat.tsv", "flemish.tsv", "straattaal.tsv", "english.tsv")
+EMOJI_FILE = "emoji.tsv"
 
 
 def _fold(text: str) -> str:
@@ -95,6 +96,30 @@ def _trim_common_prefix(text: str, start: int, end: int, canonical: str) -> Edit
         shared += len(a) + 1
     shared = min(shared, len(original), len(canonical))
     return start + shared, end, canonical[shared:]
+
+
+def read_emoji(path: Path | None = None) -> dict[str, str]:
+    """Emoji that stand in for a word (💰 → geld, 📸 → foto), from ``lexicon/emoji.tsv``."""
+    source = path or resources.files("signals.nlp").joinpath("lexicon", EMOJI_FILE)
+    table = {}
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            emoji, _, word = line.partition("\t")
+            table[_fold(emoji.strip())] = word.strip()
+    return {k: v for k, v in table.items() if k and v}
+
+
+class EmojiWords:
+    """Replace word-like emoji by their word, padded with spaces, as offset-preserving edits."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+        self.chars = frozenset(table)
+
+    def edits(self, text: str) -> list[Edit]:
+        if text.isascii() or not (self.chars & set(text)):
+            return []
+        return [(i, i + 1, f" {self.table[c]} ") for i, c in enumerate(text) if c in self.table]
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,8 @@ Stages, in order (each an offset-preserving rewrite, see ``offsets.MappedText``)
 3. masks: handles, URLs, phone numbers, money, times, durations, ages, numbers → typed placeholders;
 4. leetspeak inside words: "f0t0", "d0ekoe", "sn4p" → "foto", "doekoe", "snap";
 5. elongations: "heeeel", "jaaaa", "broooo" → "heel", "ja", "bro";
-6. lexicon: chat abbreviations, Flemish, straattaal, English → canonical Dutch;
+6. lexicon: chat abbreviations, Flemish, straattaal, English → canonical Dutch (and, first of all,
+   emoji that stand in for a word: 💰 → geld, 📸 → foto);
 7. whitespace: runs of spaces folded to one;
 8. long runs without spaces (hostile input: thousands of symbols) broken every 32 characters,
    since spaCy's tokenizer is quadratic on a very long token.
@@ -18,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from signals.nlp.characters import fold
-from signals.nlp.lexicon import Lexicon, dutch_vocabulary, read_lexicon
+from signals.nlp.lexicon import EmojiWords, Lexicon, dutch_vocabulary, read_emoji, read_lexicon
 from signals.nlp.masks import PLACEHOLDERS, mask_edits
 from signals.nlp.offsets import Edit, MappedText
 
@@ -91,6 +92,7 @@ class Normalizer:
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or Lexicon(read_lexicon())
+        self.emoji = EmojiWords(read_emoji())
         self.vocabulary = dutch_vocabulary()
 
     def _elongation_edits(self, text: str) -> list[Edit]:
@@ -106,7 +108,8 @@ class Normalizer:
 
     def __call__(self, text: str) -> NormalizedText:
         mapped = fold(text)
-        for stage in (_separator_edits, mask_edits, _leet_edits, self._elongation_edits, self.lexicon.edits):
+        for stage in (self.emoji.edits, _separator_edits, mask_edits, _leet_edits, self._elongation_edits,
+                      self.lexicon.edits):
             mapped = mapped.apply(stage(mapped.text))
         mapped = mapped.apply((m.start(), m.end(), " ") for m in _SPACES.finditer(mapped.text))
         mapped = mapped.apply((k, k, " ") for m in _LONG_RUN.finditer(mapped.text)
