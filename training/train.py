@@ -151,6 +151,7 @@ def train(config: dict, out: Path | None = None) -> int:
     kinds = np.array(hand_msgs.column("kind") + synth_train.column("kind") + ["corpus"] * len(corpus_rows))
     W_msg = np.ones_like(Y_msg, dtype=float)
     W_msg[kinds == "hard_negative"] = float(data.get("hard_negative_kind_weight", 1.0))
+    W_msg[len(hand_msgs):len(hand_msgs) + len(synth_train)] *= float(synth_cfg.get("weight", 1.0))
     W = np.vstack([W_msg, W_conv])
     G = np.array(groups + conv_groups)
     model_params = dict(config["model"])
