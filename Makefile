@@ -8,7 +8,7 @@ MODEL_DIR ?= models/signals-nl-0.1.0
 INPUT ?= examples/messages.jsonl
 STAMP := $(VENV)/.installed
 
-.PHONY: help install java train score score-conversations test test-fast serve bench soak spark-sample clean
+.PHONY: help install java train score score-conversations test test-fast serve bench bench-quick bench-spark soak spark-sample clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -48,6 +48,15 @@ serve: $(MODEL_DIR)/manifest.json ## start the HTTP API on 127.0.0.1:8000
 
 bench: $(MODEL_DIR)/manifest.json ## accuracy, robustness, speed and load benchmarks → reports/
 	$(BIN)/python -m benchmarks.run --model $(MODEL_DIR) --out reports
+
+bench-quick: $(MODEL_DIR)/manifest.json ## a fast smoke run of the benchmarks → reports/
+	$(BIN)/python -m benchmarks.run --model $(MODEL_DIR) --out reports --quick
+
+bench-spark: $(MODEL_DIR)/manifest.json java ## Spark local mode vs in-process throughput on 200,000 messages, 1 vs 2 workers
+	$(BIN)/python -m benchmarks.spark_bench --model $(MODEL_DIR)
+
+soak: $(MODEL_DIR)/manifest.json ## drive a real signals serve on loopback for 5 minutes; memory and latency over time
+	$(BIN)/python -m benchmarks.soak --model $(MODEL_DIR)
 
 spark-sample: $(MODEL_DIR)/manifest.json java ## score a Parquet copy of examples/messages.jsonl on local Spark → out/scored/messages
 	$(BIN)/python -m benchmarks.make_sample_parquet examples/messages.jsonl out/sample.parquet

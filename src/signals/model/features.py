@@ -106,10 +106,18 @@ def build_features(params: dict) -> ColumnTransformer:
         sublinear_tf=True,
         dtype=np.float32,
     )
+    extra = []
+    if params.get("cross_word_char_ngrams"):
+        # character n-grams across word boundaries ("op snap", "je hebt"), beside the per-word ones
+        extra.append(("chars_cross", TfidfVectorizer(
+            analyzer="char", ngram_range=tuple(params["cross_word_char_ngrams"]),
+            min_df=params.get("char_min_df", 3), max_features=params.get("char_max_features", 150_000),
+            sublinear_tf=True, dtype=np.float32), "text"))
     return ColumnTransformer(
         [
             ("words", words, "lemmas"),
             ("chars", chars, "text"),
+            *extra,
             ("tactics", TacticInteractions(), TACTIC_COLUMNS),
             ("context", ContextFeatures(), CONTEXT_COLUMNS + TACTIC_COLUMNS),
         ],
