@@ -17,14 +17,12 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from signals.nlp.masks import PLACEHOLDERS
 from signals.nlp.normalizer import NormalizedText, Normalizer
 
 for _name in ("normalized", "lemma_text"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
-_PLACEHOLDERS = frozenset(PLACEHOLDERS)
 
 
 class NormalizingTokenizer:
@@ -54,12 +52,20 @@ class NormalizingTokenizer:
 
 @Language.component("signals_lemma_text")
 def lemma_text_component(doc: Doc) -> Doc:
-    """Write the space-joined lemmas (placeholders kept as they are) for the word features."""
-    doc._.lemma_text = " ".join(
-        token.text if token.text in _PLACEHOLDERS else (token.lemma_ or token.text)
-        for token in doc
-        if not token.is_space
-    )
+    """Write the space-joined lemmas for the word features.
+
+    Reads the lemma hashes as one array instead of creating a Python ``Token`` per word (the
+    slowest part of a naive loop). Placeholders (``xmoneyx``) have no lemma and stay as they are.
+    """
+    strings = doc.vocab.strings
+    lemmas = doc.to_array("LEMMA")
+    orths = doc.to_array("ORTH")
+    words = []
+    for lemma, orth in zip(lemmas.tolist(), orths.tolist()):
+        word = strings[lemma or orth]
+        if not word.isspace():
+            words.append(word)
+    doc._.lemma_text = " ".join(words)
     return doc
 
 
