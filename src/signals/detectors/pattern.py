@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from signals.detectors.base import Detector
+from signals.detectors.prefilter import required_substrings
 from signals.results import Explanation, Span
 
 
@@ -35,9 +36,16 @@ class PatternDetector(Detector):
         self._regex = re.compile(
             "|".join(rf"(?P<{key}>{p.regex})" for key, p in self.patterns.items())
         )
+        requirements = [required_substrings(p.regex) for p in patterns]
+        # None: some pattern has no provable literal, so the regex always runs
+        self.required: tuple[str, ...] | None = (
+            None if any(r is None for r in requirements) else tuple(sorted(set().union(*requirements))))
 
     def detect(self, doc: Doc) -> list[Span]:
         normalized = doc._.normalized
+        text = normalized.text
+        if self.required is not None and not any(s in text for s in self.required):
+            return []
         spans = []
         for match in self._regex.finditer(normalized.text):
             if match.end() == match.start():
