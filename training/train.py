@@ -115,6 +115,13 @@ def train(config: dict, out: Path | None = None) -> int:
 
     log("loading data")
     hand_msgs, hand_convs = handwritten(Path(data["handwritten_dir"]))
+    augment_cfg = data.get("augment") or {}
+    if augment_cfg.get("copies", 0):
+        from training.augment import augment
+
+        originals = len(hand_msgs)
+        hand_msgs.records.extend(augment(hand_msgs.records, seed, int(augment_cfg["copies"])))
+        log(f"augmented hand-written messages: +{len(hand_msgs) - originals} noisy copies")
     synth_cfg = data["synth"]
     synth_train, synth_test, synth_conv_train, synth_conv_test = synthetic(
         synth_cfg["messages"], synth_cfg["conversations"], seed, synth_cfg["test_fraction"])
@@ -151,6 +158,9 @@ def train(config: dict, out: Path | None = None) -> int:
     kinds = np.array(hand_msgs.column("kind") + synth_train.column("kind") + ["corpus"] * len(corpus_rows))
     W_msg = np.ones_like(Y_msg, dtype=float)
     W_msg[kinds == "hard_negative"] = float(data.get("hard_negative_kind_weight", 1.0))
+    augmented = np.array([bool(r.get("augmented")) for r in hand_msgs.records]
+                         + [False] * (len(synth_train) + len(corpus_rows)))
+    W_msg[augmented] *= float(augment_cfg.get("weight", 1.0))
     W_msg[len(hand_msgs):len(hand_msgs) + len(synth_train)] *= float(synth_cfg.get("weight", 1.0))
     W = np.vstack([W_msg, W_conv])
     G = np.array(groups + conv_groups)
@@ -214,7 +224,8 @@ def train(config: dict, out: Path | None = None) -> int:
     write_model_dir(out, bundle, {"patterns.yaml": patterns_text, "config.yaml": yaml.safe_dump(config, sort_keys=False)}, manifest)
     log("evaluating")
     service = ScoringService.load(out)
-    metrics = evaluate_all(service, config, synth_test, synth_conv_test, model, Y, W, G)
+    original_rows = np.concatenate([~augmented, np.ones(len(G) - len(augmented), bool)])
+    metrics = evaluate_all(service, config, synth_test, synth_conv_test, model, Y, W, G, original_rows)
     manifest["metrics_headline"] = headline(metrics)
     files = {
         "patterns.yaml": patterns_text,
@@ -241,7 +252,7 @@ def library_versions() -> dict:
 
 
 def evaluate_all(service: ScoringService, config: dict, synth_test: MessageSet, synth_conv_test: list[dict],
-                 model: CategoryModel, Y: np.ndarray, W: np.ndarray, G: np.ndarray) -> dict:
+                 model: CategoryModel, Y: np.ndarray, W: np.ndarray, G: np.ndarray, original_rows: np.ndarray) -> dict:
     thresholds = service.thresholds
     data = config["data"]
     metrics: dict = {"thresholds": thresholds}
@@ -259,7 +270,7 @@ def evaluate_all(service: ScoringService, config: dict, synth_test: MessageSet, 
         metrics["synth_test_conversations"] = on_conversations(synth_conv_test)
     n = len(model.oof_proba_)  # rows added by mining after fit have no out-of-fold scores
     Y, W, G = Y[:n], W[:n], G[:n]
-    writer_rows = np.array([g.startswith("writer:") for g in G])
+    writer_rows = np.array([g.startswith("writer:") for g in G]) & original_rows[:n]  # no noisy copies
     if writer_rows.any():
         known = W[writer_rows] > 0
         oof = model.oof_proba_[writer_rows]
