@@ -87,3 +87,25 @@ def test_tokenize_only_skips_normalisation(preprocessor):
     (doc,) = preprocessor.tokenize_only(["Stuur S N A P"])
     assert doc.text == "Stuur S N A P"
     assert doc._.normalized is None
+
+
+def test_lookup_lemmatizer_matches_spacys_own_lookup_lemmatizer():
+    """Our array-based component gives exactly the lemmas of spaCy's lemmatizer in lookup mode."""
+    import spacy
+
+    from signals.nlp.pipeline import build_nlp
+
+    reference = spacy.blank("nl")
+    reference.add_pipe("lemmatizer", config={"mode": "lookup"})
+    reference.initialize()
+    ours = build_nlp()
+    sentences = [
+        "de meisjes liepen naar huis en ik heb nieuwe telefoons gekocht",
+        "hij stuurde haar berichten en zij antwoordde niet",
+        "we gingen gisteren met de fietsen naar de stad",
+        "xmoneyx voor de kaartjes, die heb ik betaald",
+    ]
+    for sentence in sentences:
+        expected = [t.lemma_ for t in reference(sentence)]
+        got = [t.lemma_ for t in ours(sentence)]
+        assert got == expected, sentence

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from signals.detectors.base import Detector
 from signals.detectors.prefilter import required_substrings
+from signals.nlp.normalizer import NormalizedText
 from signals.results import Explanation, Span
 
 
@@ -42,12 +43,15 @@ class PatternDetector(Detector):
             None if any(r is None for r in requirements) else tuple(sorted(set().union(*requirements))))
 
     def detect(self, doc: Doc) -> list[Span]:
-        normalized = doc._.normalized
+        return self.detect_normalized(doc._.normalized)
+
+    def detect_normalized(self, normalized: NormalizedText) -> list[Span]:
+        """The same, on a doc's ``NormalizedText`` (the registry fetches it once per doc)."""
         text = normalized.text
-        if self.required is not None and not any(s in text for s in self.required):
+        if self.required is not None and not any(map(text.__contains__, self.required)):
             return []
         spans = []
-        for match in self._regex.finditer(normalized.text):
+        for match in self._regex.finditer(text):
             if match.end() == match.start():
                 continue
             pattern = self.patterns[match.lastgroup]

@@ -46,7 +46,9 @@ class DetectorRegistry:
         return [d.tactic for d in self.detectors]
 
     def detect(self, doc: Doc) -> list[Span]:
-        spans = [span for detector in self.detectors for span in detector.detect(doc)]
+        normalized = doc._.normalized  # one extension lookup per doc, not one per detector
+        spans = [span for detector in self.detectors for span in (
+            detector.detect_normalized(normalized) if isinstance(detector, PatternDetector) else detector.detect(doc))]
         spans.sort(key=lambda s: (s.start, -s.score))
         return spans
 
