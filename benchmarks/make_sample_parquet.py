@@ -10,31 +10,29 @@ Exit codes: 0 written; 2 bad input (the first bad line is named), nothing writte
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
 from signals.errors import InputError
+from signals.jsonl import LineError, parse_message, read_lines
 
 
 def read_messages(path: Path) -> list[dict]:
+    """Rows of a messages JSONL file, validated like ``signals score`` input; extra fields kept."""
     if not path.is_file():
         raise InputError(f"input file not found: {path}")
+
+    def keep_all_fields(obj, where: str) -> dict:
+        parse_message(obj, where)  # raises InputError with the line's position
+        return {**obj, "id": str(obj["id"])}
+
     rows = []
     with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except ValueError as exc:
-                raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(obj, dict) or not isinstance(obj.get("id"), (str, int)) or isinstance(obj["id"], bool):
-                raise InputError(f"{path}:{number}: expected an object with a string or integer 'id'", field="id")
-            if not isinstance(obj.get("text"), str):
-                raise InputError(f"{path}:{number}: 'text' must be a string", field="text")
-            rows.append({**obj, "id": str(obj["id"])})
+        for _, row in read_lines(handle, keep_all_fields, str(path)):
+            if isinstance(row, LineError):
+                raise InputError(row.message)
+            rows.append(row)
     return rows
 
 
