@@ -49,7 +49,7 @@ def _run(args, parse, score: Callable[[object, list], list[dict]]) -> int:
         for chunk in _chunks(read_lines(handle, parse, args.input or "-"), CHUNK):
             valid = [record for _, record in chunk if not isinstance(record, LineError)]
             scored = iter(score(service, valid))
-            for number, record in chunk:
+            for _, record in chunk:
                 if isinstance(record, LineError):
                     errors += 1
                     print(f"error: {record.message}", file=sys.stderr)

@@ -16,6 +16,7 @@ import pytest
 from training.synth import generate_conversations, generate_messages
 from training.synth import templates as T
 from training.synth.messages import hard_negative_groups
+from training.synth.guard import is_clean  # the generator's content-rule blocklist, after undoing leet and separators
 
 from signals.taxonomy import CATEGORIES, REGISTERS, TACTICS
 
@@ -36,25 +37,6 @@ REQUIRED_HARD_NEGATIVES = [
     "prevention",        # prevention advice
     "helpline_parent",   # a parent asking a helpline for advice
 ]
-
-# content-rule guard: none of these may ever appear (whole words, after undoing obfuscation)
-BLOCKLIST = [
-    "seks", "sex", "sexy", "seksueel", "neuken", "neukt", "pijpen", "beffen", "borsten", "tieten", "tiet",
-    "kont", "billen", "lul", "pik", "penis", "vagina", "kut", "geil", "geile", "orgasme", "porno", "porn",
-    "naakt", "uitkleden", "ondergoed", "lingerie", "bh", "onderbroek", "slipje", "lichaam", "condoom",
-    "klaarkomen", "masturberen", "aftrekken", "hoer", "hoeren", "slet", "sletje", "bitch", "horny", "dick",
-    "boobs", "tits", "ass", "pussy", "cum", "xxx", "onlyfans", "akka", "chachi", "blowjob",
-]
-_BLOCK_RE = re.compile(r"\b(" + "|".join(map(re.escape, BLOCKLIST)) + r")\b")
-_UNLEET = str.maketrans({"0": "o", "3": "e", "4": "a", "1": "i", "5": "s", "7": "t", "@": "a", "$": "s", "*": "e"})
-
-
-def normalise(text: str) -> str:
-    """Lowercase, undo leetspeak and letter separators ("s n a p", "f.o.t.o") before matching."""
-    t = text.lower().translate(_UNLEET)
-    t = re.sub(r"\b(?:\w[ ._\-]){2,}\w\b", lambda m: re.sub(r"[ ._\-]", "", m.group(0)), t)
-    return t
-
 
 @cache
 def messages(seed: int = SEED, n: int = N) -> tuple[dict, ...]:
@@ -236,21 +218,21 @@ def test_suspect_is_not_always_first_speaker():
 @pytest.mark.parametrize("text, hit", [("stuur seks", True), ("s 3 x", True), ("d0ekoe", False),
                                        ("naaktfoto's", False), ("sextortion", False), ("p.o.r.n", True)])
 def test_blocklist_normaliser(text, hit):
-    assert bool(_BLOCK_RE.search(normalise(text))) is hit
+    assert is_clean(text) is not hit
 
 
 def test_templates_never_contain_blocked_words():
     for t in T.all_templates():
-        assert not _BLOCK_RE.search(normalise(t.text)), t.id
+        assert is_clean(t.text), t.id
 
 
 @pytest.mark.parametrize("seed", [SEED, 99])
 def test_outputs_never_contain_blocked_words(seed):
     for m in messages(seed):
-        assert not _BLOCK_RE.search(normalise(m["text"])), m["text"]
+        assert is_clean(m["text"]), m["text"]
     for c in conversations(seed):
         for turn in c["turns"]:
-            assert not _BLOCK_RE.search(normalise(turn["text"])), turn["text"]
+            assert is_clean(turn["text"]), turn["text"]
 
 
 # ---------------------------------------------------------------------------- CLI

@@ -71,7 +71,7 @@ class ConversationModel(BaseEstimator):
     def _speaker_risk(self, probas, tactics, speakers) -> dict[str, float]:
         names = list(dict.fromkeys(speakers))
         rows = np.array([speaker_features(probas, tactics, speakers, s) for s in names])
-        return dict(zip(names, self.classifier_.predict_proba(rows)[:, 1].tolist()))
+        return dict(zip(names, self.classifier_.predict_proba(rows)[:, 1].tolist(), strict=True))
 
     def score(self, probas: np.ndarray, tactics: np.ndarray, speakers: list[str]) -> ConversationScore:
         if len(speakers) == 0:
@@ -80,9 +80,12 @@ class ConversationModel(BaseEstimator):
         suspect, risk = max(speaker_risk.items(), key=lambda kv: kv[1])
         first_alert = None
         if risk >= self.threshold_:
+            # every prefix's speakers in one predict_proba call instead of one call per turn
+            rows, turn_of_row = [], []
             for t in range(len(speakers)):
-                prefix = self._speaker_risk(probas[: t + 1], tactics[: t + 1], speakers[: t + 1])
-                if max(prefix.values()) >= self.threshold_:
-                    first_alert = t
-                    break
+                for name in dict.fromkeys(speakers[: t + 1]):
+                    rows.append(speaker_features(probas[: t + 1], tactics[: t + 1], speakers[: t + 1], name))
+                    turn_of_row.append(t)
+            alerts = np.flatnonzero(self.classifier_.predict_proba(np.array(rows))[:, 1] >= self.threshold_)
+            first_alert = turn_of_row[alerts[0]] if len(alerts) else None
         return ConversationScore(risk, suspect if risk >= self.threshold_ else None, first_alert, speaker_risk)
