@@ -26,6 +26,7 @@ from training.evaluate import conversation_metrics, corpus_flag_rate, flagged, m
 from benchmarks.accuracy import Predictions, as_conversations, category_confusion
 from benchmarks.sets import EvalSets
 from signals.model.thresholds import threshold_for_precision
+from signals.results import ConversationResult
 from signals.taxonomy import CATEGORIES, Category
 from training import corpora as corpora_mod
 
@@ -116,7 +117,7 @@ def training_data(sets: EvalSets, quick: bool) -> tuple[list[str], np.ndarray, l
     return texts, Y, groups, summary
 
 
-def conversation_rule(convs: list[dict], probas: np.ndarray, thresholds: dict[str, float]) -> list[dict]:
+def conversation_rule(convs: list[dict], probas: np.ndarray, thresholds: dict[str, float]) -> list[ConversationResult]:
     """A conversation is grooming if any turn is flagged for a review category; the suspect is that turn's speaker."""
     review = [CATEGORIES.index(Category.RECRUITMENT.value), CATEGORIES.index(Category.SEXTORTION.value)]
     hits = np.asarray(np.asarray(flagged(probas, thresholds))[:, review].any(axis=1))
@@ -125,8 +126,9 @@ def conversation_rule(convs: list[dict], probas: np.ndarray, thresholds: dict[st
         n = len(conv["turns"])
         turn_hits = np.where(hits[cursor:cursor + n])[0]
         first = int(turn_hits[0]) if len(turn_hits) else None
-        results.append({"label": "grooming" if first is not None else "benign", "first_alert_turn": first,
-                        "suspect": str(conv["turns"][first]["speaker"]) if first is not None else None})
+        results.append(ConversationResult(
+            id=str(conv["id"]), label="grooming" if first is not None else "benign", risk=float(first is not None),
+            first_alert_turn=first, suspect=str(conv["turns"][first]["speaker"]) if first is not None else None))
         cursor += n
     return results
 

@@ -13,7 +13,7 @@ from signals.cli import main
 from signals.taxonomy import CATEGORIES, route_for
 
 SCORE_FIELDS = {"id", "flagged", "labels", "category_scores", "route", "tactics", "model"}
-CONVERSATION_FIELDS = {"id", "label", "risk", "suspect", "first_alert_turn", "model"}
+CONVERSATION_FIELDS = {"id", "label", "risk", "suspect", "first_alert_turn", "speaker_risk", "model"}
 
 MESSAGES = [
     {"id": "m1", "text": "stuur 200 euro of ik stuur je naaktfoto's naar al je volgers, je hebt 1 uur"},

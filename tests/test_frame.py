@@ -59,7 +59,8 @@ def test_columns_and_dtypes(service, column, dtype):
 ], ids=["plain", "reversed", "custom-index", "shuffled"])
 def test_rows_equal_signals_score_in_input_order(service, frame):
     out = score_frame(frame, service)
-    expected = service.score_messages([Message(i, t) for i, t in zip(frame["id"], frame["text"])], explain=True)
+    expected = [r.model_dump() for r in service.score_messages(
+        [Message(i, t) for i, t in zip(frame["id"], frame["text"])], explain=True)]
     assert out.index.equals(frame.index)
     for (_, row), result in zip(out.iterrows(), expected):
         assert row["id"] == result["id"]
@@ -68,7 +69,7 @@ def test_rows_equal_signals_score_in_input_order(service, frame):
         assert row["route"] == result["route"]
         assert [row[f"score_{c}"] for c in CATEGORIES] == [result["category_scores"][c] for c in CATEGORIES]
         assert json.loads(row["tactics"]) == result["tactics"]
-        assert {k: row[f"model_{k}"] for k in ("name", "version", "sha256")} == result["model"]
+        assert {k: row[f"model_{k}"] for k in ("name", "version", "sha256")} == service.info.as_dict()
 
 
 def test_passthrough_columns_are_copied_unchanged(service):
@@ -143,7 +144,8 @@ def in_time_order(service) -> list[dict]:
     conversations = {}
     for conv, _, speaker, _, text in TURNS:
         conversations.setdefault(conv, []).append(Turn(speaker, text))
-    return service.score_conversations([Conversation(k, tuple(v)) for k, v in conversations.items()])
+    return [r.model_dump() for r in service.score_conversations([Conversation(k, tuple(v))
+                                                                 for k, v in conversations.items()])]
 
 
 @pytest.mark.parametrize("order", ["as-listed", "reversed", "shuffled"])
@@ -185,7 +187,8 @@ def test_turn_order_changes_the_result_so_the_ordering_tests_can_fail(service):
     reversed_turns = {}
     for conv, _, speaker, _, text in reversed(TURNS):
         reversed_turns.setdefault(conv, []).append(Turn(speaker, text))
-    backwards = service.score_conversations([Conversation(k, tuple(v)) for k, v in reversed_turns.items()])
+    backwards = [r.model_dump() for r in service.score_conversations(
+        [Conversation(k, tuple(v)) for k, v in reversed_turns.items()])]
     forwards = {r["id"]: r for r in in_time_order(service)}
     assert any((r["risk"], r["first_alert_turn"]) != (forwards[r["id"]]["risk"], forwards[r["id"]]["first_alert_turn"])
                for r in backwards)

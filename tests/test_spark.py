@@ -151,7 +151,8 @@ def test_conversations_are_ordered_by_ts_and_equal_in_process_scoring(archive, a
     actual = pd.read_parquet(out / "conversations")
     assert_same_rows(actual, score_conversation_frame(frame.dropna(subset=["conversation_id"]), service),
                      key="conversation_id")
-    in_time_order = service.score_conversations([Conversation(k, turns) for k, turns in truth.items()])
+    in_time_order = [r.model_dump() for r in service.score_conversations(
+        [Conversation(k, turns) for k, turns in truth.items()])]
     by_id = actual.set_index("conversation_id")
     for result in in_time_order:
         row = by_id.loc[result["id"]]

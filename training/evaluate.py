@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score
 
+from signals.results import ConversationResult
 from signals.taxonomy import CATEGORIES, REGISTERS
 
 
@@ -84,14 +85,14 @@ def corpus_flag_rate(probas: np.ndarray, thresholds: dict[str, float]) -> dict:
             "per_category": {c: _rate(hits[:, i]) or 0.0 for i, c in enumerate(CATEGORIES)}}
 
 
-def conversation_metrics(conversations: list[dict], results: list[dict]) -> dict:
+def conversation_metrics(conversations: list[dict], results: list[ConversationResult]) -> dict:
     truth = np.array([c.get("label") == "grooming" for c in conversations], dtype=int)
-    predicted = np.array([r["label"] == "grooming" for r in results], dtype=int)
-    both = [(c, r) for c, r in zip(conversations, results) if c.get("label") == "grooming" and r["label"] == "grooming"]
-    suspect_ok = [r["suspect"] == c["suspect"] for c, r in both]
-    relative = [r["first_alert_turn"] / max(1, len(c["turns"]) - 1) for c, r in both if r["first_alert_turn"] is not None]
-    delay = [r["first_alert_turn"] - c["first_grooming_turn"] for c, r in both
-             if r["first_alert_turn"] is not None and c.get("first_grooming_turn") is not None]
+    predicted = np.array([r.label == "grooming" for r in results], dtype=int)
+    both = [(c, r) for c, r in zip(conversations, results) if c.get("label") == "grooming" and r.label == "grooming"]
+    suspect_ok = [r.suspect == c["suspect"] for c, r in both]
+    relative = [r.first_alert_turn / max(1, len(c["turns"]) - 1) for c, r in both if r.first_alert_turn is not None]
+    delay = [r.first_alert_turn - c["first_grooming_turn"] for c, r in both
+             if r.first_alert_turn is not None and c.get("first_grooming_turn") is not None]
     registers = {}
     for register in REGISTERS:
         idx = [i for i, c in enumerate(conversations) if c.get("register") == register]

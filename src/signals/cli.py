@@ -7,14 +7,22 @@ line numbers and as error lines in the output; valid lines are still scored); 1 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Iterable
 from itertools import islice
 from pathlib import Path
 
 from signals.errors import SignalsError
-from signals.jsonl import LineError, atomic_output, open_input, parse_conversation, parse_message, read_lines
+from signals.jsonl import (
+    LineError,
+    atomic_output,
+    dumps_line,
+    open_input,
+    parse_conversation,
+    parse_message,
+    read_lines,
+)
+from signals.results import with_model
 from signals.settings import Settings
 
 CHUNK = 4096
@@ -41,8 +49,9 @@ def _load_service(model: Path | None):
     return ScoringService.load(model or settings.model_dir, settings.model_root, batch_size=settings.batch_size)
 
 
-def _run(args, parse, score: Callable[[object, list], list[dict]]) -> int:
+def _run(args, parse, score: Callable[[object, list], list]) -> int:
     service = _load_service(args.model)
+    model = service.info.ref
     errors = 0
     bar = _progress(args.command)
     with open_input(args.input) as handle, atomic_output(args.output) as out:
@@ -53,10 +62,10 @@ def _run(args, parse, score: Callable[[object, list], list[dict]]) -> int:
                 if isinstance(record, LineError):
                     errors += 1
                     print(f"error: {record.message}", file=sys.stderr)
-                    row = record.as_output()
+                    line = dumps_line(record.as_output())
                 else:
-                    row = next(scored)
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    line = dumps_line(with_model(next(scored), model))
+                out.write(line + "\n")
             if bar:
                 bar.update(len(chunk))
     if bar:

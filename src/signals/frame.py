@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from signals.errors import InputError
+from signals.results import ModelRef
 from signals.service import Conversation, Message, Turn
 from signals.taxonomy import CATEGORIES
 
@@ -113,8 +114,8 @@ def _frame(columns: dict[str, list], fields: Fields, index=None) -> pd.DataFrame
                          for name, values in columns.items()})
 
 
-def _model_columns(results: list[dict]) -> dict[str, list]:
-    return {f"model_{key}": [r["model"][key] for r in results] for key in ("name", "version", "sha256")}
+def _model_columns(model: ModelRef, n: int) -> dict[str, list]:
+    return {"model_name": [model.name] * n, "model_version": [model.version] * n, "model_sha256": [model.sha256] * n}
 
 
 def score_frame(df: pd.DataFrame, service: ScoringService) -> pd.DataFrame:
@@ -129,12 +130,12 @@ def score_frame(df: pd.DataFrame, service: ScoringService) -> pd.DataFrame:
     results = service.score_messages([Message(i, t) for i, t in zip(ids, texts)], explain=True)
     columns: dict[str, list] = {
         "id": ids,
-        "flagged": [r["flagged"] for r in results],
-        "labels": [list(r["labels"]) for r in results],
-        "route": [r["route"] for r in results],
-        **{f"score_{c}": [r["category_scores"][c] for r in results] for c in CATEGORIES},
-        "tactics": [json.dumps(r["tactics"], ensure_ascii=False) for r in results],
-        **_model_columns(results),
+        "flagged": [r.flagged for r in results],
+        "labels": [list(r.labels) for r in results],
+        "route": [r.route for r in results],
+        **{f"score_{c}": [r.category_scores[c] for r in results] for c in CATEGORIES},
+        "tactics": [json.dumps([t.model_dump() for t in r.tactics], ensure_ascii=False) for r in results],
+        **_model_columns(service.info.ref, len(results)),
     }
     out = _frame(columns, MESSAGE_FIELDS, index=df.index)
     for name in PASSTHROUGH:
@@ -162,11 +163,11 @@ def score_conversation_frame(df: pd.DataFrame, service: ScoringService) -> pd.Da
     conversations = [Conversation(key, turns[key]) for key in dict.fromkeys(keys)]
     results = service.score_conversations(conversations) if conversations else []
     columns: dict[str, list] = {
-        "conversation_id": [r["id"] for r in results],
-        "label": [r["label"] for r in results],
-        "risk": [r["risk"] for r in results],
-        "suspect": [r["suspect"] for r in results],
-        "first_alert_turn": [r["first_alert_turn"] for r in results],
-        **_model_columns(results),
+        "conversation_id": [r.id for r in results],
+        "label": [r.label for r in results],
+        "risk": [r.risk for r in results],
+        "suspect": [r.suspect for r in results],
+        "first_alert_turn": [r.first_alert_turn for r in results],
+        **_model_columns(service.info.ref, len(results)),
     }
     return _frame(columns, CONVERSATION_FIELDS)

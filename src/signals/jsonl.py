@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from pydantic import BaseModel
+from pydantic_core import PydanticSerializationError
+
 from signals.errors import InputError
 from signals.service import Conversation, Message, Turn
 
@@ -83,6 +86,22 @@ def read_lines(handle: IO[str], parse, source: str) -> Iterator[tuple[int, objec
             ident = (obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), (str, int))
                      and not isinstance(obj.get("id"), bool) else None)
             yield number, LineError(number, None if ident is None else str(ident), exc.code, exc.message)
+
+
+def dumps_line(record: BaseModel | dict) -> str:
+    """One output line (no newline). Strings are echoed back exactly: an id that holds a lone
+    surrogate (valid as a JSON escape, not as UTF-8) is written as an escape instead of failing.
+    Per-turn results that were not asked for (``turns`` is None) are left out."""
+    exclude = {"turns"} if getattr(record, "turns", ()) is None else None
+    try:
+        if isinstance(record, BaseModel):
+            return record.model_dump_json(exclude=exclude)
+        line = json.dumps(record, ensure_ascii=False)
+        line.encode("utf-8")
+        return line
+    except (UnicodeEncodeError, PydanticSerializationError):
+        data = record.model_dump(exclude=exclude) if isinstance(record, BaseModel) else record
+        return json.dumps(data, ensure_ascii=True)
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from signals.detectors.pattern import PatternDetector
 from signals.detectors.registry import load_patterns
 from signals.model.artifact import load_model_dir, model_sha256
 from signals.nlp.pipeline import Preprocessor
+from signals.results import ConversationResult, MessageResult, ModelRef, TurnResult
 from signals.taxonomy import CATEGORIES, ConversationLabel, route_for
 
 
@@ -50,6 +51,10 @@ class ModelInfo:
     def as_dict(self) -> dict:
         return {"name": self.name, "version": self.version, "sha256": self.sha256}
 
+    @property
+    def ref(self) -> ModelRef:
+        return ModelRef(name=self.name, version=self.version, sha256=self.sha256)
+
 
 class ScoringService:
     """Scores messages and conversations with one loaded, verified model."""
@@ -70,24 +75,18 @@ class ScoringService:
         return cls(bundle, manifest, Path(model_dir), batch_size=batch_size)
 
     # -- messages -----------------------------------------------------------------------------
-    def message_results(self, probas: np.ndarray, spans: list, ids: Sequence[str], explain: bool = True) -> list[dict]:
+    def message_results(self, probas: np.ndarray, spans: list, ids: Sequence[str],
+                        explain: bool = True) -> list[MessageResult]:
         results = []
         for i, message_id in enumerate(ids):
             scores = {c: float(round(probas[i, j], 6)) for j, c in enumerate(CATEGORIES)}
             labels = [c for c in CATEGORIES if scores[c] >= self.thresholds[c]]
-            result = {
-                "id": message_id,
-                "flagged": bool(labels),
-                "labels": labels,
-                "category_scores": scores,
-                "route": route_for(labels),
-                "tactics": [s.as_tactic() for s in spans[i]] if explain else [],
-                "model": self.info.as_dict(),
-            }
-            results.append(result)
+            results.append(MessageResult.model_construct(
+                id=message_id, flagged=bool(labels), labels=labels, category_scores=scores, route=route_for(labels),
+                tactics=[s.as_tactic() for s in spans[i]] if explain else []))
         return results
 
-    def score_messages(self, messages: Sequence[Message], explain: bool = True) -> list[dict]:
+    def score_messages(self, messages: Sequence[Message], explain: bool = True) -> list[MessageResult]:
         """One result per message, in order (the ``signals score`` output shape)."""
         if not messages:
             return []
@@ -105,7 +104,8 @@ class ScoringService:
         return self.category_model.predict_proba(self.analyzer.frame(analysis))
 
     # -- conversations ------------------------------------------------------------------------
-    def score_conversations(self, conversations: Sequence[Conversation], per_turn: bool = False) -> list[dict]:
+    def score_conversations(self, conversations: Sequence[Conversation],
+                            per_turn: bool = False) -> list[ConversationResult]:
         """One result per conversation (the ``signals score-conversations`` output shape)."""
         texts = [t.text for conv in conversations for t in conv.turns]
         analysis = self.analyzer.analyze(texts)
@@ -121,20 +121,15 @@ class ScoringService:
         for conv, (lo, hi) in zip(conversations, bounds):
             speakers = [t.speaker for t in conv.turns]
             score = self.conversation_model.score(probas[lo:hi], analysis.tactics[lo:hi], speakers)
-            result = {
-                "id": conv.id,
-                "label": ConversationLabel.GROOMING.value if score.suspect else ConversationLabel.BENIGN.value,
-                "risk": round(float(score.risk), 6),
-                "suspect": score.suspect,
-                "first_alert_turn": score.first_alert_turn,
-                "model": self.info.as_dict(),
-            }
+            turns = None
             if per_turn:
-                result["turns"] = [
-                    {"index": k, "speaker": speakers[k],
-                     "category_scores": {c: float(round(probas[lo + k, j], 6)) for j, c in enumerate(CATEGORIES)},
-                     "tactics": [s.as_tactic() for s in analysis.spans[lo + k]]}
-                    for k in range(hi - lo)
-                ]
-            results.append(result)
+                turns = [TurnResult.model_construct(
+                    index=k, speaker=speakers[k],
+                    category_scores={c: float(round(probas[lo + k, j], 6)) for j, c in enumerate(CATEGORIES)},
+                    tactics=[s.as_tactic() for s in analysis.spans[lo + k]]) for k in range(hi - lo)]
+            results.append(ConversationResult.model_construct(
+                id=conv.id,
+                label=ConversationLabel.GROOMING.value if score.suspect else ConversationLabel.BENIGN.value,
+                risk=round(float(score.risk), 6), suspect=score.suspect, first_alert_turn=score.first_alert_turn,
+                speaker_risk={k: round(float(v), 6) for k, v in score.speaker_risk.items()}, turns=turns))
         return results

@@ -78,7 +78,7 @@ def test_api_result_matches_the_service_and_the_cli_fields(client, service):
     text = "jij bent anders dan de rest, vertel het aan niemand"
     [expected] = service.score_messages([Message("x", text)], explain=True)
     [result] = _score(client, [{"id": "x", "text": text}], explain=True)["results"]
-    assert result == {k: v for k, v in expected.items() if k != "model"}
+    assert result == expected.model_dump()
 
 
 def test_explain_adds_tactic_spans_over_the_original_text(client):
@@ -173,7 +173,7 @@ def test_score_conversation_fields_and_per_turn_scores(client, service, turns):
     response = client.post("/v1/conversations/score", json={"id": "c-1", "turns": turns})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert set(body) == {"model", "id", "label", "risk", "suspect", "first_alert_turn", "turns"}
+    assert set(body) == {"model", "id", "label", "risk", "suspect", "first_alert_turn", "speaker_risk", "turns"}
     assert body["model"] == service.info.as_dict()
     assert body["id"] == "c-1"
     assert body["label"] in {label.value for label in ConversationLabel}
@@ -190,4 +190,4 @@ def test_conversation_matches_the_service(client, service):
     [expected] = service.score_conversations(
         [Conversation("c", tuple(Turn(t["speaker"], t["text"]) for t in GROOMING_TURNS))], per_turn=True)
     body = client.post("/v1/conversations/score", json={"id": "c", "turns": GROOMING_TURNS}).json()
-    assert json.loads(json.dumps(expected)) == {**body, "model": expected["model"]}
+    assert {**expected.model_dump(), "model": service.info.as_dict()} == body

@@ -14,14 +14,21 @@ def spec(client):
     return client.get("/openapi.json").json()
 
 
-@pytest.mark.parametrize("name,values", [
-    ("Category", list(CATEGORIES)),
-    ("Tactic", list(TACTICS)),
-    ("Route", [r.value for r in Route]),
-    ("ConversationLabel", [c.value for c in ConversationLabel]),
+@pytest.mark.parametrize("schema,field,values", [
+    ("MessageResult", "route", [r.value for r in Route]),
+    ("ConversationResponse", "label", [c.value for c in ConversationLabel]),
 ])
-def test_enums_come_from_the_taxonomy(spec, name, values):
-    assert spec["components"]["schemas"][name]["enum"] == values
+def test_routes_and_labels_come_from_the_taxonomy(spec, schema, field, values):
+    assert spec["components"]["schemas"][schema]["properties"][field]["enum"] == values
+
+
+def test_categories_and_tactics_are_the_served_models(client, service):
+    body = client.get("/v1/model").json()
+    assert [c["name"] for c in body["categories"]] == list(CATEGORIES)
+    result = client.post("/v1/score", json={"messages": [{"id": "m", "text": "vertel het aan niemand"}],
+                                             "explain": True}).json()["results"][0]
+    assert set(result["category_scores"]) == set(CATEGORIES)
+    assert {t["tactic"] for t in result["tactics"]} <= set(TACTICS)
 
 
 @pytest.mark.parametrize("path,needle", [

@@ -291,7 +291,7 @@ def test_span_carries_an_explanation(preprocessor):
     assert (span.label, span.start, span.end, span.score) == ("secrecy", 7, 29, 0.6)
     assert span.explanation.detector == "pattern:secrecy"
     assert span.explanation.pattern == "tell_nobody"
-    assert span.as_tactic() == {"tactic": "secrecy", "start": 7, "end": 29, "score": 0.6}
+    assert span.as_tactic().model_dump() == {"tactic": "secrecy", "start": 7, "end": 29, "score": 0.6}
 
 
 def test_the_matching_row_names_the_hit(preprocessor):

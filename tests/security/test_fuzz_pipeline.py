@@ -67,7 +67,7 @@ def test_a_batch_gives_what_each_text_gives_alone(texts):
 def test_the_scoring_service_never_crashes_and_keeps_its_contract(service, messages, explain):
     batch = [Message(f"m{i}", text, tuple(Turn("a", t) for t in context))
              for i, (text, context) in enumerate(messages)]
-    results = service.score_messages(batch, explain=explain)
+    results = [r.model_dump() for r in service.score_messages(batch, explain=explain)]
     assert [r["id"] for r in results] == [m.id for m in batch]
     for message, result in zip(batch, results):
         scores = result["category_scores"]
@@ -77,5 +77,5 @@ def test_the_scoring_service_never_crashes_and_keeps_its_contract(service, messa
         for span in result["tactics"]:
             assert 0 <= span["start"] < span["end"] <= len(message.text)
     if explain:
-        plain = service.score_messages(batch, explain=False)
+        plain = [r.model_dump() for r in service.score_messages(batch, explain=False)]
         assert [r["category_scores"] for r in plain] == [r["category_scores"] for r in results]

@@ -99,7 +99,7 @@ def test_model_card(tiny_model_dir):
 
 def test_clear_sextortion_message_scores_sextortion_highest(service):
     text = "stuur 200 euro of ik stuur je naaktfoto's naar al je volgers, je hebt 1 uur"
-    (result,) = service.score_messages([Message("s", text)])
+    (result,) = [r.model_dump() for r in service.score_messages([Message("s", text)])]
     scores = result["category_scores"]
     assert max(scores, key=scores.get) == "sextortion"
     assert result["route"] == "review" and "sextortion" in result["labels"]
@@ -107,7 +107,7 @@ def test_clear_sextortion_message_scores_sextortion_highest(service):
 
 
 def test_plain_benign_message_is_not_flagged(service):
-    (result,) = service.score_messages([Message("b", "zullen we morgen samen huiswerk maken?")])
+    (result,) = [r.model_dump() for r in service.score_messages([Message("b", "zullen we morgen samen huiswerk maken?")])]
     assert not result["flagged"]
     assert result["labels"] == [] and result["route"] == "none"
 
@@ -116,6 +116,6 @@ def test_score_texts_matches_score_messages(service):
     texts = ["stuur 200 euro of ik stuur je naaktfoto's naar al je volgers, je hebt 1 uur",
              "zullen we morgen samen huiswerk maken?"]
     probas = service.score_texts(texts)
-    results = service.score_messages([Message(str(i), t) for i, t in enumerate(texts)])
+    results = [r.model_dump() for r in service.score_messages([Message(str(i), t) for i, t in enumerate(texts)])]
     for row, result in zip(probas, results):
         assert np.allclose(row, [result["category_scores"][c] for c in CATEGORIES], atol=1e-6)

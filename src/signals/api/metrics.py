@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from signals.results import ConversationResult, MessageResult
 from signals.service import ModelInfo
 from signals.taxonomy import Category, ConversationLabel, Route
 
@@ -51,15 +52,15 @@ class ApiMetrics:
         self.requests.labels(method, handler, str(status)).inc()
         self.latency.labels(method, handler, str(status)).observe(seconds)
 
-    def observe_messages(self, results: Iterable[dict]) -> None:
+    def observe_messages(self, results: Iterable[MessageResult]) -> None:
         for result in results:
             self.messages.inc()
-            self.routes.labels(result["route"]).inc()
-            for category in result["labels"]:
+            self.routes.labels(result.route).inc()
+            for category in result.labels:
                 self.predictions.labels(category).inc()
 
-    def observe_conversation(self, result: dict) -> None:
-        self.conversations.labels(result["label"]).inc()
+    def observe_conversation(self, result: ConversationResult) -> None:
+        self.conversations.labels(result.label).inc()
 
     def set_model(self, info: ModelInfo | None) -> None:
         """The model info gauge and readiness; a hot reload calls this again with the new model."""

@@ -31,16 +31,12 @@ def _turns(turns) -> tuple[Turn, ...]:
     return tuple(Turn(t.speaker, t.text) for t in turns)
 
 
-def _without_model(result: dict) -> dict:
-    return {k: v for k, v in result.items() if k != "model"}
-
-
 @router.post("/score", response_model=ScoreResponse, summary="Score a batch of messages")
 async def score_messages(
     request: Request,
     body: Annotated[ScoreRequest, Body(openapi_examples=SCORE_EXAMPLES)],
     settings: SettingsDep, state: ModelStateDep, service: ServiceDep, metrics: MetricsDep,
-) -> dict:
+) -> ScoreResponse:
     """One result per message, in request order: calibrated category scores, the categories over
     their threshold (`labels`), the `route` (review, support or none) and, with `explain`, the
     tactic spans (character offsets into the message text)."""
@@ -49,7 +45,7 @@ async def score_messages(
     messages = [Message(m.id, m.text, _turns(m.context)) for m in body.messages]
     results = await state.run(service.score_messages, messages, explain=body.explain)
     metrics.observe_messages(results)
-    return {"model": service.info.as_dict(), "results": [_without_model(r) for r in results]}
+    return ScoreResponse.model_construct(model=service.info.ref, results=results)
 
 
 @router.post("/conversations/score", response_model=ConversationResponse, summary="Score one conversation")
@@ -57,7 +53,7 @@ async def score_conversation(
     request: Request,
     body: Annotated[ConversationRequest, Body(openapi_examples=CONVERSATION_EXAMPLES)],
     settings: SettingsDep, state: ModelStateDep, service: ServiceDep, metrics: MetricsDep,
-) -> dict:
+) -> ConversationResponse:
     """The conversation's `label`, `risk`, `suspect` (the speaker who drives it) and
     `first_alert_turn`, plus per-turn category scores and tactic spans."""
     check_conversation_request(body, settings)
@@ -65,4 +61,4 @@ async def score_conversation(
     conversation = Conversation(body.id, _turns(body.turns))
     [result] = await state.run(service.score_conversations, [conversation], per_turn=True)
     metrics.observe_conversation(result)
-    return {"model": service.info.as_dict(), **_without_model(result)}
+    return ConversationResponse.model_construct(model=service.info.ref, **dict(result))

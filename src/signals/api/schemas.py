@@ -23,7 +23,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from signals.api.errors import ErrorCode
-from signals.taxonomy import Category, ConversationLabel, Route, Tactic
+from signals.results import ConversationResult, MessageResult, ModelRef
+from signals.taxonomy import Category, Route
 
 MAX_IDENTIFIER_CHARS = 256
 
@@ -134,51 +135,14 @@ CONVERSATION_EXAMPLES: dict[str, dict[str, Any]] = {
 
 
 # -- responses ----------------------------------------------------------------------------------
-class ModelRef(BaseModel):
-    name: str
-    version: str
-    sha256: str = Field(description="one hash over the model directory's sha256 manifest")
-
-
-class TacticSpan(BaseModel):
-    tactic: Tactic
-    start: int = Field(description="character offset into the original text")
-    end: int
-    score: float
-
-
-CategoryScores = Annotated[dict[Category, float], Field(description="calibrated probability per category")]
-
-
-class MessageResult(BaseModel):
-    id: str
-    flagged: bool
-    labels: list[Category] = Field(description="categories over their default (high-precision) threshold")
-    category_scores: CategoryScores
-    route: Route
-    tactics: list[TacticSpan] = Field(description="empty unless the request asked for explain")
-
-
+# The result types are defined once, in ``signals.results``; the responses wrap them.
 class ScoreResponse(BaseModel):
     model: ModelRef
     results: list[MessageResult]
 
 
-class TurnResult(BaseModel):
-    index: int
-    speaker: str
-    category_scores: CategoryScores
-    tactics: list[TacticSpan]
-
-
-class ConversationResponse(BaseModel):
+class ConversationResponse(ConversationResult):
     model: ModelRef
-    id: str
-    label: ConversationLabel
-    risk: float
-    suspect: str | None = Field(description="the speaker who drives the grooming, when the conversation is flagged")
-    first_alert_turn: int | None
-    turns: list[TurnResult]
 
 
 class CategoryInfo(BaseModel):

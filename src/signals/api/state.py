@@ -50,11 +50,11 @@ def warm_up(service: ScoringService) -> None:
     if len(results) != len(WARM_UP_MESSAGES):
         raise WarmUpError(f"warm-up returned {len(results)} results for {len(WARM_UP_MESSAGES)} messages")
     for result in results:
-        scores = result["category_scores"]
+        scores = result.category_scores
         if set(scores) != set(CATEGORIES) or not all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in scores.values()):
             raise WarmUpError("warm-up produced scores outside [0, 1] or for unknown categories")
     conversations = service.score_conversations([WARM_UP_CONVERSATION], per_turn=True)
-    if len(conversations) != 1 or len(conversations[0]["turns"]) != len(WARM_UP_CONVERSATION.turns):
+    if len(conversations) != 1 or len(conversations[0].turns or ()) != len(WARM_UP_CONVERSATION.turns):
         raise WarmUpError("warm-up conversation result has the wrong shape")
 
 

@@ -1,0 +1,144 @@
+"""Check hand-written data files against the schema and the content rules before they are used.
+
+    python -m training.validate_data FILE.jsonl [FILE.jsonl ...]
+
+A file whose name starts with ``conversations`` holds conversations, any other file messages (see
+``training/data/README.md``). Exit code 0 when every file is valid, 2 with one line per problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+from signals.taxonomy import CATEGORIES, REGISTERS, TACTICS
+from training.synth.guard import is_clean
+
+KINDS = ("positive", "hard_negative", "benign")
+NEGATIVE_TYPES = ("awareness", "everyday", "commerce", "banter", "dating", "peers", "gaming", "other")
+CONVERSATION_LABELS = ("grooming", "benign")
+
+# Everyday idioms that contain a guard word in a non-sexual sense ("ik pik je op" = I pick you up,
+# "centrum seksueel geweld" = a help centre's name, swearing); removed before the guard runs.
+_IDIOMS = re.compile(
+    r"\bpik(?:t|ken)? (?:ik )?(?:je|jou|u|haar|hem|jullie|ons|me|mij|de uwe)\b|\bik pik\b|\bkut\b|\bseksueel geweld\b"
+    r"|\bniet seksueel\b|\bvoor (?:de )?lul\b|\bde lul\b|\bis ass\b")
+
+
+def clean_text(text: str) -> bool:
+    """The content guard, after everyday idioms are taken out."""
+    return is_clean(_IDIOMS.sub(" ", text.lower()))
+
+
+def message_problems(record: object) -> list[str]:
+    if not isinstance(record, dict):
+        return ["not a JSON object"]
+    problems = []
+    for key in ("id", "text", "source"):
+        if not isinstance(record.get(key), str) or not record[key].strip():
+            problems.append(f"'{key}' must be a non-empty string")
+    labels, tactics = record.get("labels", []), record.get("tactics", [])
+    if not isinstance(labels, list) or any(label not in CATEGORIES for label in labels):
+        problems.append(f"'labels' must be a list of {list(CATEGORIES)}")
+    if not isinstance(tactics, list) or any(t not in TACTICS for t in tactics):
+        problems.append(f"'tactics' must be a list of {list(TACTICS)}")
+    if record.get("register") not in REGISTERS:
+        problems.append(f"'register' must be one of {list(REGISTERS)}")
+    kind = record.get("kind")
+    if kind not in KINDS:
+        problems.append(f"'kind' must be one of {list(KINDS)}")
+    elif (kind == "positive") != bool(labels):
+        problems.append("'kind' is 'positive' exactly when 'labels' is not empty")
+    if record.get("negative_type") is not None and record["negative_type"] not in NEGATIVE_TYPES:
+        problems.append(f"'negative_type' must be one of {list(NEGATIVE_TYPES)}")
+    if isinstance(record.get("text"), str) and not clean_text(record["text"]):
+        problems.append("text breaks the content rules (explicit word)")
+    return problems
+
+
+def conversation_problems(record: object) -> list[str]:
+    if not isinstance(record, dict):
+        return ["not a JSON object"]
+    problems = []
+    turns = record.get("turns")
+    if not isinstance(turns, list) or len(turns) < 2:
+        return ["'turns' must be a list of at least two turns"]
+    speakers = []
+    for k, turn in enumerate(turns):
+        if not isinstance(turn, dict) or not isinstance(turn.get("speaker"), str) or not isinstance(turn.get("text"), str):
+            problems.append(f"turn {k}: needs 'speaker' and 'text' strings")
+            continue
+        if not turn["text"].strip():
+            problems.append(f"turn {k}: empty text")
+        if not clean_text(turn["text"]):
+            problems.append(f"turn {k}: text breaks the content rules (explicit word)")
+        speakers.append(turn["speaker"])
+    label = record.get("label")
+    if label not in CONVERSATION_LABELS:
+        problems.append(f"'label' must be one of {list(CONVERSATION_LABELS)}")
+    if record.get("register") not in REGISTERS:
+        problems.append(f"'register' must be one of {list(REGISTERS)}")
+    if not isinstance(record.get("id"), str) or not isinstance(record.get("source"), str):
+        problems.append("'id' and 'source' must be strings")
+    if label == "grooming":
+        if record.get("suspect") not in speakers:
+            problems.append("'suspect' must be one of the speakers")
+        first = record.get("first_grooming_turn")
+        if not isinstance(first, int) or not 0 <= first < len(turns):
+            problems.append("'first_grooming_turn' must be a turn index")
+        elif turns[first].get("speaker") != record.get("suspect"):
+            problems.append("'first_grooming_turn' must be a turn of the suspect")
+    elif label == "benign" and (record.get("suspect") is not None or record.get("first_grooming_turn") is not None):
+        problems.append("a benign conversation has 'suspect' and 'first_grooming_turn' null")
+    return problems
+
+
+def validate_file(path: Path) -> tuple[list[str], Counter]:
+    conversations = path.name.startswith("conversations")
+    check = conversation_problems if conversations else message_problems
+    problems, summary, seen = [], Counter(), set()
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError as exc:
+                problems.append(f"{path}:{number}: not valid JSON ({exc})")
+                continue
+            for problem in check(record):
+                problems.append(f"{path}:{number}: {problem}")
+            if isinstance(record, dict):
+                if record.get("id") in seen:
+                    problems.append(f"{path}:{number}: duplicate id {record.get('id')!r}")
+                seen.add(record.get("id"))
+                key = record.get("label") if conversations else record.get("kind")
+                summary[(key, record.get("register"))] += 1
+    return problems, summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", type=Path, nargs="+")
+    args = parser.parse_args(argv)
+    failed = False
+    for path in args.files:
+        if not path.is_file():
+            print(f"{path}: no such file", file=sys.stderr)
+            failed = True
+            continue
+        problems, summary = validate_file(path)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        failed |= bool(problems)
+        counts = ", ".join(f"{k}/{r}: {n}" for (k, r), n in sorted(summary.items(), key=str))
+        print(f"{path}: {sum(summary.values())} records, {len(problems)} problem(s); {counts}")
+    return 2 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
