@@ -16,7 +16,8 @@ def tiny_model_dir(tmp_path_factory) -> Path:
     reuse = os.environ.get("SIGNALS_TEST_MODEL_DIR")
     if reuse and (Path(reuse) / "manifest.json").is_file():
         return Path(reuse)
-    from training.train import load_config, train
+    from training.config import load_config
+    from training.train import train
 
     out = tmp_path_factory.mktemp("models") / "signals-nl-tiny"
     cwd = os.getcwd()

@@ -38,7 +38,7 @@ def loaded(tiny_model_dir, service, monkeypatch) -> Path:
         assert Path(model) == Path(tiny_model_dir)
         return service
 
-    monkeypatch.setattr("signals.cli._load_service", load)
+    monkeypatch.setattr("signals.cli.load_service", load)
     return tiny_model_dir
 
 
@@ -76,7 +76,9 @@ def test_score_happy_path(tiny_model_dir, tmp_path, capsys):
     assert len(rows) == len(MESSAGES)
     for row, message in zip(rows, MESSAGES):
         check_scored(row, message)
-    assert captured.err == ""
+    # stderr says which model was loaded, and nothing else
+    assert captured.err == f"model: {rows[0]['model']['name']} {rows[0]['model']['version']} sha256 " \
+                           f"{rows[0]['model']['sha256']} ({tiny_model_dir})\n"
     spans = {(t["tactic"], MESSAGES[0]["text"][t["start"]:t["end"]]) for t in rows[0]["tactics"]}
     assert ("payment_demand", "stuur 200 euro") in spans
     assert ("deadline", "je hebt 1 uur") in spans
@@ -220,7 +222,7 @@ def test_missing_model_dir(tmp_path, capsys):
     assert main(["score", str(source), "--model", str(tmp_path / "geen-model")]) == 2
     captured = capsys.readouterr()
     assert "error: no model at" in captured.err
-    assert "missing manifest.json" in captured.err and "make train" in captured.err
+    assert "--model" in captured.err and "SIGNALS_MODEL" in captured.err and "make train" in captured.err
     assert captured.out == ""
 
 
@@ -231,7 +233,7 @@ def model_copy(tiny_model_dir, tmp_path) -> Path:
     return copy
 
 
-@pytest.mark.parametrize("name", ["thresholds.json", "patterns.yaml", "model.joblib"])
+@pytest.mark.parametrize("name", ["thresholds.json", "patterns.yaml", "weights.joblib"])
 def test_tampered_model(model_copy, tmp_path, capsys, name):
     path = model_copy / name
     data = bytearray(path.read_bytes())

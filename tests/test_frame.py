@@ -12,8 +12,9 @@ from signals.frame import (
     CONVERSATION_FIELDS,
     MESSAGE_DDL,
     MESSAGE_FIELDS,
-    SCORE_COLUMNS,
     arrow_schema,
+    ddl,
+    message_fields,
     score_conversation_frame,
     score_frame,
 )
@@ -29,15 +30,18 @@ MESSAGES = [
     ("m6", ""),
 ]
 MESSAGE_COLUMNS = [name for name, _ in MESSAGE_FIELDS]
+SCORE_COLUMNS = tuple(f"score_{c}" for c in CATEGORIES)
 
 
 def messages_frame(**extra) -> pd.DataFrame:
     return pd.DataFrame({"id": [i for i, _ in MESSAGES], "text": [t for _, t in MESSAGES], **extra})
 
 
-def test_score_columns_come_from_the_taxonomy():
-    assert SCORE_COLUMNS == tuple(f"score_{c}" for c in CATEGORIES)
-    assert all(f"`{c}` double" in MESSAGE_DDL for c in SCORE_COLUMNS)
+def test_score_columns_come_from_the_models_categories():
+    assert all(f"`{c}` double" in MESSAGE_DDL for c in SCORE_COLUMNS)   # the default model's
+    other = ddl(message_fields(("grooming", "support")))
+    assert "`score_grooming` double" in other and "`score_support` double" in other
+    assert "score_recruitment" not in other
 
 
 @pytest.mark.parametrize("column, dtype", [

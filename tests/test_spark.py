@@ -311,11 +311,22 @@ def test_signals_imports_without_pyspark():
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": "src"})
 
 
-def test_spark_submit_entry_point_uses_the_cli_parser():
+def test_spark_submit_entry_point_has_the_same_arguments_as_the_cli():
     done = subprocess.run([sys.executable, "src/signals/spark.py", "--help"], cwd=ROOT, capture_output=True,
                           text=True, check=False, env={**os.environ, "PYTHONPATH": "src"})
     assert done.returncode == 0
-    assert "usage: signals spark-score" in done.stdout and "--partition-by" in done.stdout
+    assert "usage: spark.py" in done.stdout
+    from signals.cli import build_parser
+
+    cli_help = build_parser()._subparsers._group_actions[0].choices["spark-score"].format_help()  # type: ignore[union-attr]
+    for option in ("--partition-by", "--conversations", "--format", "--master", "--model"):
+        assert option in done.stdout and option in cli_help
+
+
+def test_spark_module_imports_no_front():
+    """Fronts own their arguments; no module imports a front (spark.py and cli.py used to import each other)."""
+    source = (ROOT / "src" / "signals" / "spark.py").read_text(encoding="utf-8")
+    assert "signals.cli" not in source and "from signals import cli" not in source
 
 
 @pytest.mark.spark

@@ -34,7 +34,13 @@ class MessageSet:
         return len(self.records)
 
 
+SEALED = "sealed"
+
+
 def read_jsonl(path: Path) -> list[dict]:
+    if SEALED in Path(path).resolve().parts and not _sealed_allowed():
+        raise CorpusError(f"{path}: the sealed test set is read only by `make bench` (benchmarks.sealed), "
+                          "never for training or development")
     rows = []
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
@@ -45,6 +51,12 @@ def read_jsonl(path: Path) -> list[dict]:
             except ValueError as exc:
                 raise CorpusError(f"{path}:{number}: not valid JSON ({exc})") from exc
     return rows
+
+
+def _sealed_allowed() -> bool:
+    import os
+
+    return os.environ.get("SIGNALS_READ_SEALED") == "1"
 
 
 def validate_message(record: dict, where: str) -> dict:
@@ -75,13 +87,15 @@ def read_conversations(path: Path | str) -> list[dict]:
     return conversations
 
 
-def handwritten(directory: Path) -> tuple[MessageSet, list[dict]]:
-    """Every writer's messages (``*.jsonl`` except conversations) and the hand-written conversations."""
+def handwritten(directory: Path, conversation_files: list[str] | None = None) -> tuple[MessageSet, list[dict]]:
+    """Every writer's messages (``*.jsonl`` except conversations) and the hand-written conversations
+    (``conversation_files`` in the folder, or every ``conversations*.jsonl``)."""
     messages = MessageSet("handwritten")
     conversations: list[dict] = []
     for path in sorted(Path(directory).glob("*.jsonl")):
         if path.stem.startswith("conversations"):
-            conversations.extend(read_conversations(path))
+            if conversation_files is None or path.name in conversation_files:
+                conversations.extend(read_conversations(path))
         else:
             messages.records.extend(read_messages(path).records)
     return messages, conversations

@@ -1,97 +1,53 @@
-"""``make train``: config → data → features → calibrated model → evaluation → model directory.
+"""``make train``: config → data → features → calibrated models → model directory → evaluation.
 
     python -m training.train --config training/config.yaml [--out models/NAME-VERSION]
+
+Prints progress on stderr, the headline metrics on stdout, and at the end the wall time and the
+peak memory (RSS) of the run.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import json
-import platform
+import random
+import resource
 import sys
 import time
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
-import yaml
+from scipy import sparse
 
 import signals
-from signals.analysis import Analyzer, context_vectors
-from signals.detectors import DetectorRegistry
+from signals.analysis import Analysis, Analyzer, context_vectors
+from signals.detectors.registry import CUES_FILE, PATTERNS_FILE, DetectorRegistry, packaged_text
 from signals.errors import SignalsError
-from signals.model.artifact import write_model_dir
+from signals.model.bundle import ModelSpec, SignalsModel, installed_versions
 from signals.model.classifier import CategoryModel
-from signals.model.conversation import ConversationModel
-from signals.service import Conversation, ScoringService, Turn
-from signals.taxonomy import CATEGORIES, TACTICS, Category
-from training import corpora as corpora_mod
-from training.data_sources import MessageSet, handwritten, read_conversations, read_messages, synthetic
-from training.evaluate import conversation_metrics, corpus_flag_rate, message_metrics
-from training.model_card import render_model_card
+from signals.model.conversation import TurnEvidence
+from signals.model.conversation_fit import ConversationModel
+from signals.model.features import FeatureParams, FeatureSpace
+from signals.model.linear import LinearScorer
+from signals.nlp.pipeline import Preprocessor
+from signals.nlp.resources import LanguageResources
+from signals.taxonomy import CATEGORIES, CATEGORY_ROUTE, TACTICS, Route
+from training.config import TrainingConfig, load_config
+from training.dataset import TrainingData, conversation_labels, load_training_data
+from training.longchat import assemble
+from training.report import evaluate_model, headline, write_reports
 
 _T0 = time.time()
-_SEXTORTION_TACTICS = (TACTICS.index("threat_exposure"),)
+WARMUP_CHUNKS = 30_000
 
 
 def log(message: str) -> None:
     print(f"[train {time.time() - _T0:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
-def load_config(path: Path) -> dict:
-    try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SignalsError(f"cannot read config {path}: {exc}") from exc
-
-
-def conversation_rows(conversations: list[dict], analyzer: Analyzer, group_prefix: str):
-    """Turn rows for the message model: every turn with the context before it.
-
-    The suspect's turns from the first grooming turn on are positive for the conversation's
-    category (sextortion when the suspect threatens exposure, else recruitment), with the other
-    review category unknown (weight 0). Victims' turns are negative for review and unknown for
-    disclosure; benign conversations are negative throughout.
-    """
-    texts = [t["text"] for c in conversations for t in c["turns"]]
-    analysis = analyzer.analyze(texts)
-    contexts = np.zeros_like(analysis.tactics)
-    Y = np.zeros((len(texts), len(CATEGORIES)), dtype=int)
-    W = np.ones_like(Y, dtype=float)
-    groups, bounds, cursor = [], [], 0
-    rec, sext, disc = (CATEGORIES.index(c.value) for c in (Category.RECRUITMENT, Category.SEXTORTION, Category.DISCLOSURE))
-    for conv in conversations:
-        n = len(conv["turns"])
-        block = slice(cursor, cursor + n)
-        contexts[block] = context_vectors(analysis.tactics[block])
-        if conv.get("label") == "grooming":
-            suspect_rows = [cursor + k for k, t in enumerate(conv["turns"]) if t["speaker"] == conv["suspect"]]
-            is_sext = analysis.tactics[suspect_rows][:, _SEXTORTION_TACTICS].max() > 0 if suspect_rows else False
-            positive, unknown = (sext, rec) if is_sext else (rec, sext)
-            first = conv.get("first_grooming_turn") or 0
-            for k, turn in enumerate(conv["turns"]):
-                row = cursor + k
-                if turn["speaker"] == conv["suspect"]:
-                    if k >= first:
-                        Y[row, positive] = 1
-                        W[row, unknown] = 0.0
-                else:
-                    W[row, disc] = 0.0
-        origin = "synthconv" if conv.get("source") == "synth" else group_prefix
-        groups.extend([f"{origin}:{conv.get('template', conv['id'])}"] * n)
-        bounds.append((cursor, cursor + n))
-        cursor += n
-    return analysis, contexts, Y, W, groups, bounds
-
-
-def threshold_rows(groups: np.ndarray, config: dict) -> np.ndarray | None:
-    """Rows whose out-of-fold scores choose the thresholds (config ``model.threshold_sources``)."""
-    sources = config.get("thresholds", {}).get("sources")
-    if not sources:
-        return None
-    rows = np.array([g.split(":", 1)[0] in sources for g in groups])
-    return rows if rows.any() else None
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,198 +62,156 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def train(config: dict, out: Path | None = None) -> int:
-    seed = int(config["seed"])
-    data = config["data"]
-    out = out or Path(config.get("output_root", "models")) / f"{config['name']}-{config['version']}"
-    registry = DetectorRegistry.from_config()
-    analyzer = Analyzer(registry)
+def warmup_chunks(texts: list[str]) -> list[str]:
+    """The most frequent whitespace chunks of normalised text (spaCy's tokenizer cache, see build_nlp)."""
+    counts = collections.Counter(chunk for text in texts for chunk in text.split())
+    return [chunk for chunk, n in counts.most_common(WARMUP_CHUNKS) if n >= 2]
+
+
+def conversation_turn_rows(data: TrainingData, analyzer: Analyzer, categories: tuple[str, ...]):
+    """Turn rows of the training conversations with their context, labels, weights and groups."""
+    texts = [t["text"] for c in data.conversations for t in c["turns"]]
+    analysis = analyzer.analyze(texts)
+    context = np.zeros_like(analysis.tactics)
+    Y = np.zeros((len(texts), len(categories)), int)
+    W = np.ones(Y.shape)
+    groups, bounds, cursor = [], [], 0
+    sext = TACTICS.index("threat_exposure")
+    for conv in data.conversations:
+        n = len(conv["turns"])
+        block = slice(cursor, cursor + n)
+        context[block] = context_vectors(analysis.tactics[block])
+        Y[block], W[block] = conversation_labels(conv, analysis.tactics[block], categories, sext)
+        origin = "synthconv" if conv.get("source") == "synth" else "conv"
+        groups += [f"{origin}:{conv.get('template', conv.get('source', 'conv'))}"] * n
+        bounds.append((cursor, cursor + n))
+        cursor += n
+    return analysis, context, Y, W, groups, bounds
+
+
+def mine_hard_negatives(model_cfg, X, Y, W, pool: Analysis, features: FeatureSpace, top: int) -> np.ndarray:
+    """Row indices of ``pool`` a quick full-data model scores highest (benign corpus look-alikes)."""
+    if not len(pool) or not top:
+        return np.zeros(0, int)
+    quick = CategoryModel(categories=tuple(CATEGORIES), C=model_cfg.C, class_weight=model_cfg.class_weight)
+    scores = np.zeros((len(pool), Y.shape[1]))
+    pool_X = features.matrix(pool)
+    for c in range(Y.shape[1]):
+        keep = W[:, c] > 0
+        clf = quick._classifier().fit(X[keep], Y[keep, c], sample_weight=W[keep, c])
+        scores[:, c] = clf.decision_function(pool_X)
+    return np.argsort(-scores.max(axis=1))[:top]
+
+
+def train(config: TrainingConfig, out: Path | None = None) -> int:
+    out = out or Path(config.output_root) / f"{config.name}-{config.version}"
+    categories = tuple(CATEGORIES)
+    resources = LanguageResources.default()
+    patterns_text, cues_text = packaged_text(PATTERNS_FILE), packaged_text(CUES_FILE)
+    registry = DetectorRegistry.from_texts(patterns_text, cues_text, TACTICS)
+    analyzer = Analyzer(registry, Preprocessor(512, resources))
 
     log("loading data")
-    hand_msgs, hand_convs = handwritten(Path(data["handwritten_dir"]))
-    augment_cfg = data.get("augment") or {}
-    if augment_cfg.get("copies", 0):
-        from training.augment import augment
+    data = load_training_data(config, categories)
+    rows = data.messages
+    log(f"preprocessing {len(rows)} messages with spaCy")
+    analysis = analyzer.analyze(rows.texts)
+    log(f"preprocessing {len(data.conversations)} training conversations")
+    conv_analysis, conv_context, Y_conv, W_conv, conv_groups, bounds = conversation_turn_rows(data, analyzer, categories)
 
-        originals = len(hand_msgs)
-        hand_msgs.records.extend(augment(hand_msgs.records, seed, int(augment_cfg["copies"])))
-        log(f"augmented hand-written messages: +{len(hand_msgs) - originals} noisy copies")
-    synth_cfg = data["synth"]
-    synth_train, synth_test, synth_conv_train, synth_conv_test = synthetic(
-        synth_cfg["messages"], synth_cfg["conversations"], seed, synth_cfg["test_fraction"])
-    corpus_train = corpora_mod.load_corpora(data["corpora"], "train")
-    corpus_train += [c for c in (corpora_mod.load_hub_corpus(s) for s in data.get("hub", [])) if c]
-    rng = np.random.default_rng(seed)
-    cap = int(data["corpora"].get("max_train_per_corpus", 10**9))
-    corpus_rows, corpus_pool = [], []
-    for corpus in corpus_train:
-        order = rng.permutation(len(corpus.texts))
-        corpus_rows += [(corpus.name, corpus.texts[i], f"{corpus.name}:{i % 60}") for i in order[:cap]]
-        corpus_pool += [corpus.texts[i] for i in order[cap:cap + int(data["corpora"].get("mining_pool", 5000))]]
-    log(f"handwritten {len(hand_msgs)} messages / {len(hand_convs)} conversations; synth train {len(synth_train)}, "
-        f"test {len(synth_test)}; corpus rows {len(corpus_rows)} (+{len(corpus_pool)} mining pool)")
+    params = FeatureParams(**config.features.model_dump())
+    everything = Analysis.concat([analysis, conv_analysis], len(TACTICS), len(registry.cue_names))
+    original = np.concatenate([~np.array(rows.augmented, bool), np.ones(len(conv_analysis), bool)])
+    features = FeatureSpace.fit(everything, params, rows=original)
+    log(f"vocabularies: {len(features.chars)} character n-grams, {len(features.words)} word n-grams")
+    X = sparse.vstack([features.matrix(analysis), features.matrix(conv_analysis, conv_context)], format="csr")
+    Y = np.vstack([np.array(rows.labels).reshape(-1, len(categories)), Y_conv])
+    W = np.vstack([np.repeat(np.array(rows.weights)[:, None], len(categories), axis=1), W_conv])
+    G = np.array(rows.groups + conv_groups)
+    n_messages = len(rows)
 
-    # messages: hand-written (grouped by writer), synth (grouped by template), corpora (benign)
-    texts = hand_msgs.texts + synth_train.texts + [t for _, t, _ in corpus_rows]
-    Y_msg = np.vstack([hand_msgs.labels, synth_train.labels, np.zeros((len(corpus_rows), len(CATEGORIES)), int)])
-    groups = ([f"writer:{s}" for s in hand_msgs.column("source", "handwritten")]
-              + [f"synth:{t}" for t in synth_train.column("template")]
-              + [f"corpus:{g}" for _, _, g in corpus_rows])
-    is_corpus = np.array([False] * (len(hand_msgs) + len(synth_train)) + [True] * len(corpus_rows))
-    log(f"preprocessing {len(texts)} messages with spaCy")
-    analysis = analyzer.analyze(texts)
-    frame = analyzer.frame(analysis)
+    corpora_cfg = config.data.corpora
+    if data.corpus_pool and corpora_cfg.hard_negative_top:
+        pool = analyzer.analyze(data.corpus_pool)
+        picked = mine_hard_negatives(config.model, X, Y, W, pool, features, corpora_cfg.hard_negative_top)
+        X = sparse.vstack([X, features.matrix(pool.rows(picked))], format="csr")
+        Y = np.vstack([Y, np.zeros((len(picked), len(categories)), int)])
+        W = np.vstack([W, np.full((len(picked), len(categories)), corpora_cfg.hard_negative_weight)])
+        G = np.concatenate([G, [f"corpus:mined:{i % 60}" for i in range(len(picked))]])
+        log(f"hard-negative mining: added {len(picked)} corpus rows a first model scored highest")
 
-    conversations = hand_convs + synth_conv_train
-    log(f"preprocessing {len(conversations)} training conversations")
-    conv_analysis, conv_ctx, Y_conv, W_conv, conv_groups, conv_bounds = conversation_rows(conversations, analyzer, "conv")
-    conv_frame = analyzer.frame(conv_analysis, conv_ctx)
-
-    X = pd.concat([frame, conv_frame], ignore_index=True)
-    Y = np.vstack([Y_msg, Y_conv])
-    kinds = np.array(hand_msgs.column("kind") + synth_train.column("kind") + ["corpus"] * len(corpus_rows))
-    W_msg = np.ones_like(Y_msg, dtype=float)
-    W_msg[kinds == "hard_negative"] = float(data.get("hard_negative_kind_weight", 1.0))
-    augmented = np.array([bool(r.get("augmented")) for r in hand_msgs.records]
-                         + [False] * (len(synth_train) + len(corpus_rows)))
-    W_msg[augmented] *= float(augment_cfg.get("weight", 1.0))
-    W_msg[len(hand_msgs):len(hand_msgs) + len(synth_train)] *= float(synth_cfg.get("weight", 1.0))
-    W = np.vstack([W_msg, W_conv])
-    G = np.array(groups + conv_groups)
-    model_params = dict(config["model"])
-    model = CategoryModel(feature_params=config["features"], seed=seed, **model_params)
-
-    log(f"fitting on {len(X)} rows ({int(Y.sum())} positive labels), {model.folds} group-disjoint folds")
-    model.fit(X, Y, G, W, threshold_rows=threshold_rows(G, config), progress=log)
-
-    # hard negatives: corpus rows the first pass scored highest (out of fold), plus the mining pool
-    mining = data["corpora"]
-    if is_corpus.any() and mining.get("hard_negative_top", 0):
-        corpus_index = np.where(np.concatenate([is_corpus, np.zeros(len(Y_conv), bool)]))[0]
-        top = corpus_index[np.argsort(-model.oof_proba_[corpus_index].max(axis=1))[: mining["hard_negative_top"]]]
-        W[top] *= float(mining.get("hard_negative_weight", 3.0))
-        extra = []
-        if corpus_pool:
-            pool_analysis = analyzer.analyze(corpus_pool)
-            pool_frame = analyzer.frame(pool_analysis)
-            pool_scores = model.predict_proba(pool_frame).max(axis=1)
-            pick = np.argsort(-pool_scores)[: mining["hard_negative_top"]]
-            extra = [pool_frame.iloc[pick]]
-        log(f"hard-negative mining: up-weighted {len(top)} corpus rows, added {len(extra[0]) if extra else 0} from the pool")
-        if extra:
-            X = pd.concat([X] + extra, ignore_index=True)
-            n_extra = len(extra[0])
-            Y = np.vstack([Y, np.zeros((n_extra, len(CATEGORIES)), int)])
-            W = np.vstack([W, np.full((n_extra, len(CATEGORIES)), float(mining.get("hard_negative_weight", 3.0)))])
-            G = np.concatenate([G, [f"corpus:mined:{i % 60}" for i in range(n_extra)]])
-        model.refit_final(X, Y, W, progress=log)
+    source = np.array([g.split(":", 1)[0] for g in G])
+    threshold_rows = np.isin(source, config.thresholds.sources) if config.thresholds.sources else None
+    log(f"fitting on {X.shape[0]} rows x {X.shape[1]} features ({int(Y.sum())} positive labels), "
+        f"{config.model.folds} group-disjoint folds, {config.model.workers} threads")
+    model = CategoryModel(categories=categories, C=config.model.C, class_weight=config.model.class_weight,
+                          folds=config.model.folds, precision_target=config.model.precision_target,
+                          recall_target=config.model.recall_target, n_jobs=config.model.workers, seed=config.seed)
+    model.fit(X, Y, W, G, threshold_rows=threshold_rows, progress=log)
 
     log("fitting the conversation model on out-of-fold turn scores")
-    offset = len(frame)
-    conv_items = []
-    for conv, (lo, hi) in zip(conversations, conv_bounds):
-        conv_items.append((model.oof_proba_[offset + lo: offset + hi], conv_analysis.tactics[lo:hi],
-                           [t["speaker"] for t in conv["turns"]],
-                           conv.get("suspect") if conv.get("label") == "grooming" else None))
-    conversation_model = ConversationModel().fit(conv_items)
-
-    bundle = {"category_model": model, "conversation_model": conversation_model, "tactics": registry.tactics}
-    patterns_text = resources.files("signals.detectors").joinpath("patterns.yaml").read_text(encoding="utf-8")
-    summary = {
-        "handwritten_messages": len(hand_msgs), "handwritten_conversations": len(hand_convs),
-        "writers": sorted(set(hand_msgs.column("source"))),
-        "synth_train_messages": len(synth_train), "synth_test_messages": len(synth_test),
-        "synth_train_conversations": len(synth_conv_train), "synth_test_conversations": len(synth_conv_test),
-        "corpus_rows": {c.name: min(len(c.texts), cap) for c in corpus_train},
-        "training_rows": len(X), "positive_labels": {c: int(Y[:, i].sum()) for i, c in enumerate(CATEGORIES)},
-    }
-    manifest = {
-        "name": config["name"], "version": config["version"], "signals_version": signals.__version__,
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "seed": seed,
-        "libraries": library_versions(), "training_data": summary,
-        "thresholds": {"high_precision": model.operating_points_.high_precision,
-                       "high_recall": model.operating_points_.high_recall,
-                       "precision_target": model.precision_target, "recall_target": model.recall_target,
-                       "conversation": conversation_model.threshold_},
-    }
-    # write once so the evaluation scores through the real, verified loading path
-    write_model_dir(out, bundle, {"patterns.yaml": patterns_text, "config.yaml": yaml.safe_dump(config, sort_keys=False)}, manifest)
+    all_tactics = np.vstack([analysis.tactics, conv_analysis.tactics])
+    conversation_model, conversation_info = fit_conversation_model(config, data, model, all_tactics, bounds,
+                                                                   n_messages, categories)
+    thresholds = {"messages": model.operating_points_.as_dict(),
+                  "conversations": {"high_precision": conversation_model.threshold_,
+                                    "high_recall": conversation_model.high_recall_,
+                                    "precision_target": conversation_model.precision_target,
+                                    "recall_target": conversation_model.recall_target,
+                                    "reached": conversation_model.reached_}}
+    spec = ModelSpec(config.name, config.version, categories, dict(CATEGORY_ROUTE), tuple(TACTICS),
+                     tuple(registry.cue_names), params, installed_versions(),
+                     {"created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "seed": config.seed,
+                      "signals_version": signals.__version__, "training_data": {**data.summary, **conversation_info,
+                                                                                "training_rows": int(X.shape[0])}})
+    signals_model = SignalsModel(spec, resources, patterns_text, cues_text, features,
+                                 LinearScorer(model.coef_, model.intercept_, model.calibration_, features.n_sparse),
+                                 thresholds, conversation_model.scorer(), warmup_chunks(everything.texts))
+    signals_model.save(out)  # written once so the evaluation scores through the real, verified loading path
     log("evaluating")
-    service = ScoringService.load(out)
-    original_rows = np.concatenate([~augmented, np.ones(len(G) - len(augmented), bool)])
-    metrics = evaluate_all(service, config, synth_test, synth_conv_test, model, Y, W, G, original_rows)
-    manifest["metrics_headline"] = headline(metrics)
-    files = {
-        "patterns.yaml": patterns_text,
-        "config.yaml": yaml.safe_dump(config, sort_keys=False),
-        "metrics.json": json.dumps(metrics, indent=2, ensure_ascii=False) + "\n",
-        "thresholds.json": json.dumps(manifest["thresholds"], indent=2) + "\n",
-        "model_card.md": render_model_card(config, summary, metrics, manifest["thresholds"]),
-    }
-    write_model_dir(out, bundle, files, manifest)
+    metrics = evaluate_model(out, config, data, model, Y, W, G, np.array(rows.augmented), conversation_model)
+    write_reports(signals_model, out, config, metrics)
     log(f"wrote {out}")
-    print(json.dumps(manifest["metrics_headline"], indent=2))
+    print(json.dumps(headline(metrics), indent=2))
+    log(f"done in {time.time() - _T0:.0f} s, peak memory (RSS) {peak_rss_mib():.0f} MiB")
     return 0
 
 
-def library_versions() -> dict:
-    import joblib
-    import sklearn
-    import spacy
-    import spacy_lookups_data
-
-    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "spacy": spacy.__version__,
-            "spacy-lookups-data": spacy_lookups_data.__version__, "numpy": np.__version__, "joblib": joblib.__version__,
-            "pandas": pd.__version__}
-
-
-def evaluate_all(service: ScoringService, config: dict, synth_test: MessageSet, synth_conv_test: list[dict],
-                 model: CategoryModel, Y: np.ndarray, W: np.ndarray, G: np.ndarray, original_rows: np.ndarray) -> dict:
-    thresholds = service.thresholds
-    data = config["data"]
-    metrics: dict = {"thresholds": thresholds}
-
-    def on_messages(ms: MessageSet) -> dict:
-        return message_metrics(ms.labels, service.score_texts(ms.texts), thresholds, ms.column("kind"), ms.column("register", "standard"))
-
-    def on_conversations(convs: list[dict]) -> dict:
-        results = service.score_conversations([Conversation(c["id"], tuple(Turn(t["speaker"], t["text"]) for t in c["turns"])) for c in convs])
-        return conversation_metrics(convs, results)
-
-    if len(synth_test):
-        metrics["synth_test"] = on_messages(synth_test)
-    if synth_conv_test:
-        metrics["synth_test_conversations"] = on_conversations(synth_conv_test)
-    n = len(model.oof_proba_)  # rows added by mining after fit have no out-of-fold scores
-    Y, W, G = Y[:n], W[:n], G[:n]
-    writer_rows = np.array([g.startswith("writer:") for g in G]) & original_rows[:n]  # no noisy copies
-    if writer_rows.any():
-        known = W[writer_rows] > 0
-        oof = model.oof_proba_[writer_rows]
-        metrics["handwritten_leave_writer_out"] = message_metrics(np.where(known, Y[writer_rows], 0), oof, thresholds)
-    dev_dir = Path(data["dev_dir"])
-    if (dev_dir / "messages.jsonl").is_file():
-        metrics["dev"] = on_messages(read_messages(dev_dir / "messages.jsonl", "dev"))
-    if (dev_dir / "conversations.jsonl").is_file():
-        metrics["dev_conversations"] = on_conversations(read_conversations(dev_dir / "conversations.jsonl"))
-    metrics["corpora_test"] = {c.name: corpus_flag_rate(service.score_texts(c.texts), thresholds)
-                               for c in corpora_mod.load_corpora(data["corpora"], "test")}
-    return metrics
-
-
-def headline(metrics: dict) -> dict:
-    out = {}
-    for key in ("dev", "synth_test", "handwritten_leave_writer_out"):
-        if key in metrics:
-            out[key] = {c: round(v.get("f1", 0.0), 3) for c, v in metrics[key]["categories"].items()}
-            for rate in ("flag_rate_hard_negative", "flag_rate_benign"):
-                if metrics[key].get(rate) is not None:
-                    out[key][rate] = round(metrics[key][rate], 3)
-    for key in ("dev_conversations", "synth_test_conversations"):
-        if key in metrics:
-            out[key] = {"f1": round(metrics[key]["f1"], 3), "suspect_accuracy": metrics[key]["suspect_accuracy"]}
-    out["corpora_test_flag_rate"] = {k: round(v["flag_rate"], 4) for k, v in metrics.get("corpora_test", {}).items()}
-    return out
+def fit_conversation_model(config: TrainingConfig, data: TrainingData, model: CategoryModel, tactics: np.ndarray,
+                           bounds: list[tuple[int, int]], offset: int, categories: tuple[str, ...]):
+    """Evidence from out-of-fold turn scores: the training conversations as written, plus long
+    threads assembled from them and real dialogue lines (``training.longchat``)."""
+    proba = model.oof_proba_
+    review = [i for i, c in enumerate(categories) if CATEGORY_ROUTE[c] == Route.REVIEW.value]
+    support = [i for i, c in enumerate(categories) if CATEGORY_ROUTE[c] == Route.SUPPORT.value]
+    turns_by_conv = []
+    for conv, (lo, hi) in zip(data.conversations, bounds):
+        turns_by_conv.append({**conv, "turns": [{"speaker": t["speaker"], "text": t["text"], "row": offset + lo + k}
+                                                for k, t in enumerate(conv["turns"])]})
+    items = list(turns_by_conv)
+    long_cfg = config.data.long_chats
+    filler = []
+    for name in long_cfg.filler_corpora:
+        filler += [{"text": data.messages.texts[row], "row": row} for row in data.filler.get(name, [])]
+    if long_cfg.count:
+        benign = [c for c in turns_by_conv if c.get("label") != "grooming"]
+        grooming = [c for c in turns_by_conv if c.get("label") == "grooming"]
+        items += assemble(benign, grooming, filler, long_cfg.count, random.Random(config.seed),
+                          long_cfg.min_turns, long_cfg.max_turns, prefix="train-long")
+    evidence, suspects, groups = [], [], []
+    for conv in items:
+        rows = np.array([t["row"] for t in conv["turns"]], dtype=int)
+        p = proba[rows]
+        evidence.append(TurnEvidence(p[:, review].max(axis=1), p[:, support].max(axis=1) if support else np.zeros(len(p)),
+                                     tactics[rows], [t["speaker"] for t in conv["turns"]], [t["text"] for t in conv["turns"]]))
+        suspects.append(conv.get("suspect") if conv.get("label") == "grooming" else None)
+        groups.append(str(conv.get("source", "conv")).replace("assembled:", ""))
+    cc = config.conversation
+    fitted = ConversationModel(C=cc.C, folds=cc.folds, precision_target=cc.precision_target,
+                               recall_target=cc.recall_target).fit(evidence, suspects, groups, TACTICS)
+    lengths = [len(e.speakers) for e in evidence]
+    return fitted, {"conversation_model_conversations": len(items), "conversation_model_turns": int(sum(lengths)),
+                    "conversation_model_longest": int(max(lengths)) if lengths else 0}
 
 
 if __name__ == "__main__":

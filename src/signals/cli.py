@@ -2,16 +2,19 @@
 
 Exit codes: 0 all lines scored; 2 bad input (malformed lines are reported on stderr with their
 line numbers and as error lines in the output; valid lines are still scored); 1 unexpected error.
+Each front owns its arguments (``add_arguments``); this module only assembles them.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
+from signals import evaluate_cli
 from signals.errors import SignalsError
 from signals.jsonl import (
     LineError,
@@ -22,54 +25,113 @@ from signals.jsonl import (
     parse_message,
     read_lines,
 )
+from signals.locate import resolve_model_dir
 from signals.results import with_model
 from signals.settings import Settings
 
-CHUNK = 4096
+CHUNK = 2048
+AUTO_WORKERS_FROM_BYTES = 4_000_000  # input files this large are scored by one process per core
 
 
-def _progress(total_hint: str):
+def _progress(label: str):
     if sys.stderr.isatty():
         from tqdm import tqdm
 
-        return tqdm(unit=" lines", desc=total_hint, file=sys.stderr)
+        return tqdm(unit=" lines", desc=label, file=sys.stderr)
     return None
 
 
-def _chunks(iterable: Iterable, size: int):
+def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
     iterator = iter(iterable)
     while chunk := list(islice(iterator, size)):
         yield chunk
 
 
-def _load_service(model: Path | None):
+def load_service(model: Path | None):
+    """The scoring service for ``--model`` (or the settings' model); says on stderr what it loaded."""
     from signals.service import ScoringService
 
     settings = Settings()
-    return ScoringService.load(model or settings.model_dir, settings.model_root, batch_size=settings.batch_size)
+    service = ScoringService.load(resolve_model_dir(model, settings), settings.model_root, batch_size=settings.batch_size)
+    print(f"model: {service.info.name} {service.info.version} sha256 {service.info.sha256} ({service.model_dir})",
+          file=sys.stderr)
+    return service
 
 
-def _run(args, parse, score: Callable[[object, list], list]) -> int:
-    service = _load_service(args.model)
+# -- scoring a chunk: in this process, or in worker processes that each load the model once ------
+_WORKER: dict = {}
+
+
+def _score_chunk(kind: str, records: list, service=None) -> list[str]:
+    service = service or _WORKER["service"]
     model = service.info.ref
+    results = (service.score_messages(records, explain=True) if kind == "score"
+               else service.score_conversations(records))
+    return [dumps_line(with_model(result, model)) for result in results]
+
+
+def _worker_init(model_dir: str, root: str | None, batch_size: int) -> None:
+    from signals.service import ScoringService
+
+    _WORKER["service"] = ScoringService.load(Path(model_dir), Path(root) if root else None, batch_size=batch_size)
+
+
+def _workers(requested: int, path: str | None) -> int:
+    if requested > 0:
+        return requested
+    big = path not in (None, "-") and Path(path).is_file() and Path(path).stat().st_size >= AUTO_WORKERS_FROM_BYTES
+    return min(os.cpu_count() or 1, 8) if big else 1
+
+
+def _run(args, parse, kind: str) -> int:
+    service = load_service(args.model)
+    workers = _workers(args.workers, args.input)
+    pool = None
+    if workers > 1:
+        import multiprocessing
+
+        settings = Settings()
+        pool = multiprocessing.get_context("spawn").Pool(
+            workers, _worker_init, (str(service.model_dir), str(settings.model_root) if settings.model_root else None,
+                                    settings.batch_size))
     errors = 0
     bar = _progress(args.command)
-    with open_input(args.input) as handle, atomic_output(args.output) as out:
-        for chunk in _chunks(read_lines(handle, parse, args.input or "-"), CHUNK):
-            valid = [record for _, record in chunk if not isinstance(record, LineError)]
-            scored = iter(score(service, valid))
-            for _, record in chunk:
-                if isinstance(record, LineError):
-                    errors += 1
-                    print(f"error: {record.message}", file=sys.stderr)
-                    line = dumps_line(record.as_output())
-                else:
-                    line = dumps_line(with_model(next(scored), model))
-                out.write(line + "\n")
-            if bar:
-                bar.update(len(chunk))
-    if bar:
-        bar.close()
+    try:
+        with open_input(args.input) as handle, atomic_output(args.output) as out:
+            chunks = _chunks(read_lines(handle, parse, args.input or "-"), CHUNK)
+
+            def scored() -> Iterator[tuple[list, list[str]]]:
+                if pool is None:
+                    for chunk in chunks:
+                        valid = [record for _, record in chunk if not isinstance(record, LineError)]
+                        yield chunk, _score_chunk(kind, valid, service)
+                    return
+                pending = []
+                for chunk in chunks:  # keep a few chunks in flight per worker, results in input order
+                    valid = [record for _, record in chunk if not isinstance(record, LineError)]
+                    pending.append((chunk, pool.apply_async(_score_chunk, (kind, valid))))
+                    if len(pending) >= 2 * workers:
+                        first, result = pending.pop(0)
+                        yield first, result.get()
+                for chunk, result in pending:
+                    yield chunk, result.get()
+
+            for chunk, lines in scored():
+                lines_iter = iter(lines)
+                for _, record in chunk:
+                    if isinstance(record, LineError):
+                        errors += 1
+                        print(f"error: {record.message}", file=sys.stderr)
+                        out.write(dumps_line(record.as_output()) + "\n")
+                    else:
+                        out.write(next(lines_iter) + "\n")
+                if bar:
+                    bar.update(len(chunk))
+    finally:
+        if pool is not None:
+            pool.terminate()
+        if bar:
+            bar.close()
     if errors:
         print(f"{errors} malformed line(s); the other lines were scored", file=sys.stderr)
         return 2
@@ -77,11 +139,15 @@ def _run(args, parse, score: Callable[[object, list], list]) -> int:
 
 
 def cmd_score(args) -> int:
-    return _run(args, parse_message, lambda service, batch: service.score_messages(batch, explain=True))
+    return _run(args, parse_message, "score")
 
 
 def cmd_score_conversations(args) -> int:
-    return _run(args, parse_conversation, lambda service, batch: service.score_conversations(batch))
+    return _run(args, parse_conversation, "score-conversations")
+
+
+def cmd_evaluate(args) -> int:
+    return evaluate_cli.run(args, load_service(args.model))
 
 
 def cmd_serve(args) -> int:
@@ -91,39 +157,46 @@ def cmd_serve(args) -> int:
 
 
 def cmd_spark_score(args) -> int:
-    from signals.spark import main as spark_main
+    from signals import spark
 
-    return spark_main(args)
+    return spark.run_command(args)
+
+
+def _add_model(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", type=Path, default=None,
+                        help="model directory (default: SIGNALS_MODEL, else models/signals-nl-<version>)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="signals", description="Grooming signals in Dutch messages, for human review.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def io_command(name: str, help_text: str, func) -> argparse.ArgumentParser:
+    def io_command(name: str, help_text: str, func: Callable) -> None:
         p = sub.add_parser(name, help=help_text)
         p.add_argument("input", nargs="?", default="-", help="JSONL file, or - for stdin (default)")
         p.add_argument("-o", "--output", default="-", help="JSONL output file (default: stdout)")
-        p.add_argument("--model", type=Path, default=None, help="model directory (default: SIGNALS_MODEL_DIR)")
+        p.add_argument("--workers", type=int, default=0,
+                       help="scoring processes (default 0: one per core for input files over 4 MB, else 1)")
+        _add_model(p)
         p.set_defaults(func=func)
-        return p
 
     io_command("score", 'score messages: one {"id", "text"} per line', cmd_score)
     io_command("score-conversations", 'score conversations: one {"id", "turns": [{"speaker", "text"}]} per line',
                cmd_score_conversations)
+    evaluate = sub.add_parser("evaluate", help="precision, recall, F1, ROC-AUC on your own labelled messages or conversations")
+    evaluate_cli.add_arguments(evaluate)
+    _add_model(evaluate)
+    evaluate.set_defaults(func=cmd_evaluate)
     serve = sub.add_parser("serve", help="start the HTTP API (uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--model", type=Path, default=None)
+    _add_model(serve)
     serve.set_defaults(func=cmd_serve)
     spark = sub.add_parser("spark-score", help="score a message archive on Apache Spark")
-    spark.add_argument("input")
-    spark.add_argument("output", help="output folder: OUTPUT/messages and, with --conversations, OUTPUT/conversations (Parquet)")
-    spark.add_argument("--format", choices=["parquet", "jsonl", "csv"], default=None, help="input format (default: from the extension)")
-    spark.add_argument("--conversations", action="store_true", help="also score conversations (needs conversation_id)")
-    spark.add_argument("--partition-by", default=None, help="output column(s) to partition by, comma-separated")
-    spark.add_argument("--model", type=Path, default=None)
-    spark.add_argument("--master", default=None, help="Spark master (default: local[*] unless spark-submit sets one)")
+    from signals import spark_args
+
+    spark_args.add_arguments(spark)
+    _add_model(spark)
     spark.set_defaults(func=cmd_spark_score)
     return parser
 

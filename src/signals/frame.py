@@ -35,18 +35,23 @@ MESSAGE_INPUT: tuple[str, ...] = ("id", "text")
 PASSTHROUGH: tuple[str, ...] = ("conversation_id", "speaker", "ts")  # copied unchanged when present
 CONVERSATION_INPUT: tuple[str, ...] = ("conversation_id", "id", "speaker", "ts", "text")
 
-SCORE_COLUMNS: tuple[str, ...] = tuple(f"score_{c}" for c in CATEGORIES)
 MODEL_FIELDS: Fields = (("model_name", "string"), ("model_version", "string"), ("model_sha256", "string"))
 
-MESSAGE_FIELDS: Fields = (
-    ("id", "string"),
-    ("flagged", "boolean"),
-    ("labels", "array<string>"),
-    ("route", "string"),
-    *((column, "double") for column in SCORE_COLUMNS),
-    ("tactics", "string"),  # JSON list of {"tactic", "start", "end", "score"}, as `signals score` prints it
-    *MODEL_FIELDS,
-)
+
+def message_fields(categories: Sequence[str]) -> Fields:
+    """The scored-message columns for a model with these categories (one ``score_<category>`` each)."""
+    return (
+        ("id", "string"),
+        ("flagged", "boolean"),
+        ("labels", "array<string>"),
+        ("route", "string"),
+        *((f"score_{c}", "double") for c in categories),
+        ("tactics", "string"),  # JSON list of {"tactic", "start", "end", "score"}, as `signals score` prints it
+        *MODEL_FIELDS,
+    )
+
+
+MESSAGE_FIELDS: Fields = message_fields(CATEGORIES)  # the default model's
 
 CONVERSATION_FIELDS: Fields = (
     ("conversation_id", "string"),
@@ -121,7 +126,7 @@ def _model_columns(model: ModelRef, n: int) -> dict[str, list]:
 def score_frame(df: pd.DataFrame, service: ScoringService) -> pd.DataFrame:
     """Score every row (``id``, ``text``) in one ``score_messages`` call; one output row per input row.
 
-    Columns: ``MESSAGE_FIELDS``, then whichever of ``PASSTHROUGH`` the input has (unchanged).
+    Columns: ``message_fields(service.categories)``, then whichever of ``PASSTHROUGH`` the input has (unchanged).
     Order and index follow the input.
     """
     _require(df, MESSAGE_INPUT, "scoring messages")
@@ -133,11 +138,11 @@ def score_frame(df: pd.DataFrame, service: ScoringService) -> pd.DataFrame:
         "flagged": [r.flagged for r in results],
         "labels": [list(r.labels) for r in results],
         "route": [r.route for r in results],
-        **{f"score_{c}": [r.category_scores[c] for r in results] for c in CATEGORIES},
+        **{f"score_{c}": [r.category_scores[c] for r in results] for c in service.categories},
         "tactics": [json.dumps([t.model_dump() for t in r.tactics], ensure_ascii=False) for r in results],
         **_model_columns(service.info.ref, len(results)),
     }
-    out = _frame(columns, MESSAGE_FIELDS, index=df.index)
+    out = _frame(columns, message_fields(service.categories), index=df.index)
     for name in PASSTHROUGH:
         if name in df.columns:
             out[name] = df[name].array

@@ -1,7 +1,9 @@
 """The one scoring service. The CLI, the API and Spark all call it; it calls the model.
 
-Load it once (``ScoringService.load``); it verifies the model directory's sha256 manifest before
-unpickling anything, then scores batches of messages (with optional context) and conversations.
+Load it once (``ScoringService.load``): the model directory is read once, verified against its
+sha256 manifest (and a pinned hash, if given) and parsed from those same bytes (``SignalsModel``).
+Then it scores batches of messages (with optional context) and conversations. It holds no lock:
+several threads may score at once (each gets its own spaCy pipeline).
 """
 
 from __future__ import annotations
@@ -12,14 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from signals.analysis import Analyzer, context_vectors
-from signals.detectors import DetectorRegistry
-from signals.detectors.pattern import PatternDetector
-from signals.detectors.registry import load_patterns
-from signals.model.artifact import load_model_dir, model_sha256
-from signals.nlp.pipeline import Preprocessor
+from signals.analysis import Analysis, context_vectors
+from signals.model.artifact import ModelFiles
+from signals.model.bundle import SignalsModel
+from signals.model.conversation import ConversationScore, TurnEvidence
 from signals.results import ConversationResult, MessageResult, ModelRef, TurnResult
-from signals.taxonomy import CATEGORIES, ConversationLabel, route_for
+from signals.taxonomy import ConversationLabel, Route, route_for
 
 
 @dataclass(frozen=True)
@@ -59,31 +59,45 @@ class ModelInfo:
 class ScoringService:
     """Scores messages and conversations with one loaded, verified model."""
 
-    def __init__(self, bundle: dict, manifest: dict, model_dir: Path, batch_size: int = 512) -> None:
-        self.model_dir = Path(model_dir)
-        self.category_model = bundle["category_model"]
-        self.conversation_model = bundle["conversation_model"]
-        patterns = load_patterns(self.model_dir / "patterns.yaml")
-        registry = DetectorRegistry([PatternDetector(t, patterns[t]) for t in bundle["tactics"] if t in patterns])
-        self.analyzer = Analyzer(registry, Preprocessor(batch_size=batch_size))
-        self.info = ModelInfo(manifest["name"], manifest["version"], model_sha256(manifest), manifest)
-        self.thresholds = dict(self.category_model.thresholds_)
+    def __init__(self, model: SignalsModel, files: ModelFiles, batch_size: int = 512) -> None:
+        self.model = model
+        self.model_dir = Path(files.path)
+        self.analyzer = model.analyzer(batch_size)
+        self.info = ModelInfo(model.spec.name, model.spec.version, files.sha256, files.manifest)
+        self.categories: tuple[str, ...] = model.spec.categories
+        self.routes = dict(model.spec.routes)
+        self.thresholds = model.message_thresholds
+        self._review = [i for i, c in enumerate(self.categories) if self.routes[c] == Route.REVIEW.value]
+        self._support = [i for i, c in enumerate(self.categories) if self.routes[c] == Route.SUPPORT.value]
 
     @classmethod
-    def load(cls, model_dir: Path, root: Path | None = None, batch_size: int = 512) -> ScoringService:
-        bundle, manifest = load_model_dir(Path(model_dir), root)
-        return cls(bundle, manifest, Path(model_dir), batch_size=batch_size)
+    def load(cls, model_dir: Path, root: Path | None = None, batch_size: int = 512,
+             expected_sha256: str | None = None) -> ScoringService:
+        model, files = SignalsModel.load(Path(model_dir), root, expected_sha256)
+        return cls(model, files, batch_size=batch_size)
 
     # -- messages -----------------------------------------------------------------------------
-    def message_results(self, probas: np.ndarray, spans: list, ids: Sequence[str],
+    def probabilities(self, analysis: Analysis, context: np.ndarray | None = None) -> np.ndarray:
+        """Calibrated probability per category, shape (n, categories)."""
+        if not len(analysis):
+            return np.zeros((0, len(self.categories)))
+        features = self.model.features
+        return self.model.scorer.proba(features.occurrences(analysis), features.dense(analysis, context))
+
+    def _scores(self, row: np.ndarray) -> dict[str, float]:
+        return {c: round(float(v), 6) for c, v in zip(self.categories, row.tolist())}
+
+    def message_results(self, probas: np.ndarray, analysis: Analysis, ids: Sequence[str],
                         explain: bool = True) -> list[MessageResult]:
         results = []
+        thresholds = [self.thresholds[c] for c in self.categories]
         for i, message_id in enumerate(ids):
-            scores = {c: float(round(probas[i, j], 6)) for j, c in enumerate(CATEGORIES)}
-            labels = [c for c in CATEGORIES if scores[c] >= self.thresholds[c]]
+            row = probas[i]
+            labels = [c for c, p, t in zip(self.categories, row.tolist(), thresholds) if p >= t]
             results.append(MessageResult.model_construct(
-                id=message_id, flagged=bool(labels), labels=labels, category_scores=scores, route=route_for(labels),
-                tactics=[s.as_tactic() for s in spans[i]] if explain else []))
+                id=message_id, flagged=bool(labels), labels=labels, category_scores=self._scores(row),
+                route=route_for(labels, self.routes),
+                tactics=[s.as_tactic() for s in analysis.spans[i]] if explain else []))
         return results
 
     def score_messages(self, messages: Sequence[Message], explain: bool = True) -> list[MessageResult]:
@@ -91,22 +105,17 @@ class ScoringService:
         if not messages:
             return []
         contexts = [[t.text for t in m.context] for m in messages]
-        analysis, frame = self.analyzer.messages_with_context([m.text for m in messages],
-                                                              contexts if any(contexts) else None)
-        probas = self.category_model.predict_proba(frame)
-        return self.message_results(probas, analysis.spans, [m.id for m in messages], explain)
+        analysis, context = self.analyzer.messages_with_context([m.text for m in messages], contexts)
+        probas = self.probabilities(analysis, context)
+        return self.message_results(probas, analysis, [m.id for m in messages], explain)
 
     def score_texts(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated category probabilities only (no context), for evaluation and benchmarks."""
-        if not texts:
-            return np.zeros((0, len(CATEGORIES)))
-        analysis = self.analyzer.analyze(list(texts))
-        return self.category_model.predict_proba(self.analyzer.frame(analysis))
+        return self.probabilities(self.analyzer.analyze(list(texts)))
 
     # -- conversations ------------------------------------------------------------------------
-    def score_conversations(self, conversations: Sequence[Conversation],
-                            per_turn: bool = False) -> list[ConversationResult]:
-        """One result per conversation (the ``signals score-conversations`` output shape)."""
+    def turn_probabilities(self, conversations: Sequence[Conversation]) -> tuple[Analysis, np.ndarray, list[tuple[int, int]]]:
+        """Every turn of every conversation scored with the context of the turns before it."""
         texts = [t.text for conv in conversations for t in conv.turns]
         analysis = self.analyzer.analyze(texts)
         contexts = np.zeros_like(analysis.tactics)
@@ -116,20 +125,36 @@ class ScoringService:
             contexts[cursor:cursor + n] = context_vectors(analysis.tactics[cursor:cursor + n])
             bounds.append((cursor, cursor + n))
             cursor += n
-        probas = self.category_model.predict_proba(self.analyzer.frame(analysis, contexts)) if texts else np.zeros((0, 3))
+        return analysis, self.probabilities(analysis, contexts), bounds
+
+    def evidence(self, conversation: Conversation, analysis: Analysis, probas: np.ndarray) -> TurnEvidence:
+        review = probas[:, self._review].max(axis=1) if self._review else np.zeros(len(probas))
+        support = probas[:, self._support].max(axis=1) if self._support else np.zeros(len(probas))
+        return TurnEvidence(review, support, analysis.tactics, [t.speaker for t in conversation.turns],
+                            [t.text for t in conversation.turns])
+
+    def conversation_score(self, evidence: TurnEvidence) -> ConversationScore:
+        if self.model.conversation is None:
+            raise RuntimeError("this model has no conversation model")
+        return self.model.conversation.score(evidence)
+
+    def score_conversations(self, conversations: Sequence[Conversation],
+                            per_turn: bool = False) -> list[ConversationResult]:
+        """One result per conversation (the ``signals score-conversations`` output shape)."""
+        analysis, probas, bounds = self.turn_probabilities(conversations)
         results = []
         for conv, (lo, hi) in zip(conversations, bounds):
-            speakers = [t.speaker for t in conv.turns]
-            score = self.conversation_model.score(probas[lo:hi], analysis.tactics[lo:hi], speakers)
+            turns_analysis = analysis.rows(slice(lo, hi))
+            score = self.conversation_score(self.evidence(conv, turns_analysis, probas[lo:hi]))
             turns = None
             if per_turn:
-                turns = [TurnResult.model_construct(
-                    index=k, speaker=speakers[k],
-                    category_scores={c: float(round(probas[lo + k, j], 6)) for j, c in enumerate(CATEGORIES)},
-                    tactics=[s.as_tactic() for s in analysis.spans[lo + k]]) for k in range(hi - lo)]
+                turns = [TurnResult.model_construct(index=k, speaker=conv.turns[k].speaker,
+                                                    category_scores=self._scores(probas[lo + k]),
+                                                    tactics=[s.as_tactic() for s in turns_analysis.spans[k]])
+                         for k in range(hi - lo)]
             results.append(ConversationResult.model_construct(
                 id=conv.id,
                 label=ConversationLabel.GROOMING.value if score.suspect else ConversationLabel.BENIGN.value,
-                risk=round(float(score.risk), 6), suspect=score.suspect, first_alert_turn=score.first_alert_turn,
-                speaker_risk={k: round(float(v), 6) for k, v in score.speaker_risk.items()}, turns=turns))
+                risk=round(score.risk, 6), suspect=score.suspect, first_alert_turn=score.first_alert_turn,
+                speaker_risk={k: round(v, 6) for k, v in score.speaker_risk.items()}, turns=turns))
         return results

@@ -4,7 +4,7 @@
     spark-submit [spark options] src/signals/spark.py INPUT OUTPUT [the same options]
 
 Reads Parquet, JSON lines or CSV with at least ``id`` and ``text`` and writes Parquet:
-``OUTPUT/messages`` (``signals.frame.MESSAGE_FIELDS`` plus ``conversation_id``/``speaker``/``ts`` when
+``OUTPUT/messages`` (``signals.frame.message_fields`` of the model's categories, plus ``conversation_id``/``speaker``/``ts`` when
 the input has them) and, with ``--conversations``, ``OUTPUT/conversations``
 (``signals.frame.CONVERSATION_FIELDS``). Scoring is ``signals.frame`` inside ``mapInPandas`` /
 ``applyInPandas``; every Python worker loads and hash-verifies the model once (``cached_service``)
@@ -16,6 +16,7 @@ pyspark is imported inside functions only: ``signals`` works without the ``spark
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import sys
@@ -29,14 +30,15 @@ from signals.errors import InputError
 from signals.frame import (
     CONVERSATION_DDL,
     CONVERSATION_INPUT,
-    MESSAGE_DDL,
-    MESSAGE_FIELDS,
     MESSAGE_INPUT,
     PASSTHROUGH,
+    ddl,
+    message_fields,
     score_conversation_frame,
     score_frame,
 )
 from signals.settings import Settings
+from signals.taxonomy import CATEGORIES
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -60,6 +62,7 @@ class ModelRef:
     model_dir: str
     root: str | None = None
     batch_size: int = 512
+    categories: tuple[str, ...] = tuple(CATEGORIES)  # the model's own, read on the driver
 
     @classmethod
     def resolve(cls, model_dir: Path | str, root: Path | str | None, batch_size: int) -> ModelRef:
@@ -186,7 +189,8 @@ def run(spark: SparkSession, input_path: str, output: str, fmt: str, model: Mode
         df = read_input(spark, input_path, fmt)
         _check_columns(df, input_path, conversations)
         passthrough = [c for c in PASSTHROUGH if c in df.columns]
-        allowed = [name for name, kind in MESSAGE_FIELDS if not kind.startswith("array")] + passthrough
+        fields = message_fields(model.categories)
+        allowed = [name for name, kind in fields if not kind.startswith("array")] + passthrough
         unknown = [c for c in partition_by if c not in allowed]
         if unknown:
             raise InputError(f"cannot partition by {', '.join(unknown)}; choose from {', '.join(allowed)}",
@@ -202,7 +206,7 @@ def run(spark: SparkSession, input_path: str, output: str, fmt: str, model: Mode
 
         messages = _spread(df.filter(valid).select(*MESSAGE_INPUT, *passthrough), spark)
         extra = "".join(f", `{f.name}` {f.dataType.simpleString()}" for f in messages.schema.fields if f.name in passthrough)
-        scored = messages.mapInPandas(message_scorer(model), schema=MESSAGE_DDL + extra)
+        scored = messages.mapInPandas(message_scorer(model), schema=ddl(fields) + extra)
         writer = scored.write.mode("errorifexists")
         (writer.partitionBy(*partition_by) if partition_by else writer).parquet(messages_path)
 
@@ -249,14 +253,17 @@ def spark_session(master: str | None = None) -> tuple[SparkSession, bool]:
     return spark, True
 
 
-def main(args) -> int:
-    """``signals spark-score`` (``args`` from ``signals.cli.build_parser``). 0 all rows scored, 2 some skipped."""
-    from signals.model.artifact import verify_model_dir
+def run_command(args) -> int:
+    """``signals spark-score`` (arguments: ``signals.spark_args``). 0 all rows scored, 2 some skipped."""
+    from signals.locate import resolve_model_dir
+    from signals.model.artifact import read_model_files
+    from signals.model.bundle import SPEC_FILE, ModelSpec
 
     settings = Settings()
-    model = ModelRef.resolve(args.model or settings.model_dir, settings.model_root, settings.batch_size)
+    model = ModelRef.resolve(resolve_model_dir(args.model, settings), settings.model_root, settings.batch_size)
     fmt = input_format(args.input, args.format)
-    verify_model_dir(Path(model.model_dir), Path(model.root) if model.root else None)  # fail before Spark starts
+    files = read_model_files(Path(model.model_dir), Path(model.root) if model.root else None)  # fail before Spark starts
+    model = dataclasses.replace(model, categories=ModelSpec.from_json(files.json(SPEC_FILE)).categories)
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     spark, owned = spark_session(args.master)
     try:
@@ -277,7 +284,21 @@ def main(args) -> int:
     return 2 if report.skipped_rows or report.skipped_turns else 0
 
 
-if __name__ == "__main__":  # spark-submit src/signals/spark.py INPUT OUTPUT [options]
-    from signals.cli import main as cli_main  # same parser and error handling as `signals spark-score`
+def main(argv: list[str] | None = None) -> int:
+    """``spark-submit src/signals/spark.py INPUT OUTPUT [options]``: the same arguments and exit codes."""
+    import argparse
 
-    sys.exit(cli_main(["spark-score", *sys.argv[1:]]))
+    from signals.spark_args import add_arguments
+
+    parser = argparse.ArgumentParser(prog="spark.py", description="Score a message archive on Apache Spark.")
+    add_arguments(parser)
+    parser.add_argument("--model", type=Path, default=None)
+    try:
+        return run_command(parser.parse_args(argv))
+    except errors.SignalsError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

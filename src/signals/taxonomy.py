@@ -76,9 +76,11 @@ ROOST_MAPPING: dict[str, dict[str, str]] = {
 }
 
 
-def route_for(labels: list[str] | tuple[str, ...]) -> str:
-    """Route for a set of flagged categories: review wins over support, support over none."""
-    routes = {CATEGORY_ROUTE[label] for label in labels}
+def route_for(labels: list[str] | tuple[str, ...], category_routes: dict[str, str] | None = None) -> str:
+    """Route for a set of flagged categories: review wins over support, support over none.
+    ``category_routes``: a model's own category → route map (default: this taxonomy's)."""
+    table = CATEGORY_ROUTE if category_routes is None else category_routes
+    routes = {table[label] for label in labels}
     if Route.REVIEW.value in routes:
         return Route.REVIEW.value
     if Route.SUPPORT.value in routes:

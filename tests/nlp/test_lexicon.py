@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from signals.nlp.lexicon import LEXICON_FILES, Lexicon, dutch_vocabulary, read_lexicon
+from signals.nlp.lexicon import Lexicon
+from signals.nlp.resources import LEXICON_FILES, LanguageResources, packaged_files, parse_lexicon
 
 
 @pytest.fixture(scope="module")
 def table() -> dict[str, str]:
-    return read_lexicon()
+    return LanguageResources.default().lexicon
 
 
 @pytest.mark.parametrize(("variant", "canonical"), [
@@ -47,10 +48,19 @@ def test_edits(table, text, expected):
     assert Lexicon(table).edits(text) == expected
 
 
-def test_a_team_file_extends_the_tables(tmp_path):
-    custom = tmp_path / "team.tsv"
-    custom.write_text("# variant\tcanonical\nkaas\tgeld\n\nBLÈH\tniks\nleeg\t\n", encoding="utf-8")
-    assert read_lexicon([custom]) == {"kaas": "geld", "bleh": "niks"}
+def test_a_team_table_extends_the_tables():
+    custom = "# variant\tcanonical\nkaas\tgeld\n\nBLÈH\tniks\nleeg\t\n"
+    assert parse_lexicon([custom]) == {"kaas": "geld", "bleh": "niks"}
+    assert parse_lexicon(["kaas\tgeld\n", "kaas\tbrood\n"]) == {"kaas": "brood"}  # later tables win
+
+
+def test_resources_are_built_from_their_files_and_keep_them():
+    files = packaged_files()
+    files["chat.tsv"] += "kaas\tgeld\n"
+    resources = LanguageResources.from_files(files)
+    assert resources.lexicon["kaas"] == "geld"
+    assert resources.files == files
+    assert "kaas" not in LanguageResources.default().lexicon  # the packaged default is untouched
 
 
 def test_empty_lexicon_matches_nothing():
@@ -58,7 +68,7 @@ def test_empty_lexicon_matches_nothing():
 
 
 def test_vocabulary_knows_common_dutch_words():
-    vocabulary = dutch_vocabulary()
+    vocabulary = LanguageResources.default().vocabulary
     assert {"heel", "foto", "geld", "kopen"} <= vocabulary
     assert len(LEXICON_FILES) == 4
 
@@ -69,6 +79,8 @@ def test_vocabulary_knows_common_dutch_words():
     ("kom op 👻", "snapchat", "👻"),
     ("niet tegen je ma zeggen 🤫", "geheim", "🤫"),
     ("je hebt nog ⏳", "tijd", "⏳"),
+    ("💸💸 of ik stuur alles ➡️ 👨‍👩‍👧", "familie", "👨‍👩‍👧"),   # a joined family emoji is one word
+    ("⚠️ pas op voor nepaccounts", "waarschuwing", "⚠️"),
 ])
 def test_word_like_emoji_become_words_with_offsets_on_the_emoji(original, word, emoji):
     from signals.nlp import Normalizer
@@ -76,10 +88,15 @@ def test_word_like_emoji_become_words_with_offsets_on_the_emoji(original, word, 
     result = Normalizer()(original)
     start = result.text.index(word)
     a, b = result.to_original(start, start + len(word))
-    assert original[a:b] == emoji
+    assert original[a:b].replace("\ufe0f", "") == emoji.replace("\ufe0f", "")
 
 
-def test_other_emoji_stay_as_they_are():
+@pytest.mark.parametrize("original", ["haha 😂😂", "top 👍🏽👍🏽", "❤️❤️ jij ook", "🔥✨ mooi"])
+def test_other_emoji_are_dropped_so_they_cannot_be_a_shortcut(original):
+    """Decorative emoji were far more frequent in harmless training messages than in harmful ones; the
+    model must not learn that emoji mean harmless, so they are not part of the normalised text."""
     from signals.nlp import Normalizer
 
-    assert Normalizer()("haha 😂😂").text == "haha 😂😂"
+    result = Normalizer()(original)
+    assert not any(ord(c) > 0x2000 for c in result.text), result.text
+    assert result.text.split() == [w for w in original.split() if w.isascii()]

@@ -1,4 +1,5 @@
-"""The one spaCy pipeline: normalising tokenizer, lookup lemmas, lemma text with placeholders kept."""
+"""The one spaCy pipeline: normalising tokenizer, lookup lemmas (as hashes for the word features),
+placeholders kept, one pipeline per thread."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ import pytest
 from spacy.tokens import Doc
 
 from signals.nlp.normalizer import NormalizedText
-from signals.nlp.pipeline import Preprocessor, build_nlp, normalized_of
+import threading
+
+from signals.nlp.pipeline import Preprocessor, build_nlp, lemma_hashes, normalized_of
+
+
+def lemma_text(doc) -> str:
+    return " ".join(doc.vocab.strings[h] for h in lemma_hashes(doc).tolist() if not doc.vocab.strings[h].isspace())
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +21,7 @@ def preprocessor() -> Preprocessor:
     return Preprocessor(batch_size=64)
 
 
-def test_docs_carry_the_normalised_text_and_lemma_text(preprocessor):
+def test_docs_carry_the_normalised_text_and_lemmas(preprocessor):
     texts = ["Ik heb het GEKOCHT", "stuur je s n a p", ""]
     docs = preprocessor.pipe(texts)
     assert len(docs) == len(texts)
@@ -24,10 +31,10 @@ def test_docs_carry_the_normalised_text_and_lemma_text(preprocessor):
         assert normalized_of(doc) is doc._.normalized
         assert doc._.normalized.original == text
         assert doc.text == doc._.normalized.text
-        assert isinstance(doc._.lemma_text, str)
+        assert len(lemma_hashes(doc)) == len(doc)
 
 
-@pytest.mark.parametrize(("text", "lemma_text"), [
+@pytest.mark.parametrize(("text", "expected"), [
     ("ik heb het gekocht", "ik heb het kopen"),
     ("Ik heb het GEKOCHT", "ik heb het kopen"),
     ("ge hebt da gekocht", "je hebben dat kopen"),        # Flemish forms first become standard Dutch
@@ -36,9 +43,9 @@ def test_docs_carry_the_normalised_text_and_lemma_text(preprocessor):
     ("de meisjes liepen", "de meisjes lopen"),
     ("zij zijn gegaan", "zij zijn gegaan"),               # not in the table: the form itself
 ])
-def test_lemmas_come_from_the_lookup_table(preprocessor, text, lemma_text):
+def test_lemmas_come_from_the_lookup_table(preprocessor, text, expected):
     (doc,) = preprocessor.pipe([text])
-    assert doc._.lemma_text == lemma_text
+    assert lemma_text(doc) == expected
 
 
 @pytest.mark.parametrize(("text", "placeholders"), [
@@ -48,9 +55,9 @@ def test_lemmas_come_from_the_lookup_table(preprocessor, text, lemma_text):
     ("kijk op www.voorbeeld.nl", ["xurlx"]),
     ("mail a.b@test.nl", ["xemailx"]),
 ])
-def test_placeholders_are_kept_in_lemma_text(preprocessor, text, placeholders):
+def test_placeholders_are_kept_in_the_lemmas(preprocessor, text, placeholders):
     (doc,) = preprocessor.pipe([text])
-    lemma_tokens = doc._.lemma_text.split()
+    lemma_tokens = lemma_text(doc).split()
     for placeholder in placeholders:
         assert placeholder in lemma_tokens
         assert placeholder in [t.text for t in doc]
@@ -69,18 +76,56 @@ def test_batch_of_1000_in_one_call_keeps_order(preprocessor):
     docs = preprocessor.pipe(texts)
     assert len(docs) == 1000
     assert [d._.normalized.original for d in docs] == texts
-    assert all(d._.lemma_text for d in docs)
+    assert all(lemma_text(d) for d in docs)
 
 
 def test_lone_surrogates_and_controls_do_not_break_the_pipeline(preprocessor):
     docs = preprocessor.pipe(["a\ud800b", "\x00\x1b[m", "\u200b", "\x7f\x85"])
     assert [d._.normalized.text for d in docs] == ["ab", " [m", "", " "]
-    assert [d._.lemma_text for d in docs] == ["ab", "[ m", "", ""]
+    assert [lemma_text(d) for d in docs] == ["ab", "[ m", "", ""]
 
 
-def test_pipeline_is_built_once():
-    assert build_nlp() is build_nlp()
-    assert Preprocessor().nlp is Preprocessor().nlp
+def test_one_pipeline_per_thread_and_no_shared_lock():
+    """Threads never share a spaCy pipeline (memory zones are not thread-safe) and never wait for one."""
+    preprocessor = Preprocessor()
+    seen: dict[str, object] = {}
+
+    def grab(name: str) -> None:
+        seen[name] = preprocessor.nlp
+
+    threads = [threading.Thread(target=grab, args=(f"t{i}",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert preprocessor.nlp is preprocessor.nlp            # reused within a thread
+    assert len({id(nlp) for nlp in seen.values()} | {id(preprocessor.nlp)}) == 3
+
+
+def test_threads_score_the_same_as_one_thread():
+    preprocessor = Preprocessor(batch_size=16)
+    texts = [f"hoe oud ben je {i}? stuur je s n a p" for i in range(200)]
+    with preprocessor.batch(texts) as docs:
+        expected = [(d.text, lemma_text(d)) for d in docs]
+    results: dict[int, list] = {}
+
+    def run(k: int) -> None:
+        with preprocessor.batch(texts) as docs:
+            results[k] = [(d.text, lemma_text(d)) for d in docs]
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(results[k] == expected for k in range(4))
+
+
+def test_warmup_words_do_not_change_the_output():
+    texts = ["ik heb het gekocht, stuur je snap", "hoe oud ben je eigenlijk?"]
+    plain, warmed = Preprocessor(), Preprocessor(warmup=["ik", "heb", "het", "gekocht,", "hoe", "oud"])
+    with plain.batch(texts) as a, warmed.batch(texts) as b:
+        assert [(d.text, lemma_text(d)) for d in a] == [(d.text, lemma_text(d)) for d in b]
 
 
 def test_tokenize_only_skips_normalisation(preprocessor):

@@ -16,7 +16,12 @@ import pytest
 # conftest makes it available below that folder).
 from tests.api.conftest import API_DEFAULTS, assert_envelope, client, client_for, make_settings, settings_for  # noqa: F401
 
-from signals.model.artifact import BUNDLE, MANIFEST, load_model_dir, write_model_dir
+import dataclasses
+
+from signals.model.artifact import MANIFEST, WEIGHTS
+from signals.model.bundle import SignalsModel
+
+BUNDLE = WEIGHTS  # the one file that is unpickled
 
 ADMIN_KEY = "beheer-sleutel-5c1d"
 API_KEY = "api-sleutel-77e0"
@@ -43,17 +48,14 @@ def write_manifest(model_dir: Path, manifest: dict) -> None:
 
 
 def new_version(source: Path, target: Path, version: str) -> Path:
-    """A genuinely different, valid model: the same bundle and files written by ``write_model_dir``
-    with another ``version`` in the manifest (so the manifest is recomputed, not hand-edited)."""
-    bundle, manifest = load_model_dir(source)
-    files = {p.name: p.read_text(encoding="utf-8") for p in sorted(source.iterdir())
-             if p.is_file() and p.name not in (BUNDLE, MANIFEST)}
-    manifest = {k: v for k, v in manifest.items() if k != "files"}
-    manifest["version"] = version
-    return write_model_dir(target, bundle, files, manifest)
+    """A genuinely different, valid model: the same model saved with another ``version`` (so the
+    description and the manifest are recomputed, not hand-edited)."""
+    model, _ = SignalsModel.load(source)
+    model.spec = dataclasses.replace(model.spec, version=version)
+    return model.save(target)
 
 
 @pytest.fixture(scope="session")
 def second_version(tiny_model_dir, tmp_path_factory) -> Path:
-    """The tiny model re-written as version ``0.1.1-reload`` (outside any model root: copy it in)."""
-    return new_version(tiny_model_dir, tmp_path_factory.mktemp("versions") / "signals-nl-0.1.1", "0.1.1-reload")
+    """The tiny model re-written as version ``0.2.1-reload`` (outside any model root: copy it in)."""
+    return new_version(tiny_model_dir, tmp_path_factory.mktemp("versions") / "signals-nl-0.2.1", "0.2.1-reload")

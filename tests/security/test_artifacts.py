@@ -20,10 +20,10 @@ from fastapi.testclient import TestClient
 from signals.api import create_app
 from signals.errors import ArtifactIntegrityError, ModelNotFoundError, SignalsError
 from signals.model import artifact
-from signals.model.artifact import BUNDLE, MANIFEST, sha256_file
+from signals.model.artifact import MANIFEST, sha256_bytes
 from signals.service import ScoringService
 
-from .conftest import assert_envelope, copy_model, flip_byte, read_manifest, write_manifest
+from .conftest import BUNDLE, assert_envelope, copy_model, flip_byte, read_manifest, write_manifest
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,16 @@ def _manifest_entry_outside(model: Path, tmp: Path) -> tuple[Path, None]:
     outside = tmp / "outside.txt"
     outside.write_text("buiten de map\n", encoding="utf-8")
     manifest = read_manifest(model)
-    manifest["files"]["../outside.txt"] = sha256_file(outside)  # the hash matches: only the path check refuses
+    manifest["files"]["../outside.txt"] = sha256_bytes(outside.read_bytes())  # the hash matches: never read from there
     write_manifest(model, manifest)
+    return model, None
+
+
+def _symlinked_file(model: Path, tmp: Path) -> tuple[Path, None]:
+    """The weights moved out and linked back: same bytes, so only the link check can refuse them."""
+    outside = tmp / "weights-elsewhere.joblib"
+    (model / BUNDLE).rename(outside)
+    (model / BUNDLE).symlink_to(outside)
     return model, None
 
 
@@ -115,7 +123,10 @@ TAMPERING = {
     "extra-file-in-subfolder": Tampering(_extra("sub/payload.pkl"), ArtifactIntegrityError,
                                          r"sub/payload\.pkl: file not listed in the manifest"),
     "manifest-entry-with-dot-dot": Tampering(_manifest_entry_outside, ArtifactIntegrityError,
-                                             r"manifest entry '\.\./outside\.txt' points outside"),
+                                             r"\.\./outside\.txt: listed in the manifest but missing"),
+    "symlinked-file-inside": Tampering(_symlinked_file, ArtifactIntegrityError, r"symbolic links are not allowed"),
+    "flip-byte-lexicon": Tampering(_flip("lexicon/straattaal.tsv", 5), ArtifactIntegrityError,
+                                   r"lexicon/straattaal\.tsv: sha256 does not match the manifest"),
     "model-dir-outside-model-root": Tampering(_outside_the_model_root, ArtifactIntegrityError,
                                               r"is outside the model root"),
     "symlink-out-of-model-root": Tampering(_symlink_out_of_the_model_root, ArtifactIntegrityError,
@@ -134,8 +145,9 @@ def tampered(request, tiny_model_dir, tmp_path) -> tuple[Path, Path | None, Tamp
 @pytest.fixture
 def no_unpickling(monkeypatch):
     def refuse(*args, **kwargs):
-        raise AssertionError("joblib.load called on a model directory that failed verification")
-    monkeypatch.setattr(artifact.joblib, "load", refuse)
+        raise AssertionError("weights unpickled from a model directory that failed verification")
+    monkeypatch.setattr(artifact, "load_weights", refuse)
+    monkeypatch.setattr("signals.model.bundle.load_weights", refuse)
 
 
 @pytest.mark.parametrize("tampered", list(TAMPERING), indirect=True)

@@ -19,7 +19,7 @@ from signals.service import ScoringService
 
 from .conftest import ADMIN_KEY, API_KEY, assert_envelope, copy_model, flip_byte
 
-OLD, NEW = "0.1.0", "0.1.1-reload"
+OLD, NEW = "0.2.0", "0.2.1-reload"
 ADMIN = {"X-Admin-Key": ADMIN_KEY}
 TEXTS = ["hoe oud ben je eigenlijk?", "kom op snap, vertel het aan niemand", "hoe laat ben je thuis? we eten om zes uur",
          "jij bent echt anders dan de rest 😍", "morgen training om 7 uur, ik haal je op bij school"]
@@ -38,7 +38,7 @@ def model_root(tiny_model_dir, second_version, tmp_path_factory) -> Path:
     copy_model(tiny_model_dir, root / "v1")
     copy_model(second_version, root / "v2")
     copy_model(second_version, base / "outside")
-    for name, file in (("v2-tampered-patterns", "patterns.yaml"), ("v2-tampered-bundle", "model.joblib")):
+    for name, file in (("v2-tampered-patterns", "patterns.yaml"), ("v2-tampered-bundle", "weights.joblib")):
         flip_byte(copy_model(second_version, root / name) / file, 300)
     (copy_model(second_version, root / "v2-extra-file") / "lees-mij.pkl").write_bytes(b"extra")
     (root / "link-out").symlink_to(base / "outside", target_is_directory=True)
@@ -198,7 +198,7 @@ def test_reload_makes_an_app_that_failed_to_start_ready(settings_for, model_root
 REFUSALS = [
     pytest.param("v2-tampered-patterns", r"v2-tampered-patterns/patterns.yaml: sha256 does not match the manifest",
                  id="tampered-patterns"),
-    pytest.param("v2-tampered-bundle", r"v2-tampered-bundle/model.joblib: sha256 does not match the manifest",
+    pytest.param("v2-tampered-bundle", r"v2-tampered-bundle/weights.joblib: sha256 does not match the manifest",
                  id="tampered-bundle"),
     pytest.param("v2-extra-file", r"v2-extra-file/lees-mij.pkl: file not listed in the manifest", id="extra-file"),
     pytest.param("bestaat-niet", r"E200 ModelNotFoundError: no model at", id="missing"),

@@ -13,14 +13,16 @@ import numpy as np
 import pytest
 import yaml
 
-from signals.model.artifact import MANIFEST, sha256_file, verify_model_dir
+from signals.model.artifact import MANIFEST, WEIGHTS, load_weights, sha256_bytes, verify_model_dir
+from signals.nlp.resources import RESOURCE_FILES
 from signals.service import Message
-from signals.taxonomy import CATEGORIES
+from signals.taxonomy import CATEGORIES, CATEGORY_ROUTE, TACTICS
 
 pytestmark = pytest.mark.slow
 
-EXPECTED_FILES = {"model.joblib", "manifest.json", "metrics.json", "thresholds.json", "model_card.md",
-                  "patterns.yaml", "config.yaml"}
+EXPECTED_FILES = {"model.json", "weights.joblib", "manifest.json", "metrics.json", "thresholds.json", "model_card.md",
+                  "patterns.yaml", "cues.yaml", "config.yaml", "tokenizer_warmup.txt",
+                  *(f"lexicon/{name}" for name in RESOURCE_FILES)}
 CARD_SECTIONS = ["Intended use", "Out of scope", "Training data", "Evaluation", "Limitations",
                  "Ethical considerations"]
 EVALUATIONS = ("dev", "synth_test", "handwritten_leave_writer_out")
@@ -31,22 +33,34 @@ def load_json(path: Path) -> dict:
 
 
 def test_model_dir_files(tiny_model_dir):
-    assert {p.name for p in tiny_model_dir.iterdir()} == EXPECTED_FILES
+    assert {str(p.relative_to(tiny_model_dir)) for p in tiny_model_dir.rglob("*") if p.is_file()} == EXPECTED_FILES
 
 
-def test_manifest(tiny_model_dir):
+def test_manifest_and_self_description(tiny_model_dir):
     manifest = load_json(tiny_model_dir / MANIFEST)
     assert verify_model_dir(tiny_model_dir) == manifest
     assert set(manifest["files"]) == EXPECTED_FILES - {MANIFEST}
     for name, digest in manifest["files"].items():
         assert re.fullmatch(r"[0-9a-f]{64}", digest)
-        assert sha256_file(tiny_model_dir / name) == digest
-    assert {"python", "scikit-learn", "spacy", "spacy-lookups-data", "numpy", "joblib"} <= set(manifest["libraries"])
-    training = manifest["training_data"]
-    assert training["training_rows"] > 0
-    assert set(training["positive_labels"]) == set(CATEGORIES)
-    assert all(n > 0 for n in training["positive_labels"].values())
-    assert manifest["name"] and manifest["version"] and isinstance(manifest["seed"], int)
+        assert sha256_bytes((tiny_model_dir / name).read_bytes()) == digest
+    spec = load_json(tiny_model_dir / "model.json")
+    assert {"spacy", "spacy-lookups-data", "numpy", "scikit-learn", "joblib"} <= set(spec["libraries"])
+    assert [c["name"] for c in spec["categories"]] == list(CATEGORIES)
+    assert {c["name"]: c["route"] for c in spec["categories"]} == CATEGORY_ROUTE
+    assert spec["tactics"] == list(TACTICS) and spec["cues"]
+    training = spec["training_data"]
+    assert training["training_rows"] > 0 and training["handwritten_messages"] > 0
+    assert spec["name"] == manifest["name"] and spec["version"] == manifest["version"] and isinstance(spec["seed"], int)
+
+
+def test_weights_hold_only_what_scoring_needs(tiny_model_dir):
+    """No training-only arrays (out-of-fold scores, fold models, data) travel with the model."""
+    weights = load_weights((tiny_model_dir / WEIGHTS).read_bytes())
+    assert {k: sorted(v) for k, v in weights.items()} == {
+        "features": ["char_hashes", "char_idf", "word_hashes", "word_idf"],
+        "category": ["calibration", "coef", "intercept"],
+        "conversation": ["calibration", "coef", "intercept"],
+    }
 
 
 def check_rate(value) -> None:
@@ -55,21 +69,23 @@ def check_rate(value) -> None:
 
 def test_metrics(tiny_model_dir):
     metrics = load_json(tiny_model_dir / "metrics.json")
-    manifest = load_json(tiny_model_dir / MANIFEST)
+    spec = load_json(tiny_model_dir / "model.json")
     config = yaml.safe_load((tiny_model_dir / "config.yaml").read_text(encoding="utf-8"))
-    assert config["name"] == manifest["name"] and config["seed"] == manifest["seed"]
+    assert config["name"] == spec["name"] and config["seed"] == spec["seed"]
 
     evaluations = [key for key in EVALUATIONS if key in metrics]
     assert evaluations, f"no evaluation block ({EVALUATIONS}) in metrics.json"
-    if manifest["training_data"]["synth_test_messages"] > 0:       # held-out synthetic templates were evaluated
-        assert "synth_test" in metrics
     for key in evaluations:
         categories = metrics[key]["categories"]
         assert set(categories) == set(CATEGORIES), key
         for category, values in categories.items():
-            assert {"precision", "recall", "f1", "pr_auc"} <= set(values), (key, category)
-            for name in ("precision", "recall", "f1", "pr_auc"):
+            assert {"precision", "recall", "f1", "pr_auc", "roc_auc"} <= set(values), (key, category)
+            for name in ("precision", "recall", "f1", "pr_auc", "roc_auc"):
                 check_rate(values[name])
+    writers = metrics["handwritten_leave_writer_out"]["writers"]
+    assert len(writers) >= 10 and all(0 <= w["flag_rate_negatives"] <= 1 for w in writers.values())
+    for key in ("dev_conversations", "dev_long_conversations", "dev_long_threads"):
+        assert {"precision", "recall", "f1", "roc_auc", "length_buckets", "suspect_accuracy"} <= set(metrics[key]), key
 
     corpora = metrics["corpora_test"]
     assert corpora, "no corpus flag rates"
@@ -82,11 +98,15 @@ def test_metrics(tiny_model_dir):
 
 def test_thresholds(tiny_model_dir):
     thresholds = load_json(tiny_model_dir / "thresholds.json")
+    messages, conversations = thresholds["messages"], thresholds["conversations"]
     for point in ("high_precision", "high_recall"):
-        assert set(thresholds[point]) == set(CATEGORIES)
-        assert all(0.0 < t < 1.0 for t in thresholds[point].values())
-    assert 0.0 < thresholds["conversation"] < 1.0
-    assert thresholds == load_json(tiny_model_dir / MANIFEST)["thresholds"]
+        assert set(messages[point]) == set(CATEGORIES)
+        assert all(0.0 < t < 1.0 for t in messages[point].values())
+        assert 0.0 < conversations[point] < 1.0
+    assert all(messages["high_recall"][c] <= messages["high_precision"][c] for c in CATEGORIES)
+    assert conversations["high_recall"] <= conversations["high_precision"]
+    for category, reached in messages["reached"].items():   # what the operating point gives out of fold
+        assert reached["precision"] >= messages["precision_target"] - 0.05, category
 
 
 def test_model_card(tiny_model_dir):

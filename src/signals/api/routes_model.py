@@ -1,4 +1,5 @@
-"""GET /v1/model: what is being served, its operating points, training data and headline metrics."""
+"""GET /v1/model: what is being served, its categories and tactics, operating points, training data
+and headline metrics, all read from the model itself (its own description, not this code's lists)."""
 
 from __future__ import annotations
 
@@ -6,30 +7,32 @@ from fastapi import APIRouter
 
 from signals.api.deps import ServiceDep
 from signals.api.schemas import ModelResponse, error_responses
-from signals.taxonomy import CATEGORY_ROUTE, Category
 
 router = APIRouter(tags=["model"], responses=error_responses(401, 503))
 
 
 @router.get("/model", response_model=ModelResponse, summary="The model being served")
 def model_info(service: ServiceDep) -> dict:
-    """Name, version and sha256; per category the threshold in use and both operating points
-    (high precision, the default, and high recall); the training data summary and headline
-    metrics from the model's manifest."""
-    points = service.category_model.operating_points_
-    manifest = service.info.manifest
-    thresholds = manifest.get("thresholds", {})
+    """Name, version and sha256; per category its route, the threshold in use and both operating
+    points (high precision, the default, and high recall); the conversation operating points; the
+    tactics it explains with; the training data summary and headline metrics."""
+    spec = service.model.spec
+    messages = service.model.thresholds["messages"]
+    conversations = service.model.thresholds.get("conversations", {})
     return {
         **service.info.as_dict(),
-        "created": manifest.get("created"),
-        "precision_target": points.precision_target,
-        "recall_target": points.recall_target,
-        "conversation_threshold": thresholds.get("conversation"),
+        "created": spec.info.get("created"),
+        "precision_target": messages["precision_target"],
+        "recall_target": messages["recall_target"],
+        "conversation_threshold": conversations.get("high_precision"),
+        "conversation_operating_points": conversations or None,
         "categories": [
-            {"name": c.value, "route": CATEGORY_ROUTE[c.value], "threshold": service.thresholds[c.value],
-             "high_precision": points.high_precision[c.value], "high_recall": points.high_recall[c.value]}
-            for c in Category
+            {"name": c, "route": spec.routes[c], "threshold": service.thresholds[c],
+             "high_precision": messages["high_precision"][c], "high_recall": messages["high_recall"][c]}
+            for c in spec.categories
         ],
-        "training_data": manifest.get("training_data", {}),
-        "metrics_headline": manifest.get("metrics_headline", {}),
+        "tactics": list(spec.tactics),
+        "libraries": spec.libraries,
+        "training_data": spec.info.get("training_data", {}),
+        "metrics_headline": spec.info.get("metrics_headline", {}),
     }

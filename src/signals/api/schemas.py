@@ -24,7 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from signals.api.errors import ErrorCode
 from signals.results import ConversationResult, MessageResult, ModelRef
-from signals.taxonomy import Category, Route
+from signals.taxonomy import Route
 
 MAX_IDENTIFIER_CHARS = 256
 
@@ -146,11 +146,19 @@ class ConversationResponse(ConversationResult):
 
 
 class CategoryInfo(BaseModel):
-    name: Category
+    name: str = Field(description="a category of the served model")
     route: Route
     threshold: float = Field(description="the threshold in use (the high-precision operating point)")
     high_precision: float
     high_recall: float
+
+
+class ConversationOperatingPoints(BaseModel):
+    high_precision: float = Field(description="the conversation risk threshold in use")
+    high_recall: float
+    precision_target: float
+    recall_target: float
+    reached: dict[str, float] = Field(description="precision and recall at the threshold on held-out conversations")
 
 
 class ModelResponse(ModelRef):
@@ -159,7 +167,10 @@ class ModelResponse(ModelRef):
     precision_target: float
     recall_target: float
     conversation_threshold: float | None
+    conversation_operating_points: ConversationOperatingPoints | None = None
     categories: list[CategoryInfo]
+    tactics: list[str] = Field(description="the tactics the model explains its scores with")
+    libraries: dict[str, str] = Field(default_factory=dict, description="library versions it was trained with")
     training_data: dict[str, Any]
     metrics_headline: dict[str, Any]
 

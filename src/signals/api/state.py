@@ -22,11 +22,9 @@ import anyio.to_thread
 
 from signals.api.logs import LOGGER_NAME
 from signals.errors import ArtifactIntegrityError, SignalsError
-from signals.model.artifact import model_sha256, verify_model_dir
-from signals.nlp.pipeline import Preprocessor
+from signals.model.artifact import read_model_files
 from signals.service import Conversation, Message, ScoringService, Turn
 from signals.settings import Settings
-from signals.taxonomy import CATEGORIES
 
 log = logging.getLogger(LOGGER_NAME)
 T = TypeVar("T")
@@ -51,7 +49,7 @@ def warm_up(service: ScoringService) -> None:
         raise WarmUpError(f"warm-up returned {len(results)} results for {len(WARM_UP_MESSAGES)} messages")
     for result in results:
         scores = result.category_scores
-        if set(scores) != set(CATEGORIES) or not all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in scores.values()):
+        if set(scores) != set(service.categories) or not all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in scores.values()):
             raise WarmUpError("warm-up produced scores outside [0, 1] or for unknown categories")
     conversations = service.score_conversations([WARM_UP_CONVERSATION], per_turn=True)
     if len(conversations) != 1 or len(conversations[0].turns or ()) != len(WARM_UP_CONVERSATION.turns):
@@ -60,8 +58,7 @@ def warm_up(service: ScoringService) -> None:
 
 def verify_service(service: ScoringService, settings: Settings) -> None:
     """Re-check an already loaded service's files against its manifest (and the model root)."""
-    manifest = verify_model_dir(service.model_dir, settings.model_root)
-    if model_sha256(manifest) != service.info.sha256:
+    if read_model_files(service.model_dir, settings.model_root).sha256 != service.info.sha256:
         raise ArtifactIntegrityError(f"{service.model_dir}: files changed since the service was loaded")
 
 
@@ -76,33 +73,20 @@ class ModelUnavailable(Exception):
         self.reason = f"model {stage} failed ({code}{type(cause).__name__})"
 
 
-def check_pinned_sha256(settings: Settings, expected: str) -> None:
-    """Refuse a model directory whose manifest hash (``ModelInfo.sha256``) is not ``expected``; runs
-    on the verified manifest, before anything is unpickled."""
-    actual = model_sha256(verify_model_dir(settings.model_dir, settings.model_root))
-    if actual != expected:
-        raise ArtifactIntegrityError(f"{settings.model_dir}: model sha256 {actual} is not the expected {expected}")
-
-
 def prepare_model(settings: Settings, service: ScoringService | None = None,
-                  preprocessor: Preprocessor | None = None, expected_sha256: str | None = None) -> ScoringService:
-    """Load the model from settings (``ScoringService.load`` verifies every file against the sha256
-    manifest before unpickling) or re-verify the given one, then warm it up. Blocking: run it in a
-    thread. Raises ``ModelUnavailable``; nothing is served until this returns.
+                  expected_sha256: str | None = None) -> ScoringService:
+    """Load the model from settings or re-verify the given one, then warm it up. Blocking: run it in
+    a thread. Raises ``ModelUnavailable``; nothing is served until this returns.
 
-    ``preprocessor``: the running service's, for a hot reload. The spaCy pipeline is one per process
-    (``build_nlp`` is cached) and its lock lives on the ``Preprocessor``, so the new service shares
-    the old one's: the warm-up and the requests still scored on the old model never run
-    ``nlp.pipe`` at the same time. ``expected_sha256``: refuse the directory unless its manifest
-    names exactly this model (checked before unpickling)."""
+    Loading reads every file of the directory once, checks those bytes against the sha256 manifest
+    and, with ``expected_sha256``, the model's hash against the pin, before anything is parsed; the
+    model is then built from those same bytes (``signals.model.artifact``), so a file or link swapped
+    during the load cannot slip in. Refused means nothing of the candidate ran."""
     stage = "load"
     try:
-        if expected_sha256 is not None:
-            check_pinned_sha256(settings, expected_sha256)
         if service is None:
-            service = ScoringService.load(settings.model_dir, settings.model_root, batch_size=settings.batch_size)
-            if preprocessor is not None:
-                service.analyzer.preprocessor = preprocessor
+            service = ScoringService.load(settings.model_dir, settings.model_root, batch_size=settings.batch_size,
+                                          expected_sha256=expected_sha256)
         else:
             stage = "verification"
             verify_service(service, settings)
@@ -150,9 +134,8 @@ class ModelState:
         async with self.reload_lock:
             previous = self.service
             candidate = settings.model_copy(update={"model_dir": Path(model_dir)})
-            preprocessor = previous.analyzer.preprocessor if previous is not None else None
             try:
-                service = await anyio.to_thread.run_sync(prepare_model, candidate, None, preprocessor, expected_sha256)
+                service = await anyio.to_thread.run_sync(prepare_model, candidate, None, expected_sha256)
             except ModelUnavailable as error:
                 cause = error.cause
                 log.warning("model_reload_refused", extra={"fields": {

@@ -1,14 +1,19 @@
-"""Pattern detectors: a tactic plus a table of (name, regex, score) rows, declared as data.
+"""Pattern detectors: a label (tactic or cue) plus a table of (name, regex, score) rows, declared as data.
 
 Regexes run on the normalised text (lowercase, folded, evasions undone, chat forms canonical), so
 one row covers "snap", "sn4p", "s n a p" and "snapchat". Rows avoid nested unbounded quantifiers so
 that matching stays linear on hostile input.
+
+Each row is compiled on its own and carries the literal substrings every match of it must contain
+(``prefilter.required_substrings``); the registry looks for all rows' literals in one pass over the
+text and only runs the rows whose literals are there.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
@@ -18,44 +23,53 @@ from signals.nlp.normalizer import NormalizedText
 from signals.results import Explanation, Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Pattern:
     name: str
     regex: str
     score: float
+    compiled: re.Pattern = field(init=False, repr=False, compare=False)
+    required: frozenset[str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "compiled", re.compile(self.regex))
+        object.__setattr__(self, "required", required_substrings(self.regex))
 
 
 class PatternDetector(Detector):
-    """All of a tactic's patterns compiled into one alternation; the matching row names the hit."""
+    """Every row of one label; where two rows match overlapping text, the leftmost wins, and at the same
+    start the row listed first (the order of a regex alternation of all rows)."""
 
     def __init__(self, tactic: str, patterns: list[Pattern]) -> None:
         if not patterns:
             raise ValueError(f"detector for {tactic!r} has no patterns")
         self.tactic = tactic
         self.name = f"pattern:{tactic}"
-        self.patterns = {f"p{i}": pattern for i, pattern in enumerate(patterns)}
-        self._regex = re.compile(
-            "|".join(rf"(?P<{key}>{p.regex})" for key, p in self.patterns.items())
-        )
-        requirements = [required_substrings(p.regex) for p in patterns]
-        # None: some pattern has no provable literal, so the regex always runs
-        self.required: tuple[str, ...] | None = (
-            None if any(r is None for r in requirements) else tuple(sorted(set().union(*requirements))))
+        self.patterns = list(patterns)
 
     def detect(self, doc: Doc) -> list[Span]:
         return self.detect_normalized(doc._.normalized)
 
-    def detect_normalized(self, normalized: NormalizedText) -> list[Span]:
-        """The same, on a doc's ``NormalizedText`` (the registry fetches it once per doc)."""
+    def detect_normalized(self, normalized: NormalizedText, rows: Collection[int] | None = None) -> list[Span]:
+        """Hits in ``normalized`` (offsets into the original). ``rows``: indices of the patterns
+        worth running (the prefilter's answer); None runs them all."""
         text = normalized.text
-        if self.required is not None and not any(map(text.__contains__, self.required)):
-            return []
-        spans = []
-        for match in self._regex.finditer(text):
-            if match.end() == match.start():
+        found: list[tuple[int, int, int, Pattern]] = []
+        for index, pattern in enumerate(self.patterns):
+            if rows is not None and index not in rows:
                 continue
-            pattern = self.patterns[match.lastgroup]
-            start, end = normalized.to_original(match.start(), match.end())
-            spans.append(Span(self.tactic, start, end, pattern.score,
+            for match in pattern.compiled.finditer(text):
+                if match.end() > match.start():
+                    found.append((match.start(), index, match.end(), pattern))
+        if not found:
+            return []
+        found.sort(key=lambda hit: (hit[0], hit[1]))
+        spans, cursor = [], -1
+        for start, _, end, pattern in found:
+            if start < cursor:  # overlaps a hit already kept
+                continue
+            cursor = end
+            original_start, original_end = normalized.to_original(start, end)
+            spans.append(Span(self.tactic, original_start, original_end, pattern.score,
                               Explanation(self.name, pattern.name, pattern.score)))
         return spans

@@ -20,10 +20,10 @@ MIN_LITERAL = 3  # shorter substrings ("je", "op") are in nearly every message: 
 Requirement = frozenset[str] | None
 
 
-def _cost(requirement: frozenset[str]) -> tuple[int, int, int]:
-    """Fewer alternatives first, then longer ones (rarer in text)."""
-    shortest = min(map(len, requirement))
-    return (0 if shortest >= MIN_LITERAL else 1, len(requirement), -shortest)
+def _cost(requirement: frozenset[str]) -> float:
+    """Estimated share of texts that contain one of the literals: each literal counts 3 ** -k for
+    k non-space characters (longer literals are rarer; "ik " is in most messages, "ophalen" in few)."""
+    return sum(3.0 ** -len(literal.replace(" ", "")) for literal in requirement)
 
 
 def _best(candidates: list[frozenset[str]]) -> Requirement:

@@ -1,8 +1,15 @@
-"""Model directories: write them with a sha256 manifest, and load only what the manifest vouches for.
+"""Model directories: written with a sha256 manifest; read once, verified, and parsed from those bytes.
 
-A joblib file is code when it is loaded, so ``load`` checks, before unpickling anything, that the
-directory holds exactly the files the manifest lists (no missing, changed or extra file) and that
-every path stays inside the directory.
+Loading a model is a security boundary (a pickle is code when it is loaded), so ``read_model_files``:
+- opens the directory once and reads every file relative to that open directory, refusing symbolic
+  links and anything that is not a regular file or a folder (``O_NOFOLLOW``): swapping a link or a
+  file while a model loads cannot change what is read;
+- reads each file's bytes once, hashes those bytes, and compares them with the manifest (no missing,
+  changed or extra file); the model's one sha256 is computed from them and compared with a pin
+  before anything is parsed;
+- hands out only those bytes: everything the model is built from is parsed from them.
+The weights file holds nothing but arrays and plain data, and ``load_weights`` refuses anything else
+(a restricted unpickler): a crafted file cannot run code even when its hash matches the manifest.
 """
 
 from __future__ import annotations
@@ -12,40 +19,170 @@ import io
 import json
 import os
 import shutil
+import stat
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import joblib
+from joblib.numpy_pickle import NumpyUnpickler
 
 from signals.errors import ArtifactIntegrityError, ModelNotFoundError
 
 MANIFEST = "manifest.json"
-BUNDLE = "model.joblib"
+WEIGHTS = "weights.joblib"
+MAX_FILE_BYTES = 512 * 1024 * 1024
+_ALLOWED_CLASSES = frozenset({("joblib.numpy_pickle", "NumpyArrayWrapper"), ("numpy", "dtype"), ("numpy", "ndarray")})
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
-def _files_under(root: Path) -> list[str]:
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and p.name != MANIFEST)
+def model_sha256(manifest: dict) -> str:
+    """One hash naming the whole model: the sha256 of its sorted file hashes."""
+    joined = "\n".join(f"{name} {digest}" for name, digest in sorted(manifest["files"].items()))
+    return hashlib.sha256(joined.encode()).hexdigest()
 
 
-def write_model_dir(target: Path, bundle: object, files: dict[str, str], manifest: dict) -> Path:
-    """Write ``bundle`` and text ``files`` into ``target`` atomically, then the sha256 manifest."""
+@dataclass(frozen=True)
+class ModelFiles:
+    """A model directory's verified contents: the manifest and every file's bytes."""
+
+    path: Path
+    manifest: dict
+    files: dict[str, bytes] = field(repr=False)
+    sha256: str
+
+    def text(self, name: str) -> str:
+        return self.files[name].decode("utf-8")
+
+    def json(self, name: str) -> dict:
+        return json.loads(self.files[name])
+
+
+def _read_tree(dir_fd: int, prefix: str, out: dict[str, bytes], where: Path) -> None:
+    for entry in os.scandir(dir_fd):
+        name = f"{prefix}{entry.name}"
+        if entry.is_symlink():
+            raise ArtifactIntegrityError(f"{where / name}: symbolic links are not allowed in a model directory")
+        if entry.is_dir(follow_symlinks=False):
+            child = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dir_fd)
+            try:
+                _read_tree(child, f"{name}/", out, where)
+            finally:
+                os.close(child)
+            continue
+        if not entry.is_file(follow_symlinks=False):
+            raise ArtifactIntegrityError(f"{where / name}: not a regular file")
+        fd = os.open(entry.name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=dir_fd)
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise ArtifactIntegrityError(f"{where / name}: not a regular file")
+            if info.st_size > MAX_FILE_BYTES:
+                raise ArtifactIntegrityError(f"{where / name}: larger than {MAX_FILE_BYTES} bytes")
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                out[name] = handle.read(MAX_FILE_BYTES + 1)
+        finally:
+            os.close(fd)
+
+
+def _check_root(model_dir: Path, root: Path | None) -> None:
+    if root is None:
+        return
+    resolved, resolved_root = model_dir.resolve(), Path(root).resolve()
+    if resolved != resolved_root and resolved_root not in resolved.parents:
+        raise ArtifactIntegrityError(f"model directory {model_dir} is outside the model root {root}")
+
+
+def _opened_path(fd: int, fallback: Path) -> Path:
+    """The real path of an open directory (Linux: from /proc, immune to a link swapped after open)."""
+    try:
+        return Path(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:
+        return fallback
+
+
+def read_model_files(model_dir: Path, root: Path | None = None, expected_sha256: str | None = None) -> ModelFiles:
+    """Read and verify a model directory (see the module docstring). Raises ``ModelNotFoundError``
+    or ``ArtifactIntegrityError``; nothing is parsed beyond the manifest before every check passed."""
+    model_dir = Path(model_dir)
+    _check_root(model_dir, root)
+    try:
+        dir_fd = os.open(model_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except (FileNotFoundError, NotADirectoryError):
+        raise ModelNotFoundError(f"no model at {model_dir}; train one with `make train`, or point "
+                                 "--model or SIGNALS_MODEL at a model directory") from None
+    try:
+        _check_root(_opened_path(dir_fd, model_dir), root)  # the directory opened is the one checked
+        contents: dict[str, bytes] = {}
+        _read_tree(dir_fd, "", contents, model_dir)
+    finally:
+        os.close(dir_fd)
+    if MANIFEST not in contents:
+        raise ModelNotFoundError(f"no model at {model_dir} (missing {MANIFEST}); train one with `make train`, "
+                                 "or point --model or SIGNALS_MODEL at a model directory")
+    try:
+        manifest = json.loads(contents.pop(MANIFEST))
+        expected: dict[str, str] = manifest["files"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ArtifactIntegrityError(f"{model_dir / MANIFEST}: unreadable manifest ({exc})") from exc
+    if not isinstance(expected, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in expected.items()):
+        raise ArtifactIntegrityError(f"{model_dir / MANIFEST}: unreadable manifest ('files' must map names to sha256)")
+    for name in sorted(expected):
+        if name not in contents:
+            raise ArtifactIntegrityError(f"{model_dir / name}: listed in the manifest but missing")
+        if sha256_bytes(contents[name]) != expected[name]:
+            raise ArtifactIntegrityError(f"{model_dir / name}: sha256 does not match the manifest")
+    extra = sorted(set(contents) - set(expected))
+    if extra:
+        raise ArtifactIntegrityError(f"{model_dir / extra[0]}: file not listed in the manifest")
+    sha = model_sha256(manifest)
+    if expected_sha256 is not None and sha != expected_sha256:
+        raise ArtifactIntegrityError(f"{model_dir}: model sha256 {sha} is not the expected {expected_sha256}")
+    return ModelFiles(model_dir, manifest, contents, sha)
+
+
+class _ArraysOnly(NumpyUnpickler):
+    """joblib's unpickler, allowed to build numpy arrays and plain Python data and nothing else."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) not in _ALLOWED_CLASSES:
+            raise ArtifactIntegrityError(f"refused to load {module}.{name} from a model file: "
+                                         "model weights hold only arrays and plain data")
+        return super().find_class(module, name)
+
+
+def dump_weights(weights: dict) -> bytes:
+    buffer = io.BytesIO()
+    joblib.dump(weights, buffer)
+    return buffer.getvalue()
+
+
+def load_weights(data: bytes) -> dict:
+    try:
+        weights = _ArraysOnly("", io.BytesIO(data), "auto").load()
+    except ArtifactIntegrityError:
+        raise
+    except Exception as exc:  # a truncated or malformed stream: a refused model, never a crash
+        raise ArtifactIntegrityError(f"{WEIGHTS}: unreadable ({type(exc).__name__})") from exc
+    if not isinstance(weights, dict):
+        raise ArtifactIntegrityError(f"{WEIGHTS}: expected a mapping of arrays")
+    return weights
+
+
+def write_model_dir(target: Path, files: dict[str, bytes], manifest: dict) -> Path:
+    """Write ``files`` (relative name → bytes) into ``target`` atomically, then the sha256 manifest."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        joblib.dump(bundle, staging / BUNDLE, compress=3)
-        for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8")
-        manifest = dict(manifest)
-        manifest["files"] = {name: sha256_file(staging / name) for name in _files_under(staging)}
+        for name, data in files.items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        manifest = {**manifest, "files": {name: sha256_bytes(data) for name, data in sorted(files.items())}}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         if target.exists():
             shutil.rmtree(target)
@@ -57,47 +194,5 @@ def write_model_dir(target: Path, bundle: object, files: dict[str, str], manifes
 
 
 def verify_model_dir(model_dir: Path, root: Path | None = None) -> dict:
-    """The manifest, after checking every file against it; raises ``ArtifactIntegrityError``."""
-    model_dir = Path(model_dir)
-    if root is not None:
-        resolved, resolved_root = model_dir.resolve(), Path(root).resolve()
-        if resolved != resolved_root and resolved_root not in resolved.parents:
-            raise ArtifactIntegrityError(f"model directory {model_dir} is outside the model root {root}")
-    manifest_path = model_dir / MANIFEST
-    if not manifest_path.is_file():
-        raise ModelNotFoundError(f"no model at {model_dir} (missing {MANIFEST}); run `make train` first")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        expected: dict[str, str] = manifest["files"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ArtifactIntegrityError(f"{manifest_path}: unreadable manifest ({exc})") from exc
-    if not isinstance(expected, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in expected.items()):
-        raise ArtifactIntegrityError(f"{manifest_path}: unreadable manifest ('files' must map names to sha256)")
-    present = set(_files_under(model_dir))
-    for name in sorted(expected):
-        path = (model_dir / name).resolve()
-        if model_dir.resolve() not in path.parents:
-            raise ArtifactIntegrityError(f"manifest entry {name!r} points outside {model_dir}")
-        if name not in present:
-            raise ArtifactIntegrityError(f"{model_dir / name}: listed in the manifest but missing")
-        if sha256_file(model_dir / name) != expected[name]:
-            raise ArtifactIntegrityError(f"{model_dir / name}: sha256 does not match the manifest")
-    extra = sorted(present - set(expected))
-    if extra:
-        raise ArtifactIntegrityError(f"{model_dir / extra[0]}: file not listed in the manifest")
-    return manifest
-
-
-def load_model_dir(model_dir: Path, root: Path | None = None) -> tuple[object, dict]:
-    """Verify, then unpickle the bundle from the very bytes that were hashed (no swap in between)."""
-    manifest = verify_model_dir(model_dir, root)
-    data = (Path(model_dir) / BUNDLE).read_bytes()
-    if hashlib.sha256(data).hexdigest() != manifest["files"].get(BUNDLE):
-        raise ArtifactIntegrityError(f"{Path(model_dir) / BUNDLE}: changed while it was being loaded")
-    return joblib.load(io.BytesIO(data)), manifest
-
-
-def model_sha256(manifest: dict) -> str:
-    """One hash naming the whole model: the sha256 of its sorted file hashes."""
-    joined = "\n".join(f"{name} {digest}" for name, digest in sorted(manifest["files"].items()))
-    return hashlib.sha256(joined.encode()).hexdigest()
+    """The manifest, after checking every file against it (no parsing of anything else)."""
+    return read_model_files(model_dir, root).manifest

@@ -1,24 +1,46 @@
-"""Conversation-level scoring: who drives the grooming, how sure, and from which turn on.
+"""Conversation scoring that holds for any length: who drives the grooming, how sure, from which turn.
 
-Per speaker, the turn scores of the message model (which already sees the context before each
-turn) are summarised into a few features; a logistic regression turns them into the probability
-that this speaker is grooming the other. The conversation's risk is its riskiest speaker's; the
-first alert is the first turn at which the risk of the conversation so far crosses the threshold.
+Per speaker, the message model's turn scores (which already see the context before each turn) and
+the turns' tactics are summarised as evidence that does not grow with the number of turns:
+- the strongest single turn, and the strongest *window* of turns (the mean of the top three own
+  scores in any 12 consecutive turns), and a decayed running average of the speaker's scores;
+- how many distinct tactics, and how many stages of the grooming sequence (trust → isolation →
+  contact → images → coercion), the speaker used within any 30 consecutive turns;
+- the other side's disclosure or distress within any 12 turns;
+- who is who: an adult speaking with a declared minor, peers or adults among themselves (as
+  interactions with the evidence above, never on their own).
+Every feature is a running maximum over windows, so appending harmless turns to a harmless chat
+cannot raise it; nothing is a sum or a count of turns. A logistic regression turns a speaker's
+features into the probability that this speaker grooms another; the conversation's risk is its
+riskiest speaker's, calibrated on held-out conversations. The first alert is the first turn at
+which the conversation so far crosses the threshold; prefix features are running maxima, so every
+prefix is scored in one linear pass.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.base import BaseEstimator
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import precision_recall_curve
+from numpy.lib.stride_tricks import sliding_window_view
 
-from signals.taxonomy import CATEGORIES, Category
+from signals.model.ages import age_relation, speaker_ages
 
-_REVIEW = [CATEGORIES.index(Category.RECRUITMENT.value), CATEGORIES.index(Category.SEXTORTION.value)]
-_DISCLOSURE = CATEGORIES.index(Category.DISCLOSURE.value)
+WINDOW = 12          # turns for the strongest-window and distress features
+BREADTH_WINDOW = 30  # turns for the tactic-breadth and stage features
+TOP = 3              # own turns averaged in the strongest window
+DECAY = 0.8          # per own turn, for the decayed running average
+STAGE_OF = {
+    "flattery": 0, "gifts_money": 0, "job_offer": 0,
+    "isolation": 1, "secrecy": 1, "emotional_pressure": 1,
+    "platform_switch": 2, "meeting": 2, "age_probe": 2,
+    "image_request": 3,
+    "threat_exposure": 4, "payment_demand": 4, "deadline": 4,
+}
+N_STAGES = 5
+FEATURES = ("max_turn", "strongest_window", "decayed", "tactic_breadth", "stages", "other_distress",
+            "adult_minor_x_window", "adult_minor_x_breadth", "peers_x_window", "own_minor_x_window")
 
 
 @dataclass(frozen=True)
@@ -29,63 +51,101 @@ class ConversationScore:
     speaker_risk: dict[str, float]
 
 
-def speaker_features(probas: np.ndarray, tactics: np.ndarray, speakers: list[str], speaker: str) -> np.ndarray:
-    """Summary of one speaker's turns (and the other side's distress) for the conversation model."""
-    mine = np.array([s == speaker for s in speakers])
-    review = probas[:, _REVIEW].max(axis=1)
-    own = np.sort(review[mine])[::-1]
-    others_disclosure = probas[~mine, _DISCLOSURE].max() if (~mine).any() else 0.0
-    own_tactics = (tactics[mine] > 0).any(axis=0).sum() / tactics.shape[1] if mine.any() else 0.0
-    return np.array([
-        own[0] if len(own) else 0.0,
-        own[:3].mean() if len(own) else 0.0,
-        (own >= 0.5).mean() if len(own) else 0.0,
-        own.sum() / 5.0,
-        own_tactics,
-        others_disclosure,
-        np.log1p(mine.sum()),
-    ], dtype=float)
+@dataclass(frozen=True)
+class TurnEvidence:
+    """What the conversation model reads of each turn."""
+
+    review: np.ndarray      # (n,) strongest review-category probability of the turn
+    distress: np.ndarray    # (n,) support-category (disclosure) probability of the turn
+    tactics: np.ndarray     # (n, tactics) tactic scores
+    speakers: Sequence[str]
+    texts: Sequence[str]    # original texts (self-declared ages)
 
 
-class ConversationModel(BaseEstimator):
-    """Logistic regression over speaker summaries, with a threshold chosen for F1 on training data."""
+def _window_max_of_top(values: np.ndarray, window: int, top: int) -> np.ndarray:
+    """For every prefix end t: the mean of the ``top`` largest values in [t-window+1, t] (zero-padded)."""
+    padded = np.concatenate([np.zeros(window - 1, values.dtype), values])
+    windows = sliding_window_view(padded, window)
+    k = min(top, window)
+    best = -np.partition(-windows, k - 1, axis=1)[:, :k]
+    return best.mean(axis=1)
 
-    def __init__(self, C: float = 1.0) -> None:
-        self.C = C
 
-    def fit(self, conversations: list[tuple[np.ndarray, np.ndarray, list[str], str | None]]) -> ConversationModel:
-        """Each item: turn probabilities, turn tactic vectors, speakers, and the suspect (or None)."""
-        rows, labels = [], []
-        for probas, tactics, speakers, suspect in conversations:
-            for speaker in dict.fromkeys(speakers):
-                rows.append(speaker_features(probas, tactics, speakers, speaker))
-                labels.append(int(speaker == suspect))
-        self.classifier_ = LogisticRegression(C=self.C, max_iter=1000).fit(np.array(rows), np.array(labels))
-        risks = np.array([max(self._speaker_risk(*item[:3]).values()) for item in conversations])
-        truth = np.array([item[3] is not None for item in conversations], dtype=int)
-        precision, recall, thresholds = precision_recall_curve(truth, risks)
-        f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-9)
-        self.threshold_ = float(thresholds[int(np.argmax(f1[:-1]))]) if len(thresholds) else 0.5
-        return self
+def _window_any(flags: np.ndarray, window: int) -> np.ndarray:
+    """(n, k) 0/1 → for every prefix end t: how many of the k columns are set within the window."""
+    counts = np.cumsum(flags, axis=0)
+    shifted = np.vstack([np.zeros((window, flags.shape[1])), counts])[: len(flags)]
+    return ((counts - shifted) > 0).sum(axis=1)
 
-    def _speaker_risk(self, probas, tactics, speakers) -> dict[str, float]:
-        names = list(dict.fromkeys(speakers))
-        rows = np.array([speaker_features(probas, tactics, speakers, s) for s in names])
-        return dict(zip(names, self.classifier_.predict_proba(rows)[:, 1].tolist(), strict=True))
 
-    def score(self, probas: np.ndarray, tactics: np.ndarray, speakers: list[str]) -> ConversationScore:
-        if len(speakers) == 0:
+def speaker_features(evidence: TurnEvidence, speaker: str, tactic_names: Sequence[str],
+                     ages: dict[str, list[tuple[int, int]]] | None = None) -> np.ndarray:
+    """(n_turns, len(FEATURES)): the speaker's features over every prefix of the conversation."""
+    n = len(evidence.speakers)
+    mine = np.fromiter((s == speaker for s in evidence.speakers), bool, count=n)
+    own = np.where(mine, evidence.review, 0.0)
+    others_distress = np.where(mine, 0.0, evidence.distress)
+    running = np.maximum.accumulate
+    max_turn = running(own)
+    window = running(_window_max_of_top(own, WINDOW, TOP))
+    decayed = np.zeros(n)
+    level = 0.0
+    for t in np.flatnonzero(mine).tolist():
+        level = DECAY * level + (1 - DECAY) * own[t]
+        decayed[t] = level
+    decayed = running(decayed)
+    used = (evidence.tactics > 0) & mine[:, None]
+    breadth = running(_window_any(used.astype(np.int32), BREADTH_WINDOW) / max(1, used.shape[1]))
+    stage_flags = np.zeros((n, N_STAGES), np.int32)
+    for j, name in enumerate(tactic_names):
+        if name in STAGE_OF:
+            stage_flags[:, STAGE_OF[name]] |= used[:, j]
+    stages = running(_window_any(stage_flags, BREADTH_WINDOW) / N_STAGES)
+    distress = running(_window_max_of_top(others_distress, WINDOW, 1))
+    relation = age_relation(ages if ages is not None else speaker_ages(evidence.texts, evidence.speakers), speaker, n)
+    adult_minor, peers, own_minor = relation[:, 0], relation[:, 1], relation[:, 2]
+    return np.column_stack([max_turn, window, decayed, breadth, stages, distress, adult_minor * window,
+                            adult_minor * breadth, peers * window, own_minor * window]).astype(np.float64)
+
+
+def conversation_rows(evidence: TurnEvidence, tactic_names: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Speakers (first appearance order) and their features at the end of the conversation."""
+    names = list(dict.fromkeys(evidence.speakers))
+    ages = speaker_ages(evidence.texts, evidence.speakers)
+    rows = np.array([speaker_features(evidence, s, tactic_names, ages)[-1] for s in names]).reshape(len(names), -1)
+    return names, rows
+
+
+@dataclass
+class ConversationScorer:
+    """The served conversation model: plain arrays (weights, calibration, operating points)."""
+
+    coef: np.ndarray          # (len(FEATURES),)
+    intercept: float
+    calibration: np.ndarray   # (2,): slope, intercept of the sigmoid over the speaker decision
+    threshold: float          # high-precision operating point (the default)
+    high_recall: float
+    tactic_names: tuple[str, ...]
+
+    def _risk(self, features: np.ndarray) -> np.ndarray:
+        decision = features @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(decision * self.calibration[0] + self.calibration[1], -50, 50)))
+
+    def score(self, evidence: TurnEvidence) -> ConversationScore:
+        n = len(evidence.speakers)
+        if n == 0:
             return ConversationScore(0.0, None, None, {})
-        speaker_risk = self._speaker_risk(probas, tactics, speakers)
-        suspect, risk = max(speaker_risk.items(), key=lambda kv: kv[1])
+        names = list(dict.fromkeys(evidence.speakers))
+        ages = speaker_ages(evidence.texts, evidence.speakers)
+        prefix_risk = np.array([self._risk(speaker_features(evidence, s, self.tactic_names, ages)) for s in names])
+        final = prefix_risk[:, -1]
+        best = int(np.argmax(final))
+        risk = float(final[best])
+        flagged = risk >= self.threshold
         first_alert = None
-        if risk >= self.threshold_:
-            # every prefix's speakers in one predict_proba call instead of one call per turn
-            rows, turn_of_row = [], []
-            for t in range(len(speakers)):
-                for name in dict.fromkeys(speakers[: t + 1]):
-                    rows.append(speaker_features(probas[: t + 1], tactics[: t + 1], speakers[: t + 1], name))
-                    turn_of_row.append(t)
-            alerts = np.flatnonzero(self.classifier_.predict_proba(np.array(rows))[:, 1] >= self.threshold_)
-            first_alert = turn_of_row[alerts[0]] if len(alerts) else None
-        return ConversationScore(risk, suspect if risk >= self.threshold_ else None, first_alert, speaker_risk)
+        if flagged:
+            crossed = np.flatnonzero(prefix_risk.max(axis=0) >= self.threshold)
+            first_alert = int(crossed[0]) if len(crossed) else None
+        return ConversationScore(risk, names[best] if flagged else None, first_alert,
+                                 {name: float(r) for name, r in zip(names, final)})
+

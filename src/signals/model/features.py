@@ -1,126 +1,158 @@
-"""From preprocessed docs and detector spans to the model's feature frame, and the feature union.
+"""From an ``Analysis`` to the model's features: one column space, sparse n-grams then dense evidence.
 
-Columns of the frame:
-- ``text``: normalised text (character n-grams);
-- ``lemmas``: lemma string from spaCy (word n-grams);
-- ``t:<tactic>``: the strongest hit of each tactic detector in the message;
-- ``c:<tactic>``: the strongest hit of each tactic in the conversation context before it.
+Columns, in order:
+- character n-grams of the normalised text (``ngrams.char_ngrams``, a learned vocabulary, tf-idf);
+- word unigrams and bigrams of the lemmas (spaCy lemma hashes, a learned vocabulary, tf-idf);
+- dense evidence: tactic scores, their pairwise products, how many tactics fired; the context's
+  tactic scores and breadth, and context × message; mention cues and cues × tactic strength.
+
+Each n-gram occurrence gets ``idf / norm`` (``norm`` over the occurrences of its row), so a row's
+value for an n-gram is ``count × idf / norm``. Scoring sums ``weight × value`` over occurrences with
+``np.bincount``: no sparse matrix is built on the scoring path. Training builds the same values as a
+CSR matrix (duplicates summed), so training and scoring see identical features.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
-import pandas as pd
-from scipy import sparse
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
 
-from signals.results import Span
-from signals.taxonomy import TACTICS
+from signals.analysis import Analysis
+from signals.model.ngrams import HashedNgrams, HashIndex, Vocabulary, char_ngrams, word_ngrams
 
-TACTIC_COLUMNS = [f"t:{t}" for t in TACTICS]
-CONTEXT_COLUMNS = [f"c:{t}" for t in TACTICS]
+CHUNK = 4096  # rows hashed at a time while fitting (bounds memory on big training sets)
 
 
-def tactic_vector(spans: Sequence[Span]) -> np.ndarray:
-    """Strongest score per tactic (0 where a tactic has no hit)."""
-    vector = np.zeros(len(TACTICS), dtype=np.float32)
-    index = {t: i for i, t in enumerate(TACTICS)}
-    for span in spans:
-        i = index[span.label]
-        vector[i] = max(vector[i], span.score)
-    return vector
+@dataclass(frozen=True)
+class FeatureParams:
+    char_ngrams: tuple[int, int] = (2, 5)
+    char_min_df: int = 3
+    char_max_features: int = 150_000
+    word_bigrams: bool = True
+    word_min_df: int = 2
+    word_max_features: int = 80_000
 
 
-def feature_frame(texts: Sequence[str], lemma_texts: Sequence[str], tactic_vectors: np.ndarray,
-                  context_vectors: np.ndarray) -> pd.DataFrame:
-    """The model's input: one row per message (normalised text, lemma string, tactic scores)."""
-    frame = pd.DataFrame({"text": list(texts), "lemmas": list(lemma_texts)})
-    tactics = pd.DataFrame(tactic_vectors, columns=TACTIC_COLUMNS)
-    context = pd.DataFrame(context_vectors, columns=CONTEXT_COLUMNS)
-    return pd.concat([frame, tactics, context], axis=1)
+@dataclass
+class Occurrences:
+    """Sparse n-gram part of a batch: every occurrence as (row, column, value)."""
+
+    rows: np.ndarray
+    columns: np.ndarray
+    values: np.ndarray
+    n_rows: int
 
 
-class TacticInteractions(BaseEstimator, TransformerMixin):
-    """Tactic scores, their pairwise products, and how many distinct tactics fired.
-
-    A linear model cannot see that a threat *and* a payment demand together mean sextortion while
-    each alone is often benign; the products let it.
-    """
-
-    def __init__(self, pairs: bool = True) -> None:
-        self.pairs = pairs
-
-    def fit(self, X, y=None):
-        X = np.asarray(X, dtype=np.float32)
-        self.n_features_in_ = X.shape[1]
-        self.pairs_ = list(combinations(range(X.shape[1]), 2)) if self.pairs else []
-        return self
-
-    def transform(self, X):
-        X = np.asarray(X, dtype=np.float32)
-        columns = [X]
-        if self.pairs_:
-            left = [i for i, _ in self.pairs_]
-            right = [j for _, j in self.pairs_]
-            columns.append(X[:, left] * X[:, right])
-        columns.append(((X > 0).sum(axis=1, keepdims=True) / max(1, X.shape[1])).astype(np.float32))
-        return sparse.csr_matrix(np.hstack(columns))
+def dense_evidence(tactics: np.ndarray, context: np.ndarray, cues: np.ndarray) -> np.ndarray:
+    """The dense block: tactic interactions, context, and mention cues against tactic strength."""
+    tactics = np.asarray(tactics, np.float32)
+    context = np.asarray(context, np.float32)
+    cues = np.asarray(cues, np.float32)
+    n_tactics = tactics.shape[1]
+    pairs = list(combinations(range(n_tactics), 2))
+    left = [i for i, _ in pairs]
+    right = [j for _, j in pairs]
+    breadth = (tactics > 0).sum(axis=1, keepdims=True).astype(np.float32) / max(1, n_tactics)
+    strength = tactics.max(axis=1, keepdims=True) if n_tactics else np.zeros((len(tactics), 1), np.float32)
+    context_breadth = (context > 0).sum(axis=1, keepdims=True).astype(np.float32) / max(1, n_tactics)
+    any_cue = cues.max(axis=1, keepdims=True) if cues.shape[1] else np.zeros((len(tactics), 1), np.float32)
+    return np.hstack([
+        tactics, tactics[:, left] * tactics[:, right], breadth,
+        context, context_breadth, context_breadth * strength, context * strength,
+        cues, cues * strength, any_cue * breadth,
+    ]).astype(np.float32)
 
 
-class ContextFeatures(BaseEstimator, TransformerMixin):
-    """Context tactic scores, how many distinct tactics the context holds, and context × message."""
-
-    def fit(self, X, y=None):
-        self.n_features_in_ = np.asarray(X).shape[1]
-        return self
-
-    def transform(self, X):
-        X = np.asarray(X, dtype=np.float32)
-        half = X.shape[1] // 2
-        context, message = X[:, :half], X[:, half:]
-        breadth = (context > 0).sum(axis=1, keepdims=True).astype(np.float32) / max(1, half)
-        any_message = message.max(axis=1, keepdims=True)
-        return sparse.csr_matrix(np.hstack([context, breadth, breadth * any_message, context * any_message]))
+def dense_width(n_tactics: int, n_cues: int) -> int:
+    return 2 * n_tactics + n_tactics * (n_tactics - 1) // 2 + 1 + n_tactics + 2 + 2 * n_cues + 1
 
 
-def build_features(params: dict) -> ColumnTransformer:
-    """The feature union; ``params`` comes from the training config's ``features`` section."""
-    words = TfidfVectorizer(
-        ngram_range=tuple(params.get("word_ngrams", (1, 2))),
-        min_df=params.get("word_min_df", 2),
-        max_features=params.get("word_max_features", 100_000),
-        sublinear_tf=True,
-        token_pattern=r"(?u)\b\w+\b",
-        dtype=np.float32,
-    )
-    chars = TfidfVectorizer(
-        analyzer=params.get("char_analyzer", "char_wb"),
-        ngram_range=tuple(params.get("char_ngrams", (2, 5))),
-        min_df=params.get("char_min_df", 3),
-        max_features=params.get("char_max_features", 150_000),
-        sublinear_tf=True,
-        dtype=np.float32,
-    )
-    extra = []
-    if params.get("cross_word_char_ngrams"):
-        # character n-grams across word boundaries ("op snap", "je hebt"), beside the per-word ones
-        extra.append(("chars_cross", TfidfVectorizer(
-            analyzer="char", ngram_range=tuple(params["cross_word_char_ngrams"]),
-            min_df=params.get("char_min_df", 3), max_features=params.get("char_max_features", 150_000),
-            sublinear_tf=True, dtype=np.float32), "text"))
-    return ColumnTransformer(
-        [
-            ("words", words, "lemmas"),
-            ("chars", chars, "text"),
-            *extra,
-            ("tactics", TacticInteractions(), TACTIC_COLUMNS),
-            ("context", ContextFeatures(), CONTEXT_COLUMNS + TACTIC_COLUMNS),
-        ],
-        transformer_weights=params.get("weights"),
-        sparse_threshold=1.0,
-    )
+def _occurrence_values(grams: HashedNgrams, index: HashIndex, idf: np.ndarray, n_rows: int,
+                       offset: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    columns = index.lookup(grams.hashes)
+    known = columns >= 0
+    rows, columns = grams.rows[known], columns[known]
+    weights = idf[columns]
+    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n_rows)).astype(np.float32)
+    return rows, columns + offset, (weights / norms[rows]).astype(np.float32)
+
+
+@dataclass
+class FeatureSpace:
+    """Learned vocabularies and the layout of the column space."""
+
+    params: FeatureParams
+    chars: Vocabulary
+    words: Vocabulary
+    n_tactics: int
+    n_cues: int
+    _char_index: HashIndex = field(init=False, repr=False)
+    _word_index: HashIndex = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._char_index = HashIndex(self.chars.hashes)
+        self._word_index = HashIndex(self.words.hashes)
+
+    @property
+    def n_sparse(self) -> int:
+        return len(self.chars) + len(self.words)
+
+    @property
+    def n_features(self) -> int:
+        return self.n_sparse + dense_width(self.n_tactics, self.n_cues)
+
+    @classmethod
+    def fit(cls, analysis: Analysis, params: FeatureParams, rows: np.ndarray | None = None) -> FeatureSpace:
+        """Vocabularies from ``analysis`` (only ``rows``, e.g. without noisy copies, when given)."""
+        subset = analysis if rows is None else analysis.rows(np.flatnonzero(rows))
+        low, high = params.char_ngrams
+        char_parts, word_parts = [], []
+        for start in range(0, len(subset), CHUNK):
+            chunk = subset.rows(slice(start, start + CHUNK))
+            char_parts.append(char_ngrams(chunk.texts, low, high).per_row_unique())
+            word_parts.append(word_ngrams(chunk.lemmas, params.word_bigrams).per_row_unique())
+        chars = Vocabulary.fit(char_parts, len(subset), params.char_min_df, params.char_max_features)
+        words = Vocabulary.fit(word_parts, len(subset), params.word_min_df, params.word_max_features)
+        return cls(params, chars, words, analysis.tactics.shape[1], analysis.cues.shape[1])
+
+    def occurrences(self, analysis: Analysis) -> Occurrences:
+        n = len(analysis)
+        low, high = self.params.char_ngrams
+        c_rows, c_cols, c_vals = _occurrence_values(char_ngrams(analysis.texts, low, high), self._char_index,
+                                                    self.chars.idf, n, 0)
+        w_rows, w_cols, w_vals = _occurrence_values(word_ngrams(analysis.lemmas, self.params.word_bigrams),
+                                                    self._word_index, self.words.idf, n, len(self.chars))
+        return Occurrences(np.concatenate([c_rows, w_rows]), np.concatenate([c_cols, w_cols]),
+                           np.concatenate([c_vals, w_vals]), n)
+
+    def dense(self, analysis: Analysis, context: np.ndarray | None = None) -> np.ndarray:
+        context = np.zeros_like(analysis.tactics) if context is None else context
+        return dense_evidence(analysis.tactics, context, analysis.cues)
+
+    def matrix(self, analysis: Analysis, context: np.ndarray | None = None):
+        """The full feature matrix (training and evaluation), built chunk by chunk (scipy CSR)."""
+        from scipy import sparse
+
+        blocks = []
+        for start in range(0, len(analysis), CHUNK):
+            chunk = analysis.rows(slice(start, start + CHUNK))
+            occ = self.occurrences(chunk)
+            ngram_part = sparse.csr_matrix((occ.values, (occ.rows, occ.columns)),
+                                           shape=(occ.n_rows, self.n_sparse), dtype=np.float32)
+            ctx = None if context is None else context[start:start + CHUNK]
+            blocks.append(sparse.hstack([ngram_part, sparse.csr_matrix(self.dense(chunk, ctx))], format="csr"))
+        if not blocks:
+            return sparse.csr_matrix((0, self.n_features), dtype=np.float32)
+        return sparse.vstack(blocks, format="csr")
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {"char_hashes": self.chars.hashes, "char_idf": self.chars.idf,
+                "word_hashes": self.words.hashes, "word_idf": self.words.idf}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], params: FeatureParams, n_tactics: int,
+                    n_cues: int) -> FeatureSpace:
+        return cls(params, Vocabulary(arrays["char_hashes"], arrays["char_idf"]),
+                   Vocabulary(arrays["word_hashes"], arrays["word_idf"]), n_tactics, n_cues)

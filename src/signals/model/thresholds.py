@@ -26,3 +26,9 @@ def threshold_for_recall(y_true: np.ndarray, scores: np.ndarray, target: float, 
     if len(ok) == 0:
         return float(max(floor, thresholds[0]))
     return float(max(floor, thresholds[ok[-1]]))
+
+
+def precision_at(y_true: np.ndarray, scores: np.ndarray, threshold: float) -> float:
+    """Precision of ``scores >= threshold`` (1.0 when nothing is flagged)."""
+    flagged = scores >= threshold
+    return float(y_true[flagged].mean()) if flagged.any() else 1.0

@@ -1,43 +1,17 @@
-"""Chat abbreviations, Flemish forms, straattaal and English code-mixing mapped to standard Dutch.
+"""Chat abbreviations, Flemish forms, straattaal and English code-mixing mapped to standard Dutch, and
+emoji that stand in for words.
 
-The tables are data (``lexicon/*.tsv``: variant, tab, canonical form), so a team can extend them
-without touching code. Mapping all four registers onto one canonical vocabulary is what lets one
-model treat Flemish, straattaal and code-mixed messages as it treats standard Dutch.
+The tables are data (``signals.nlp.resources``), so a team can extend them without touching code.
+Mapping all four registers onto one canonical vocabulary is what lets one model treat Flemish,
+straattaal and code-mixed messages as it treats standard Dutch.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
+import unicodedata
 
-from signals.nlp.characters import fold_char
 from signals.nlp.offsets import Edit
-
-LEXICON_FILES = ("chat.tsv", "flemish.tsv", "straattaal.tsv", "english.tsv")
-EMOJI_FILE = "emoji.tsv"
-
-
-def _fold(text: str) -> str:
-    return "".join(fold_char(c) for c in text)
-
-
-def read_lexicon(paths: list[Path] | None = None) -> dict[str, str]:
-    """Variant → canonical form, from the packaged tables (or the given files); later files win."""
-    table: dict[str, str] = {}
-    sources = paths or [resources.files("signals.nlp").joinpath("lexicon", name) for name in LEXICON_FILES]
-    for source in sources:
-        for line in source.read_text(encoding="utf-8").splitlines():
-            if not line.strip() or line.startswith("#"):
-                continue
-            variant, _, canonical = line.partition("\t")
-            variant, canonical = _fold(variant.strip()), _fold(canonical.strip())
-            if variant and canonical and variant != canonical:
-                table[variant] = canonical
-    return table
 
 
 class Lexicon:
@@ -98,38 +72,48 @@ def _trim_common_prefix(text: str, start: int, end: int, canonical: str) -> Edit
     return start + shared, end, canonical[shared:]
 
 
-def read_emoji(path: Path | None = None) -> dict[str, str]:
-    """Emoji that stand in for a word (💰 → geld, 📸 → foto), from ``lexicon/emoji.tsv``."""
-    source = path or resources.files("signals.nlp").joinpath("lexicon", EMOJI_FILE)
-    table = {}
-    for line in source.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            emoji, _, word = line.partition("\t")
-            table[_fold(emoji.strip())] = word.strip()
-    return {k: v for k, v in table.items() if k and v}
+# People emoji that, in a row, stand for a family ("👨‍👩‍👧" arrives here as "👨👩👧": the joiners are folded away).
+_FAMILY = frozenset("👨👩👧👦👴👵👪")
+FAMILY_WORD = "familie"
+
+
+def _pictograph(char: str) -> bool:
+    """Emoji and other pictographic symbols (category So), skin-tone modifiers, the keycap mark."""
+    return char >= "\u20d0" and unicodedata.category(char) in ("So", "Sk", "Me")
 
 
 class EmojiWords:
-    """Replace word-like emoji by their word, padded with spaces, as offset-preserving edits."""
+    """Emoji that stand in for a word become that word ("💸" → "geld", "📸" → "foto", a row of people
+    emoji → "familie"); every other pictograph is dropped.
+
+    Decorative emoji carry no meaning the model should learn: in hand-written data they were far more
+    frequent in harmless messages than in harmful ones, a cue the world does not have. Dropping them
+    (offsets kept, as everywhere) takes that shortcut away; the word-like ones keep their meaning.
+    """
 
     def __init__(self, table: dict[str, str]) -> None:
         self.table = table
-        self.chars = frozenset(table)
 
     def edits(self, text: str) -> list[Edit]:
-        if text.isascii() or not (self.chars & set(text)):
+        if text.isascii():
             return []
-        return [(i, i + 1, f" {self.table[c]} ") for i, c in enumerate(text) if c in self.table]
-
-
-@lru_cache(maxsize=1)
-def dutch_vocabulary() -> frozenset[str]:
-    """Known Dutch word forms (spacy-lookups-data's lemma table), used to undo elongations."""
-    import spacy_lookups_data
-
-    path = Path(spacy_lookups_data.__file__).parent / "data" / "nl_lemma_lookup.json.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        table = json.load(handle)
-    extra = resources.files("signals.nlp").joinpath("lexicon", "common_words.txt").read_text(encoding="utf-8")
-    words = [w for line in extra.splitlines() if not line.startswith("#") for w in line.split()]
-    return frozenset(table) | frozenset(table.values()) | frozenset(words)
+        edits: list[Edit] = []
+        table = self.table
+        i, n = 0, len(text)
+        while i < n:
+            char = text[i]
+            if char in _FAMILY:
+                j = i + 1
+                while j < n and text[j] in _FAMILY:
+                    j += 1
+                if j - i >= 2 or char == "👪":
+                    edits.append((i, j, f" {FAMILY_WORD} "))
+                    i = j
+                    continue
+            word = table.get(char)
+            if word is not None:
+                edits.append((i, i + 1, f" {word} "))
+            elif _pictograph(char):
+                edits.append((i, i + 1, " "))
+            i += 1
+        return edits

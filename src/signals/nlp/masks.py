@@ -27,7 +27,7 @@ MASKS: tuple[tuple[str, str], ...] = (
     ("xtimex", r"\b(?:[01]?\d|2[0-3])[:.h][0-5]\d\b|\b(?:[01]?\d|2[0-3])\s?(?:u|h)\b|(?<=\bom )(?:[01]?\d|2[0-3]) uur\b|\b(?:[01]?\d|2[0-3])\s?(?:am|pm)\b"),
     ("xdurationx", r"\b\d{1,3}\s?(?:min|minuten|minuut|mins|sec|seconden|uur|uurtjes|hours?|hrs?|dagen|dag|days?)\b"),
     ("xagex", r"\b(?:1[0-9]|[2-9][0-9])\s?(?:jaar|jr|j|yo|y/o|years?)\b(?:\s?oud)?|(?<=\bik ben )(?:1[0-9])\b|(?<=\bben je )(?:1[0-9])\b|(?<=\bim )(?:1[0-9])\b"),
-    ("xnumx", r"(?<![a-z])(?<!\b0)(?!06\b)\d{1,12}(?![a-z])"),
+    ("xnumx", r"(?<![a-z0-9])(?!06\b)\d{1,12}(?![a-z])"),
 )
 
 _COMPILED = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in MASKS))

@@ -4,10 +4,11 @@ Stages, in order (each an offset-preserving rewrite, see ``offsets.MappedText``)
 1. characters: NFKC, invisible characters, homoglyphs, fancy fonts, diacritics, lowercase;
 2. separators: "s n a p", "t.e.l.e.g.r.a.m", "b-e-t-a-a-l" → one word;
 3. masks: handles, URLs, phone numbers, money, times, durations, ages, numbers → typed placeholders;
-4. leetspeak inside words: "f0t0", "d0ekoe", "sn4p" → "foto", "doekoe", "snap";
+4. leetspeak inside words: "f0t0", "d0ekoe", "sn4p" → "foto", "doekoe", "snap"; when a message
+   writes several words that way, also short ones ("h03 0ud b3n j3" → "hoe oud ben je");
 5. elongations: "heeeel", "jaaaa", "broooo" → "heel", "ja", "bro";
 6. lexicon: chat abbreviations, Flemish, straattaal, English → canonical Dutch (and, first of all,
-   emoji that stand in for a word: 💰 → geld, 📸 → foto);
+   emoji that stand in for a word: 💰 → geld, 📸 → foto, 👨‍👩‍👧 → familie; other emoji are dropped);
 7. whitespace: runs of spaces folded to one;
 8. long runs without spaces (hostile input: thousands of symbols) broken every 32 characters,
    since spaCy's tokenizer is quadratic on a very long token.
@@ -19,9 +20,10 @@ import re
 from dataclasses import dataclass
 
 from signals.nlp.characters import fold
-from signals.nlp.lexicon import EmojiWords, Lexicon, dutch_vocabulary, read_emoji, read_lexicon
+from signals.nlp.lexicon import EmojiWords, Lexicon
 from signals.nlp.masks import PLACEHOLDERS, mask_edits
 from signals.nlp.offsets import Edit, MappedText
+from signals.nlp.resources import LanguageResources
 
 _SEPARATED = re.compile(r"(?<![\w])(?:[a-z0-9][ .\-_*|/+~]{1,2}){3,40}[a-z0-9](?![\w])")
 _SEPARATORS = re.compile(r"[ .\-_*|/+~]")
@@ -56,21 +58,24 @@ def _separator_edits(text: str) -> list[Edit]:
 
 
 _HAS_LEET = re.compile(r"[\d@$]")
+_SHORT_LEET = re.compile(r"(?<![\w@$])[a-z0-9@$]{2,40}(?![\w@$])")
+
+
+def _is_leet(token: str, min_letters: int) -> bool:
+    if token in _PLACEHOLDERS or not (_LEET_CHARS & set(token)) or token.isdigit():
+        return False
+    return sum(c.isalpha() for c in token) >= min_letters
 
 
 def _leet_edits(text: str) -> list[Edit]:
+    """Digits and symbols for letters inside words. A word needs two letters of its own ("f0t0"),
+    unless the message writes several words that way: then one is enough ("h03 0ud b3n j3")."""
     if not _HAS_LEET.search(text):
         return []
-    edits = []
-    for m in _LEET_TOKEN.finditer(text):
-        token = m.group()
-        if token in _PLACEHOLDERS or not (_LEET_CHARS & set(token)):
-            continue
-        letters = sum(c.isalpha() for c in token)
-        if letters < 2 or token.isdigit():
-            continue
-        edits.append((m.start(), m.end(), token.translate(_LEET_MAP)))
-    return edits
+    strict = [m for m in _LEET_TOKEN.finditer(text) if _is_leet(m.group(), 2)]
+    loose = [m for m in _SHORT_LEET.finditer(text) if _is_leet(m.group(), 1)]
+    chosen = loose if len(loose) >= 2 else strict
+    return [(m.start(), m.end(), m.group().translate(_LEET_MAP)) for m in chosen]
 
 
 def _deelongate(word: str, vocabulary: frozenset[str], lexicon: dict[str, str]) -> str:
@@ -90,10 +95,11 @@ def _deelongate(word: str, vocabulary: frozenset[str], lexicon: dict[str, str]) 
 class Normalizer:
     """Callable: original text → ``NormalizedText``. Build once, reuse for every message."""
 
-    def __init__(self, lexicon: Lexicon | None = None) -> None:
-        self.lexicon = lexicon or Lexicon(read_lexicon())
-        self.emoji = EmojiWords(read_emoji())
-        self.vocabulary = dutch_vocabulary()
+    def __init__(self, resources: LanguageResources | None = None) -> None:
+        resources = resources or LanguageResources.default()
+        self.lexicon = Lexicon(resources.lexicon)
+        self.emoji = EmojiWords(resources.emoji)
+        self.vocabulary = resources.vocabulary
 
     def _elongation_edits(self, text: str) -> list[Edit]:
         if not _RUN.search(text):

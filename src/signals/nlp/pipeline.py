@@ -1,29 +1,32 @@
 """The one place that builds and runs spaCy.
 
 ``spacy.blank("nl")`` with our own normalising tokenizer (text is normalised before it is
-tokenised, and every ``Doc`` keeps the original text and the character map), the lookup lemmatizer
-from ``spacy-lookups-data``, and a small component that writes the lemma string the model reads.
-Everything downstream gets ``Doc`` objects from ``Preprocessor.pipe`` and never loads a pipeline.
+tokenised, and every ``Doc`` keeps the original text and the character map) and the lookup
+lemmatizer on spacy-lookups-data's Dutch table. Everything downstream gets ``Doc`` objects from
+``Preprocessor.batch`` and never loads a pipeline.
+
+spaCy does not promise that one pipeline may be used from several threads at once (its memory zones
+certainly may not), so every thread gets its own pipeline, built on first use from the same
+language resources: no lock is held around the work, and threads never wait for each other here.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 
-import numpy
+import numpy as np
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from signals.nlp.normalizer import NormalizedText, Normalizer
+from signals.nlp.resources import LanguageResources, lemma_table
 
-for _name in ("normalized", "lemma_text"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
-
+if not Doc.has_extension("normalized"):
+    Doc.set_extension("normalized", default=None)
 
 
 class NormalizingTokenizer:
@@ -51,48 +54,63 @@ class NormalizingTokenizer:
         return self
 
 
-@Language.component("signals_lemma_text")
-def lemma_text_component(doc: Doc) -> Doc:
-    """Write the space-joined lemmas for the word features.
+@lru_cache(maxsize=1)
+def _lemma_arrays() -> tuple[np.ndarray, list[str]]:
+    """The lemma table as (sorted form hashes, lemma strings in the same order)."""
+    from spacy.strings import hash_string
 
-    Reads the lemma hashes as one array instead of creating a Python ``Token`` per word (the
-    slowest part of a naive loop). Placeholders (``xmoneyx``) have no lemma and stay as they are.
-    """
-    strings = doc.vocab.strings
-    lemmas = doc.to_array("LEMMA")
-    orths = doc.to_array("ORTH")
-    words = []
-    for lemma, orth in zip(lemmas.tolist(), orths.tolist()):
-        word = strings[lemma or orth]
-        if not word.isspace():
-            words.append(word)
-    doc._.lemma_text = " ".join(words)
-    return doc
+    table = lemma_table()
+    keys = np.fromiter((hash_string(form) for form in table), dtype=np.uint64, count=len(table))
+    lemmas = list(table.values())
+    order = np.argsort(keys)
+    return keys[order], [lemmas[i] for i in order.tolist()]
 
 
 class LookupLemmatizer:
-    """spacy-lookups-data's Dutch lemma table applied to a whole doc at once.
+    """spacy-lookups-data's Dutch lemma table applied to a whole batch at once.
 
-    Same lemmas as spaCy's ``lemmatizer`` in ``lookup`` mode (the lowercased form looked up in
-    ``lemma_lookup``, else the form itself; our text is already lowercase), but written with one
-    ``Doc.from_array`` call instead of a Python ``Token`` per word, the slowest step of the pipeline.
+    Same lemmas as spaCy's ``lemmatizer`` in ``lookup`` mode (the form looked up in ``lemma_lookup``,
+    else the form itself; our text is already lowercase), but looked up for every token of a batch in
+    one sorted-array search and written with one ``Doc.from_array`` call per doc, instead of a Python
+    ``Token`` per word (the slowest step of a naive pipeline).
     """
 
     def __init__(self, nlp: Language) -> None:
-        from spacy.lookups import load_lookups
-
-        table = load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
+        keys, lemmas = _lemma_arrays()
         strings = nlp.vocab.strings
-        # the table is keyed by string hash already (the same hash as the StringStore uses)
-        self._lemma_of = {form_hash: strings.add(lemma) for form_hash, lemma in table.items()}
+        self._keys = keys
+        self._lemmas = np.array([strings.add(lemma) for lemma in lemmas], dtype=np.uint64)
+
+    def lookup(self, orths: np.ndarray) -> np.ndarray:
+        if not len(orths) or not len(self._keys):
+            return orths
+        position = np.minimum(np.searchsorted(self._keys, orths), len(self._keys) - 1)
+        found = self._keys[position] == orths
+        return np.where(found, self._lemmas[position], orths)
 
     def __call__(self, doc: Doc) -> Doc:
-        if len(doc):
-            orths = doc.to_array("ORTH")
-            lemma_of = self._lemma_of
-            lemmas = numpy.array([lemma_of.get(o, o) for o in orths.tolist()], dtype="uint64")
-            doc.from_array(["LEMMA"], lemmas.reshape(-1, 1))
-        return doc
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._batch(batch)
+                batch = []
+        if batch:
+            yield from self._batch(batch)
+
+    def _batch(self, docs: list[Doc]) -> Iterator[Doc]:
+        orths = [doc.to_array("ORTH") for doc in docs]
+        lemmas = self.lookup(np.concatenate(orths)) if orths else np.zeros(0, np.uint64)
+        cursor = 0
+        for doc, orth in zip(docs, orths):
+            n = len(orth)
+            if n:
+                doc.from_array(["LEMMA"], lemmas[cursor:cursor + n].reshape(-1, 1))
+            cursor += n
+            yield doc
 
 
 @Language.factory("signals_lookup_lemmatizer")
@@ -100,27 +118,50 @@ def make_lookup_lemmatizer(nlp: Language, name: str) -> LookupLemmatizer:
     return LookupLemmatizer(nlp)
 
 
-@lru_cache(maxsize=1)
-def build_nlp() -> Language:
-    """spacy.blank("nl") + normalising tokenizer + lookup lemmatizer + lemma-text component."""
+def build_nlp(resources: LanguageResources | None = None, warmup: Sequence[str] = ()) -> Language:
+    """spacy.blank("nl") + normalising tokenizer (with ``resources``) + lookup lemmatizer.
+
+    ``warmup``: frequent chunks of normalised text (a model keeps its own list). They are tokenised
+    once, outside any memory zone, so spaCy's tokenizer cache answers them from then on; inside a
+    memory zone the tokenizer caches nothing, and without this every word was split afresh."""
     nlp = spacy.blank("nl")
-    nlp.tokenizer = NormalizingTokenizer(nlp.tokenizer, Normalizer())
+    tokenizer = nlp.tokenizer
+    if warmup:
+        tokenizer.max_cache_size = max(tokenizer.max_cache_size, 2 * len(warmup))
+        for start in range(0, len(warmup), 5000):
+            tokenizer(" ".join(warmup[start:start + 5000]))
+    nlp.tokenizer = NormalizingTokenizer(tokenizer, Normalizer(resources))
     nlp.add_pipe("signals_lookup_lemmatizer")
-    nlp.add_pipe("signals_lemma_text")
     nlp.initialize()
     return nlp
 
 
-# One pipeline per process (build_nlp is cached), so one lock: spaCy does not promise thread safety.
-_NLP_LOCK = threading.RLock()
+def lemma_hashes(doc: Doc) -> np.ndarray:
+    """The lemma of every token as its string hash (uint64): what the word features read."""
+    return doc.to_array("LEMMA")
 
 
 class Preprocessor:
     """Runs spaCy once per batch with ``nlp.pipe``; the only entry point into spaCy."""
 
-    def __init__(self, batch_size: int = 512) -> None:
-        self.nlp = build_nlp()
+    def __init__(self, batch_size: int = 512, resources: LanguageResources | None = None,
+                 warmup: Sequence[str] = ()) -> None:
         self.batch_size = batch_size
+        self.resources = resources or LanguageResources.default()
+        self.warmup = list(warmup)
+        self._local = threading.local()
+
+    @property
+    def nlp(self) -> Language:
+        """This thread's pipeline (built on first use)."""
+        nlp = getattr(self._local, "nlp", None)
+        if nlp is None:
+            nlp = self._local.nlp = build_nlp(self.resources, self.warmup)
+        return nlp
+
+    @property
+    def normalizer(self) -> Normalizer:
+        return self.nlp.tokenizer.normalizer
 
     @contextmanager
     def batch(self, texts: Iterable[str]) -> Iterator[list[Doc]]:
@@ -130,13 +171,13 @@ class Preprocessor:
         vocabulary does not grow with every new word a service sees (memory, and no message text
         lingers in the process).
         """
-        with _NLP_LOCK, self.nlp.memory_zone():
-            yield list(self.nlp.pipe(texts, batch_size=self.batch_size))
+        nlp = self.nlp
+        with nlp.memory_zone():
+            yield list(nlp.pipe(texts, batch_size=self.batch_size))
 
     def pipe(self, texts: Iterable[str]) -> list[Doc]:
         """Docs that outlive the call (tests, exploration); services use ``batch``."""
-        with _NLP_LOCK:
-            return list(self.nlp.pipe(texts, batch_size=self.batch_size))
+        return list(self.nlp.pipe(texts, batch_size=self.batch_size))
 
     def tokenize_only(self, texts: Iterable[str]) -> list[Doc]:
         """The plain spaCy tokenizer, no normalisation: the speed floor the benchmarks compare to."""

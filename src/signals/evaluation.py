@@ -1,0 +1,148 @@
+"""Metrics for messages, conversations and unlabelled corpora: one definition, used by ``signals
+evaluate``, ``make train`` and ``make bench``.
+
+Every function takes the model's categories, so it works for any model (not only the default three).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score, roc_auc_score
+
+from signals.results import ConversationResult
+
+CONVERSATION_BUCKETS: tuple[tuple[int, int], ...] = ((1, 25), (26, 100), (101, 500), (501, 10**9))
+MESSAGE_BUCKETS: tuple[tuple[int, int], ...] = ((1, 10), (11, 30), (31, 10**9))  # words
+
+
+def bucket_name(low: int, high: int) -> str:
+    return f"{low}+" if high >= 10**9 else f"{low}-{high}"
+
+
+def flagged(probas: np.ndarray, thresholds: dict[str, float], categories: Sequence[str]) -> np.ndarray:
+    """(n, categories) booleans: which categories cross their threshold."""
+    return probas >= np.array([thresholds[c] for c in categories])
+
+
+def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
+    return float(sum(n / max(1, len(y)) * abs(mp - my) for mp, my, n in reliability(y, p, bins)))
+
+
+def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[tuple[float, float, int]]:
+    """(mean predicted, observed rate, count) per probability bin with any rows."""
+    edges = np.linspace(0, 1, bins + 1)
+    index = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    return [(float(p[index == b].mean()), float(y[index == b].mean()), int((index == b).sum()))
+            for b in range(bins) if (index == b).any()]
+
+
+def _rate(mask: np.ndarray) -> float | None:
+    return float(mask.mean()) if len(mask) else None
+
+
+def _ranking(y: np.ndarray, p: np.ndarray) -> dict:
+    if not (y.sum() and (1 - y).sum()):
+        return {}
+    return {"roc_auc": float(roc_auc_score(y, p)), "pr_auc": float(average_precision_score(y, p))}
+
+
+def _group_rates(mask_of: dict[str, np.ndarray], hits: np.ndarray, Y: np.ndarray, negative: np.ndarray) -> dict:
+    out = {}
+    for name, mask in mask_of.items():
+        if not mask.any():
+            continue
+        positives = mask & ~negative
+        out[name] = {"n": int(mask.sum()), "flag_rate_negatives": _rate(hits.any(axis=1)[mask & negative]),
+                     "recall_any": _rate((hits & (Y == 1)).any(axis=1)[positives])}
+    return out
+
+
+def message_metrics(Y: np.ndarray, probas: np.ndarray, thresholds: dict[str, float], categories: Sequence[str],
+                    kinds: Sequence[str] | None = None, registers: Sequence[str] | None = None,
+                    negative_types: Sequence[str | None] | None = None,
+                    texts: Sequence[str] | None = None) -> dict:
+    """Per category P/R/F1, ROC-AUC, PR-AUC and ECE; flag rates on negatives (by kind and by
+    negative type, e.g. awareness texts); recall and flag rate per register and per length bucket."""
+    Y = np.asarray(Y, dtype=int)
+    hits = flagged(probas, thresholds, categories)
+    out: dict = {"n": len(Y), "categories": {}}
+    for c, category in enumerate(categories):
+        y, p, h = Y[:, c], probas[:, c], hits[:, c]
+        entry: dict = {"support": int(y.sum()), "flag_rate": _rate(h)}
+        if y.sum():
+            entry.update(precision=float(precision_score(y, h, zero_division=0)),
+                         recall=float(recall_score(y, h, zero_division=0)),
+                         f1=float(f1_score(y, h, zero_division=0)), **_ranking(y, p))
+            if (1 - y).sum():
+                entry["ece"] = expected_calibration_error(y, p)
+        out["categories"][category] = entry
+    negative = Y.sum(axis=1) == 0
+    any_flag = hits.any(axis=1)
+    out["flag_rate_negatives"] = _rate(any_flag[negative])
+    if kinds is not None:
+        kinds_arr = np.array(kinds)
+        for kind in ("hard_negative", "benign"):
+            out[f"flag_rate_{kind}"] = _rate(any_flag[(kinds_arr == kind) & negative])
+    if negative_types is not None:
+        types = np.array([t or "" for t in negative_types])
+        out["flag_rate_by_negative_type"] = {t: _rate(any_flag[(types == t) & negative])
+                                             for t in sorted(set(types.tolist()) - {""})}
+    if registers is not None:
+        regs = np.array(registers)
+        out["registers"] = _group_rates({r: regs == r for r in sorted(set(regs.tolist()))}, hits, Y, negative)
+        recalls = [e["recall_any"] for e in out["registers"].values() if e.get("recall_any") is not None]
+        flags = [e["flag_rate_negatives"] for e in out["registers"].values() if e.get("flag_rate_negatives") is not None]
+        out["register_gap"] = {"recall_any_max_minus_min": float(max(recalls) - min(recalls)) if recalls else None,
+                               "flag_rate_max_minus_min": float(max(flags) - min(flags)) if flags else None}
+    if texts is not None:
+        words = np.array([len(t.split()) for t in texts])
+        out["length_buckets"] = _group_rates({f"{bucket_name(lo, hi)} words": (words >= lo) & (words <= hi)
+                                              for lo, hi in MESSAGE_BUCKETS}, hits, Y, negative)
+    return out
+
+
+def corpus_flag_rate(probas: np.ndarray, thresholds: dict[str, float], categories: Sequence[str]) -> dict:
+    hits = flagged(probas, thresholds, categories)
+    return {"n": len(probas), "flag_rate": _rate(hits.any(axis=1)) or 0.0,
+            "per_category": {c: _rate(hits[:, i]) or 0.0 for i, c in enumerate(categories)}}
+
+
+def conversation_metrics(conversations: Sequence[dict], results: Sequence[ConversationResult]) -> dict:
+    """P/R/F1 of the grooming label, ROC-AUC and PR-AUC of the risk, right suspect, first alert,
+    reliability, and per length bucket (turns) and register: benign flag rate and recall."""
+    truth = np.array([c.get("label") == "grooming" for c in conversations], dtype=int)
+    predicted = np.array([r.label == "grooming" for r in results], dtype=int)
+    risk = np.array([r.risk for r in results], dtype=float)
+    both = [(c, r) for c, r in zip(conversations, results) if c.get("label") == "grooming" and r.label == "grooming"]
+    suspect_ok = [r.suspect == c.get("suspect") for c, r in both]
+    relative = [r.first_alert_turn / max(1, len(c["turns"]) - 1) for c, r in both if r.first_alert_turn is not None]
+    delay = [r.first_alert_turn - c["first_grooming_turn"] for c, r in both
+             if r.first_alert_turn is not None and c.get("first_grooming_turn") is not None]
+    lengths = np.array([len(c["turns"]) for c in conversations])
+
+    def group(mask: np.ndarray) -> dict:
+        entry = {"n": int(mask.sum()), "benign": int((mask & (truth == 0)).sum()),
+                 "grooming": int((mask & (truth == 1)).sum()),
+                 "flag_rate_benign": _rate(predicted[mask & (truth == 0)] == 1),
+                 "recall": _rate(predicted[mask & (truth == 1)] == 1)}
+        entry.update(_ranking(truth[mask], risk[mask]))
+        return entry
+
+    registers = sorted({c.get("register") for c in conversations if c.get("register")})
+    return {
+        "n": len(conversations), "grooming": int(truth.sum()),
+        "precision": float(precision_score(truth, predicted, zero_division=0)),
+        "recall": float(recall_score(truth, predicted, zero_division=0)),
+        "f1": float(f1_score(truth, predicted, zero_division=0)),
+        **_ranking(truth, risk),
+        "flag_rate_benign": _rate(predicted[truth == 0] == 1),
+        "suspect_accuracy": float(np.mean(suspect_ok)) if suspect_ok else None,
+        "first_alert_relative_mean": float(np.mean(relative)) if relative else None,
+        "alert_delay_turns_mean": float(np.mean(delay)) if delay else None,
+        "reliability": reliability(truth, risk),
+        "length_buckets": {bucket_name(lo, hi): group((lengths >= lo) & (lengths <= hi))
+                           for lo, hi in CONVERSATION_BUCKETS if ((lengths >= lo) & (lengths <= hi)).any()},
+        "registers": {r: group(np.array([c.get("register") == r for c in conversations])) for r in registers},
+    }

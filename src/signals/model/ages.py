@@ -1,0 +1,76 @@
+"""Who is who in a chat: the ages speakers state about themselves.
+
+"ik ben 14", "15 m", "asl? 16 v antwerpen", "ik zit in de brugklas", "2e middelbaar", "im 24": a
+speaker's own age or school year, read from the original text (before numbers become placeholders).
+Ages others are asked for, or of third people ("mijn broertje is 12"), are not self-declarations.
+Adults talking with adults and peers with peers are not grooming; an adult steering a minor may be.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+ADULT = 18
+
+_NOT_AN_AGE = r"(?!\s*(?:min|minuten|minuutjes|mins|uur|u\b|euro|eur|km|keer|sec|dagen|weken|maanden|%|x\b))"
+_SELF_AGE = re.compile(
+    r"(?:^|[\s,.!?(])(?:ik ben|ik bn|k ben|kben|ben|bn|ik word|i'?m|i am)"
+    r"\s+(?:al\s+|pas\s+|net\s+|maar\s+|nog maar\s+|bijna\s+)?(\d{1,2})(?!\d)" + _NOT_AN_AGE
+    + r"(?:\s*(?:jaar|jr|j|yo|y/o|years?))?\b"
+    r"|(?:^|\s)(\d{1,2})\s*(?:jaar|jr|j|yo|y/o)?\s*(?:oud\s*)?[/,\s]?\s*(?:m|v|f|jongen|meisje|boy|girl)\b"
+    r"|^\s*(\d{1,2})\s*(?:jaar|jr|j|yo|y/o)?\s*(?:[.!?]*\s*$|[,.]?\s*(?:bijna|bjna|almost)\b)"
+    r"|\basl\b[^\n]{0,12}?\b(\d{1,2})\b")
+_SCHOOL = re.compile(
+    r"\b(?:ik zit in|ik zit op|zit in|zit op|ik doe|ik ga naar)\s+(?:de\s+|het\s+|groep\s+)?"
+    r"(?:(\d)(?:e|de|ste)?\s*(?:klas|jaar|middelbaar|leerjaar|havo|vwo|vmbo|mavo|gym)|brugklas|basisschool|groep\s*(\d))"
+    r"|\b(?:brugklas|brugpieper|(?:eerste|tweede|derde|1e|2e|3e|4e)\s*(?:middelbaar|jaar middelbaar))\b"
+    r"|^\s*groep\s*([5-8])\b")
+
+
+def declared_age(text: str) -> int | None:
+    """The age the writer states about themself in ``text`` (school years as an estimate), or None."""
+    lowered = text.lower()
+    match = _SELF_AGE.search(lowered)
+    if match:
+        value = int(next(g for g in match.groups() if g))
+        if 8 <= value <= 80:
+            return value
+    school = _SCHOOL.search(lowered)
+    if school:
+        year = next((g for g in school.groups() if g), None)
+        if school.group(0).strip().startswith("groep") or school.group(2) is not None or school.group(3):
+            return 11
+        return 12 + (int(year) - 1 if year and year.isdigit() else 0)
+    return None
+
+
+def speaker_ages(texts: Sequence[str], speakers: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+    """Per speaker, the (turn index, age) of every self-declaration, in order."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for index, (text, speaker) in enumerate(zip(texts, speakers)):
+        age = declared_age(text)
+        if age is not None:
+            out.setdefault(speaker, []).append((index, age))
+    return out
+
+
+def age_relation(ages: dict[str, list[tuple[int, int]]], speaker: str, n_turns: int) -> np.ndarray:
+    """Per turn (prefix), for ``speaker``: [adult speaking with a declared minor, peers or adults
+    with each other, speaker declared a minor age]; each 0/1, known from the declaration on."""
+    out = np.zeros((n_turns, 3), np.float32)
+    own = ages.get(speaker, [])
+    others = [(t, a) for name, pairs in ages.items() if name != speaker for t, a in pairs]
+    for t_own, age_own in own:
+        for t_other, age_other in others:
+            since = max(t_own, t_other)
+            if age_own >= ADULT and age_other < ADULT:
+                out[since:, 0] = 1
+            elif (age_own >= ADULT and age_other >= ADULT) or (age_own < ADULT and age_other < ADULT
+                                                                and abs(age_own - age_other) <= 3):
+                out[since:, 1] = 1
+        if age_own < ADULT:
+            out[t_own:, 2] = 1
+    return out

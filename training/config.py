@@ -1,0 +1,127 @@
+"""``training/config.yaml``, validated: a misspelt key or a value of the wrong kind is an error with
+its path, never a silent default (after presidio's validated recognizer YAML)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from signals.errors import ConfigError
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Augment(_Section):
+    copies: int = Field(1, ge=0, le=5)
+    weight: float = Field(0.5, ge=0)
+
+
+class Synth(_Section):
+    messages: int = Field(0, ge=0)
+    conversations: int = Field(0, ge=0)
+    test_fraction: float = Field(0.2, gt=0, lt=1)
+    weight: float = Field(1.0, ge=0)
+
+
+class Corpora(_Section):
+    path: str = "../shared/corpora"
+    files: list[str] = Field(default_factory=list)
+    max_train_per_corpus: int = Field(10_000, ge=0)
+    hard_negative_weight: float = Field(3.0, ge=0)
+    mining_pool: int = Field(0, ge=0)
+    hard_negative_top: int = Field(0, ge=0)
+
+
+class HubSource(_Section):
+    id: str
+    split: str = "train"
+    text_field: str = "text"
+    name: str | None = None
+
+
+class LongChats(_Section):
+    """Long conversations assembled from the training conversations and real dialogue lines."""
+
+    count: int = Field(0, ge=0)
+    min_turns: int = Field(30, ge=2)
+    max_turns: int = Field(400, ge=2)
+    filler_corpora: list[str] = Field(default_factory=lambda: ["subtitles_nl", "tatoeba_nl"])
+
+
+class Data(_Section):
+    handwritten_dir: str
+    conversation_files: list[str] = Field(default_factory=list, description="conversation files under handwritten_dir")
+    augment: Augment = Field(default_factory=Augment)
+    hard_negative_kind_weight: float = Field(2.0, ge=0)
+    dev_dir: str
+    synth: Synth = Field(default_factory=Synth)
+    corpora: Corpora = Field(default_factory=Corpora)
+    hub: list[HubSource] = Field(default_factory=list)
+    long_chats: LongChats = Field(default_factory=LongChats)
+    feedback: list[str] = Field(default_factory=list, description="reviewer decisions exported by `signals feedback export`")
+
+
+class Features(_Section):
+    char_ngrams: tuple[int, int] = (2, 5)
+    char_min_df: int = Field(3, ge=1)
+    char_max_features: int = Field(150_000, ge=1)
+    word_bigrams: bool = True
+    word_min_df: int = Field(2, ge=1)
+    word_max_features: int = Field(80_000, ge=1)
+
+    @field_validator("char_ngrams")
+    @classmethod
+    def _ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if not 1 <= value[0] <= value[1] <= 8:
+            raise ValueError("char_ngrams is [low, high] with 1 <= low <= high <= 8")
+        return value
+
+
+class Model(_Section):
+    C: float = Field(4.0, gt=0)
+    class_weight: str | None = "balanced"
+    folds: int = Field(5, ge=2)
+    precision_target: float = Field(0.85, gt=0, lt=1)
+    recall_target: float = Field(0.9, gt=0, lt=1)
+    workers: int = Field(2, ge=1, description="threads fitting fold models at once")
+
+
+class ConversationSettings(_Section):
+    C: float = Field(1.0, gt=0)
+    folds: int = Field(5, ge=2)
+    precision_target: float = Field(0.9, gt=0, lt=1)
+    recall_target: float = Field(0.95, gt=0, lt=1)
+
+
+class Thresholds(_Section):
+    sources: list[str] = Field(default_factory=lambda: ["writer", "corpus", "conv"])
+
+
+class TrainingConfig(_Section):
+    name: str
+    version: str
+    seed: int
+    output_root: str = "models"
+    data: Data
+    features: Features = Field(default_factory=Features)
+    model: Model = Field(default_factory=Model)
+    conversation: ConversationSettings = Field(default_factory=ConversationSettings)
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+
+
+def load_config(path: Path | str) -> TrainingConfig:
+    """The validated config; ``ConfigError`` names every problem with its key path."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read config {path}: {exc}") from exc
+    try:
+        return TrainingConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"{path}: {problems}") from exc

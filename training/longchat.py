@@ -1,0 +1,98 @@
+"""Long conversations as platforms see them, assembled from shorter hand-written ones and real lines.
+
+A DM thread or a group chat runs for hundreds of turns over days: mostly small talk, sometimes one
+stretch of grooming. Writers wrote conversations of 7 to 150 turns; this stitches them into longer
+threads: harmless conversations (their speakers renamed onto the thread's participants) and runs of
+real dialogue lines (the corpora's subtitles and Tatoeba sentences) one after another, and, for a
+grooming thread, one grooming conversation embedded at a chosen depth. Labels follow: the suspect,
+and the first grooming turn shifted by where the conversation was put.
+
+Sources never cross splits: training threads are built from training conversations and the
+corpora's ``train`` split, dev threads from dev conversations and ``test``-split lines of one corpus,
+sealed-test threads from the sealed conversations and another corpus's ``test`` split.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+
+
+def _speakers(conversation: dict) -> list[str]:
+    return list(dict.fromkeys(t["speaker"] for t in conversation["turns"]))
+
+
+def _renamed(conversation: dict, participants: list[str], tag: str) -> list[dict]:
+    """The conversation's turns with its speakers mapped, in order of appearance, onto ``participants``
+    (extra speakers keep their own name, made unique with ``tag``)."""
+    names = _speakers(conversation)
+    mapping = {name: participants[i] if i < len(participants) else f"{name}~{tag}" for i, name in enumerate(names)}
+    return [{**turn, "speaker": mapping[turn["speaker"]]} for turn in conversation["turns"]]
+
+
+def _filler_run(filler: Sequence[dict], participants: list[str], rng: random.Random) -> list[dict]:
+    start = rng.randrange(len(filler))
+    length = rng.randint(3, 12)
+    pair = participants[:2] if len(participants) >= 2 else participants * 2
+    return [{**filler[(start + k) % len(filler)], "speaker": pair[k % 2]} for k in range(length)]
+
+
+PIECE_SHARE = 0.35  # share of a thread's harmless turns that come from written conversations
+
+
+def _benign_material(benign: Sequence[dict], filler: Sequence[dict], participants: list[str], target: int,
+                     rng: random.Random, tag: str) -> list[dict]:
+    """Small talk (real dialogue lines) with written harmless conversations among it: most written
+    harmless conversations are hard cases on purpose, so they make up about a third of the turns
+    (threads as platforms see them are mostly small talk, with a few look-alike exchanges)."""
+    turns: list[dict] = []
+    from_pieces = 0
+    piece = 0
+    while len(turns) < target:
+        use_piece = benign and (not filler or from_pieces <= PIECE_SHARE * len(turns))
+        if use_piece:
+            chosen = _renamed(rng.choice(benign), participants, f"{tag}.{piece}")
+            from_pieces += len(chosen)
+            turns.extend(chosen)
+        else:
+            turns.extend(_filler_run(filler, participants, rng))
+        piece += 1
+    return turns[:target]
+
+
+def long_length(rng: random.Random, low: int, high: int) -> int:
+    """A length between ``low`` and ``high``, log-uniform (as many short threads as long ones)."""
+    return int(round(math.exp(rng.uniform(math.log(low), math.log(high)))))
+
+
+def assemble(benign: Sequence[dict], grooming: Sequence[dict], filler: Sequence[dict], count: int,
+             rng: random.Random, min_turns: int, max_turns: int, grooming_share: float = 0.3,
+             prefix: str = "long") -> list[dict]:
+    """``count`` threads of ``min_turns``..``max_turns`` turns; about ``grooming_share`` of them embed
+    one grooming conversation at a random depth. Turns are the source turns (any fields) with
+    ``speaker`` set; filler items need no speaker."""
+    out = []
+    for k in range(count):
+        target = long_length(rng, min_turns, max_turns)
+        tag = f"{prefix}-{k:04d}"
+        if grooming and rng.random() < grooming_share:
+            core = rng.choice(grooming)
+            names = _speakers(core)
+            suspect = core["suspect"]
+            participants = [suspect] + [n for n in names if n != suspect]
+            material = _benign_material(benign, filler, participants, max(0, target - len(core["turns"])), rng, tag)
+            depth = rng.randrange(len(material) + 1)
+            turns = material[:depth] + list(core["turns"]) + material[depth:]
+            out.append({"id": tag, "turns": turns, "label": "grooming", "suspect": suspect,
+                        "first_grooming_turn": depth + int(core.get("first_grooming_turn") or 0),
+                        "register": core.get("register"), "source": f"assembled:{core.get('source', '')}",
+                        "depth": depth / max(1, len(turns))})
+        else:
+            base = rng.choice(benign) if benign else None
+            participants = _speakers(base) if base else ["a", "b"]
+            turns = _benign_material(benign, filler, participants, target, rng, tag)
+            out.append({"id": tag, "turns": turns, "label": "benign", "suspect": None, "first_grooming_turn": None,
+                        "register": base.get("register") if base else None,
+                        "source": f"assembled:{base.get('source', '') if base else 'filler'}"})
+    return out
