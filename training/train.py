@@ -170,6 +170,8 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
     signals_model.save(out)  # written once so the evaluation scores through the real, verified loading path
     log("evaluating")
     metrics = evaluate_model(out, config, data, model, Y, W, G, np.array(rows.augmented), conversation_model)
+    metrics["training"] = {"seconds": round(time.time() - _T0, 1), "peak_rss_mib": round(peak_rss_mib(), 1),
+                           "rows": int(X.shape[0]), "features": int(X.shape[1])}
     write_reports(signals_model, out, config, metrics)
     log(f"wrote {out}")
     print(json.dumps(headline(metrics), indent=2))
