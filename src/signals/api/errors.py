@@ -24,6 +24,7 @@ class ErrorCode(str, Enum):
     BAD_REQUEST = "bad_request"                        # 400: unreadable body, bad Content-Length
     INVALID_JSON = "invalid_json"                      # 400: body is not valid JSON
     UNAUTHORIZED = "unauthorized"                      # 401: missing or wrong X-API-Key
+    FORBIDDEN = "forbidden"                            # 403: a valid key, but not one for this route
     NOT_FOUND = "not_found"                            # 404
     METHOD_NOT_ALLOWED = "method_not_allowed"          # 405
     BODY_TOO_LARGE = "body_too_large"                  # 413: over max_body_bytes
@@ -39,6 +40,7 @@ class ErrorCode(str, Enum):
 HTTP_STATUS_CODES: dict[int, ErrorCode] = {
     400: ErrorCode.BAD_REQUEST,
     401: ErrorCode.UNAUTHORIZED,
+    403: ErrorCode.FORBIDDEN,
     404: ErrorCode.NOT_FOUND,
     405: ErrorCode.METHOD_NOT_ALLOWED,
     413: ErrorCode.BODY_TOO_LARGE,

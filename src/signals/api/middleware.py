@@ -38,12 +38,16 @@ def request_id_from(scope: Scope) -> str:
 def route_template(scope: Scope, templates: frozenset[str]) -> str:
     """The route template for the metrics and the log (never the raw path of an unknown route).
 
-    The API's routes have no path parameters, so a known path is its own template; requests stopped
-    before routing (413) are labelled the same way as routed ones."""
+    A path without parameters is its own template (so requests stopped before routing, a 413, are
+    labelled the same way as routed ones); a route with a path parameter (``/v1/review/items/{item_id}``)
+    is labelled with the template the router matched, never with the id in the path."""
     path, root = scope.get("path", ""), scope.get("root_path", "")
     if root and path.startswith(root):
         path = path[len(root):]
-    return path if path in templates else UNMATCHED
+    if path in templates:
+        return path
+    matched = getattr(scope.get("route"), "path_format", None)
+    return matched if matched in templates else UNMATCHED
 
 
 class RequestContextMiddleware:
