@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from signals.errors import SignalsError
+from signals.review.errors import ReviewError
 
 
 class ErrorCode(str, Enum):
@@ -133,6 +134,12 @@ async def _on_signals_error(request: Request, exc: SignalsError) -> JSONResponse
     return error_response(422, ErrorCode.INVALID_INPUT, f"{exc.code}: {exc.message}", exc.field)
 
 
+async def _on_review_error(request: Request, exc: ReviewError) -> JSONResponse:
+    code = ErrorCode(exc.api_code)
+    remember_error(request.scope, code)
+    return error_response(exc.status, code, exc.message, exc.field)
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     remember_error(request.scope, ErrorCode.INTERNAL_ERROR)
     return error_response(500, ErrorCode.INTERNAL_ERROR, "internal error; the request id is in the X-Request-ID header")
@@ -143,5 +150,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)  # type: ignore[arg-type]
     app.add_exception_handler(SignalsError, _on_signals_error)  # type: ignore[arg-type]
+    app.add_exception_handler(ReviewError, _on_review_error)  # type: ignore[arg-type]
     # Backstop only: RequestContextMiddleware already turns unexpected exceptions into this envelope.
     app.add_exception_handler(Exception, _on_unexpected)
