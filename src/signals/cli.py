@@ -23,6 +23,7 @@ from signals.jsonl import (
     read_lines,
 )
 from signals.results import with_model
+from signals.review import cli as review_cli
 from signals.settings import Settings
 
 CHUNK = 4096
@@ -125,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     spark.add_argument("--model", type=Path, default=None)
     spark.add_argument("--master", default=None, help="Spark master (default: local[*] unless spark-submit sets one)")
     spark.set_defaults(func=cmd_spark_score)
+    review_cli.add_arguments(sub)  # signals review purge, signals feedback export
     return parser
 
 
