@@ -115,7 +115,8 @@ def _locked_item(session: Session, d: DecisionIn, thresholds: dict[str, float], 
     scores = dict(d.scored.category_scores) if d.scored.category_scores is not None else None
     row = item_row(d.item_id, scores=scores, labels=d.scored.labels, thresholds=thresholds, model=d.scored.model,
                    now=now, route=_route(d.scored.labels))
-    if session.execute(insert_ignoring_conflicts(session, Item).values(**row)).rowcount == 1:
+    statement = insert_ignoring_conflicts(session, Item).values(**row).returning(Item.id)
+    if session.execute(statement).first() is not None:
         session.execute(insert(ItemCategory), category_rows(d.item_id, scores, d.scored.labels))
     return session.scalars(query.execution_options(populate_existing=True)).one()
 

@@ -14,6 +14,7 @@ paging is by key (a cursor), not by offset, which stays right while items leave 
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -21,6 +22,7 @@ from signals.review.errors import ReviewError
 
 BANDS = 10
 UNCERTAINTY_DIGITS = 6
+_KEY = re.compile(rf"\d{{{2 + UNCERTAINTY_DIGITS + 1 + 20}}}.", re.DOTALL)  # band, certainty, time, then the id
 
 
 def risk_and_uncertainty(scores: Mapping[str, float], thresholds: Mapping[str, float]) -> tuple[float, float]:
@@ -47,6 +49,9 @@ def encode_cursor(key: str) -> str:
 
 def decode_cursor(cursor: str) -> str:
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8")
+        key = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode("utf-8")
     except (ValueError, UnicodeDecodeError):
-        raise ReviewError("not a cursor this API gave out", field="cursor") from None
+        key = ""
+    if not _KEY.match(key):
+        raise ReviewError("not a cursor this API gave out", field="cursor")
+    return key

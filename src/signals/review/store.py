@@ -102,7 +102,8 @@ class ReviewStore:
                                conversation_id=new.conversation_id, text=message.text,
                                context=[{"speaker": t.speaker, "text": t.text} for t in message.context],
                                tactics=[span.model_dump() for span in result.tactics])
-                inserted = session.execute(insert_ignoring_conflicts(session, Item).values(**row)).rowcount == 1
+                statement = insert_ignoring_conflicts(session, Item).values(**row).returning(Item.id)
+                inserted = session.execute(statement).first() is not None
                 if inserted:
                     session.execute(insert(ItemCategory), category_rows(message.id, row["category_scores"],
                                                                        result.labels))
