@@ -45,6 +45,8 @@ from signals.api.schemas import error_responses
 from signals.results import ModelRef
 from signals.review import decisions
 from signals.review.decisions import DecisionIn, Scored
+from signals.review.errors import ReviewError
+from signals.review.priority import decode_cursor
 from signals.review.store import NewItem
 from signals.service import Message, Turn
 from signals.settings import Settings
@@ -108,6 +110,11 @@ async def queue(settings: SettingsDep, store: StoreDep, status: StatusName = "op
                 cursor: Annotated[str | None, Query(max_length=2048)] = None) -> QueueResponse:
     """Enqueued items with this status (default `open`), highest risk first and, within a risk
     band, the ones closest to a threshold first; `category` keeps the items the model flagged for it."""
+    if cursor is not None:
+        try:
+            decode_cursor(cursor)
+        except ReviewError as error:
+            raise ApiError(422, ErrorCode.VALIDATION_ERROR, error.message, "query.cursor") from None
     page = await in_thread(store.queue, status, category, limit or settings.review_page_size, cursor)
     counts = await in_thread(store.counts)
     return QueueResponse(items=[ItemOut.of(item) for item in page.items], next_cursor=page.next_cursor,
