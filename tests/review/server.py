@@ -21,7 +21,7 @@ class ThreadServer:
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
 
-    def __enter__(self) -> ThreadServer:
+    def __enter__(self):  # -> the server itself
         self.thread.start()
         deadline = time.monotonic() + 60
         while not self.server.started:

@@ -163,7 +163,8 @@ class ReviewStore:
 
     def purge(self, retention_days: int, now: datetime | None = None) -> dict[str, int]:
         """Delete the text, context and tactic spans of items enqueued more than ``retention_days``
-        ago, and reviewer notes older than that; open items whose text is gone become ``expired``.
+        ago, and reviewer notes older than that or on an item whose text is gone; open items whose
+        text is gone become ``expired``.
         Decisions, categories and scores stay. Returns the counts."""
         now = now or utcnow()
         cutoff = now - timedelta(days=retention_days)
@@ -172,8 +173,9 @@ class ReviewStore:
             expired = session.execute(update(Item).where(old, Item.status == "open").values(status="expired")).rowcount
             items = session.execute(update(Item).where(old).values(
                 text=None, context=None, tactics=[], text_deleted_at=now)).rowcount
-            notes = session.execute(update(Decision).where(Decision.decided_at < cutoff, Decision.note.is_not(None))
-                                    .values(note=None)).rowcount
+            textless = select(Item.id).where(Item.text_deleted_at.is_not(None))
+            stale = (Decision.decided_at < cutoff) | Decision.item_id.in_(textless)
+            notes = session.execute(update(Decision).where(stale, Decision.note.is_not(None)).values(note=None)).rowcount
         self.scrub()
         return {"items": int(items), "expired": int(expired), "notes": int(notes)}
 
