@@ -110,7 +110,7 @@ async def page(request: Request, lang: str | None = None, item: str | None = Non
     index = next((i for i, it in enumerate(items) if it.id == item), 0)
     current = items[index] if items else None
     history = await anyio.to_thread.run_sync(decisions.history, store, current.id) if current else []
-    support = bool(current) and (current.route == Route.SUPPORT.value or any(
+    support = current is not None and (current.route == Route.SUPPORT.value or any(
         CATEGORY_ROUTE.get(label) == Route.SUPPORT.value for label in current.labels))
     return _html(request, "queue.html", session=session, items=items, index=index, current=current,
                  history=history, counts=counts, rates=rates, support=support, done=done,

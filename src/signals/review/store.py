@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, exists, func, insert, select, text, update
+from sqlalchemy import CursorResult, Engine, delete, exists, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -41,6 +41,11 @@ class NewItem:
 class QueuePage:
     items: list[Item] = field(default_factory=list)
     next_cursor: str | None = None
+
+
+def _rowcount(session: Session, statement: Any) -> int:
+    result = cast("CursorResult[Any]", session.execute(statement))
+    return int(result.rowcount)
 
 
 def insert_ignoring_conflicts(session: Session, table: Any) -> Any:
@@ -170,12 +175,12 @@ class ReviewStore:
         cutoff = now - timedelta(days=retention_days)
         old = (Item.enqueued_at < cutoff) & Item.text_deleted_at.is_(None) & Item.enqueued.is_(True)
         with self.sessions.begin() as session:
-            expired = session.execute(update(Item).where(old, Item.status == "open").values(status="expired")).rowcount
-            items = session.execute(update(Item).where(old).values(
-                text=None, context=None, tactics=[], text_deleted_at=now)).rowcount
+            expired = _rowcount(session, update(Item).where(old, Item.status == "open").values(status="expired"))
+            items = _rowcount(session, update(Item).where(old).values(
+                text=None, context=None, tactics=[], text_deleted_at=now))
             textless = select(Item.id).where(Item.text_deleted_at.is_not(None))
             stale = (Decision.decided_at < cutoff) | Decision.item_id.in_(textless)
-            notes = session.execute(update(Decision).where(stale, Decision.note.is_not(None)).values(note=None)).rowcount
+            notes = _rowcount(session, update(Decision).where(stale, Decision.note.is_not(None)).values(note=None))
         self.scrub()
         return {"items": int(items), "expired": int(expired), "notes": int(notes)}
 
