@@ -121,12 +121,26 @@ async def _on_validation_error(request: Request, exc: RequestValidationError) ->
     return error_response(status, code, message, field)
 
 
+def allowed_methods(request: Request) -> str | None:
+    """Every method the schema documents for the request's path (a path served by several routes,
+    such as GET and POST ``/v1/review/items``, lists them all; Starlette names only the first)."""
+    from signals.api.middleware import route_template
+
+    paths = request.app.openapi().get("paths", {})
+    template = route_template(request.scope, frozenset(paths))
+    methods = sorted(m.upper() for m in paths.get(template, {}) if m in ("get", "post", "put", "patch", "delete"))
+    return ", ".join(methods) or None
+
+
 async def _on_http_exception(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     code = HTTP_STATUS_CODES.get(exc.status_code, ErrorCode.BAD_REQUEST if exc.status_code < 500
                                  else ErrorCode.INTERNAL_ERROR)
     remember_error(request.scope, code)
     message = exc.detail if isinstance(exc.detail, str) and exc.detail else code.value.replace("_", " ")
-    return error_response(exc.status_code, code, message, None, dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
+    return error_response(exc.status_code, code, message, None, headers)
 
 
 async def _on_signals_error(request: Request, exc: SignalsError) -> JSONResponse:

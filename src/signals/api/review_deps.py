@@ -53,11 +53,13 @@ def require_reviewer(settings: SettingsDep, key: Annotated[str | None, Security(
     raise ApiError(401, ErrorCode.UNAUTHORIZED, f"missing or invalid {REVIEWER_KEY_HEADER} header")
 
 
-def require_scoring_or_reviewer(settings: SettingsDep, key: Annotated[str | None, Security(_reviewer_key)] = None,
+def require_scoring_or_reviewer(request: Request, settings: SettingsDep,
+                                key: Annotated[str | None, Security(_reviewer_key)] = None,
                                 api_key: Annotated[str | None, Security(_api_key)] = None) -> str:
-    """Feedback: a reviewer key when ``X-Reviewer-Key`` is sent, else the scoring key rules.
-    Returns who it is: ``reviewer`` or ``platform``."""
-    if key is not None:
+    """Feedback: a reviewer key when ``X-Reviewer-Key`` is sent (even empty), else the scoring key
+    rules. Returns who it is: ``reviewer`` or ``platform``."""
+    if key is not None or REVIEWER_KEY_HEADER.lower() in request.headers:
+        key = key or ""
         keys = reviewer_keys(settings)
         if keys and key_matches(key, keys):
             return "reviewer"

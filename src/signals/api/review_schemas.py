@@ -4,7 +4,7 @@ fields; categories are checked against the served model in ``signals.review.deci
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
@@ -14,7 +14,8 @@ from signals.review.models import Decision, Item
 
 DecisionName = Literal["confirmed", "dismissed", "escalated"]
 StatusName = Literal["open", "confirmed", "dismissed", "escalated", "expired"]
-NOTE_HARD_CAP = 100_000  # the setting (review_max_note_chars) is the real limit; this bounds parsing
+NOTE_HARD_CAP = 100_000
+Score = Annotated[float, Field(ge=0.0, le=1.0, strict=True)]  # the setting (review_max_note_chars) is the real limit; this bounds parsing
 
 
 class ReviewItemIn(MessageIn):
@@ -50,7 +51,7 @@ class ModelRefIn(_Request):
 
 class ScoredIn(_Request):
     labels: list[StrictStr] = Field(description="the labels /v1/score answered for the message")
-    category_scores: dict[StrictStr, float] | None = Field(None, description="the scores it answered")
+    category_scores: dict[StrictStr, Score] | None = Field(None, description="the scores it answered")
     model: ModelRefIn | None = Field(None, description="the model that scored it (default: the one served now)")
 
 
@@ -63,7 +64,8 @@ class FeedbackRequest(_Request):
     decision: DecisionName
     categories: list[StrictStr] | None = Field(None, description=(
         "the categories that apply; default for a confirmation: the model's labels; a dismissal has none"))
-    reviewer: StrictStr = Field(description="the reviewer's pseudonym (never a name or e-mail address)")
+    reviewer: StrictStr = Field(pattern=r"^[A-Za-z0-9._:@-]{1,64}$",
+                                description="the reviewer's pseudonym (never a name or e-mail address)")
     note: StrictStr | None = Field(None, max_length=NOTE_HARD_CAP, description="deleted with the text after the retention period")
     scored: ScoredIn | None = Field(None, description="for a message that was never enqueued: what /v1/score answered")
 

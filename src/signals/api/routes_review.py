@@ -122,7 +122,7 @@ async def queue(settings: SettingsDep, store: StoreDep, status: StatusName = "op
 
 
 @router.get("/review/items/{item_id}", response_model=ItemOut, summary="One item with its decision history",
-            dependencies=[Depends(require_reviewer)])
+            dependencies=[Depends(require_reviewer)], responses=error_responses(404))
 async def item(item_id: str, store: StoreDep) -> ItemOut:
     found = await in_thread(store.get, item_id)
     if found is None:
@@ -131,7 +131,7 @@ async def item(item_id: str, store: StoreDep) -> ItemOut:
 
 
 @router.delete("/review/items/{item_id}", response_model=DeleteResponse, summary="Delete an item's text now",
-               dependencies=[Depends(require_api_key)])
+               dependencies=[Depends(require_api_key)], responses=error_responses(404))
 async def delete_item(item_id: str, store: StoreDep, review: ReviewDep) -> DeleteResponse:
     """Delete the item's text, context and notes at once. An item nobody decided on is removed
     entirely; the decisions on a decided one stay (they hold no text)."""
@@ -141,7 +141,7 @@ async def delete_item(item_id: str, store: StoreDep, review: ReviewDep) -> Delet
 
 
 @router.post("/feedback", response_model=FeedbackResponse, summary="Record a reviewer decision",
-             dependencies=[Depends(require_scoring_or_reviewer), Depends(require_json)])
+             dependencies=[Depends(require_scoring_or_reviewer), Depends(require_json)], responses=error_responses(404))
 async def feedback(request: Request, body: FeedbackRequest, settings: SettingsDep, store: StoreDep,
                    review: ReviewDep) -> FeedbackResponse:
     """A decision on an enqueued item, or on any message scored by /v1/score (send what it

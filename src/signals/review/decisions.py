@@ -97,6 +97,9 @@ def check(d: DecisionIn, categories: Collection[str], max_note: int) -> Decision
         for i, name in enumerate(d.scored.labels):
             if name not in categories:
                 raise ReviewError("unknown category", field=f"scored.labels[{i}]")
+        for name in d.scored.category_scores or {}:
+            if name not in categories:
+                raise ReviewError("unknown category", field=f"scored.category_scores.{name[:64]}")
     return d
 
 
