@@ -28,9 +28,14 @@ def test_sqlite_file_is_created_in_wal_mode(tmp_path):
     opened = ReviewStore.open(str(path))
     try:
         assert path.is_file()
+        assert path.stat().st_mode & 0o077 == 0 and path.parent.stat().st_mode & 0o077 == 0  # owner only
         with opened.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+            connection.exec_driver_sql("CREATE TABLE t (x)")
+            connection.commit()
+        wal = path.with_name(path.name + "-wal")
+        assert wal.is_file() and wal.stat().st_mode & 0o077 == 0
     finally:
         opened.close()
 

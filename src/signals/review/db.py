@@ -13,6 +13,7 @@ under a PostgreSQL advisory lock so that replicas starting together migrate one 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,15 @@ def database_url(review_db: str) -> str:
         return review_db
     path = Path(review_db).expanduser().resolve()
     return f"sqlite:///{path}"
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file (and a missing folder) readable by its owner only: it holds message
+    text. SQLite gives its -wal and -shm files the same permissions."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -64,7 +74,7 @@ def make_engine(review_db: str) -> Engine:
     if memory:
         kwargs["poolclass"] = StaticPool  # one shared connection: every session sees the same database
     else:
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        _private_file(Path(database))
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin)
