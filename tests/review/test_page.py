@@ -144,3 +144,11 @@ def test_static_files_are_served_from_the_package(page_client):
 ])
 def test_segments_from_offsets(text, spans, expected):
     assert segments(text, spans) == expected
+
+
+def test_both_languages_have_every_string():
+    from signals.review import i18n
+
+    assert set(i18n.STRINGS["nl"]) == set(i18n.STRINGS["en"])
+    assert i18n.name("nl", "disclosure") == "onthulling" and i18n.name("en", "age_probe") == "age probe"
+    assert i18n.name("en", "a_new_category") == "a new category"  # a model's own category, untranslated
