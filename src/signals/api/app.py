@@ -40,8 +40,9 @@ DESCRIPTION = """Scores Dutch social-media messages and conversations for groomi
 (categories `recruitment`, `sextortion`, `disclosure`) so that trust-and-safety teams can route
 them to human reviewers (`review`) or to a help workflow (`support`). It never acts by itself.
 
-When `SIGNALS_API_KEYS` is set, every `/v1` call needs one of its keys in `X-API-Key`.
-Every error has the same body: `{"error": {"code", "message", "field"}}`."""
+When `SIGNALS_API_KEYS` is set, every `/v1` call needs one of its keys in `X-API-Key`, except the
+review queue: reading it takes a reviewer key (`X-Reviewer-Key`, `SIGNALS_REVIEWER_KEYS`), and
+`/v1/feedback` takes either. Every error has the same body: `{"error": {"code", "message", "field"}}`."""
 
 
 V1_ROUTERS = (routes_score.router, routes_model.router)
