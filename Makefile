@@ -8,7 +8,7 @@ MODEL_DIR ?= models/signals-nl-0.1.0
 INPUT ?= examples/messages.jsonl
 STAMP := $(VENV)/.installed
 
-.PHONY: help install java train score score-conversations test test-fast serve bench bench-quick bench-spark soak spark-sample clean
+.PHONY: help install java postgres chromium train score score-conversations test test-fast serve bench bench-quick bench-spark soak spark-sample clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -25,6 +25,15 @@ java: ## make sure a Java runtime is there for Spark (installs one with apt-get 
 	@command -v java >/dev/null 2>&1 || { echo "installing a Java runtime for Spark"; \
 	  (apt-get update -qq && apt-get install -y -qq default-jre-headless) >/dev/null; }
 
+postgres: ## make sure PostgreSQL's server binaries are there for the review store tests (apt-get if missing)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  echo "installing PostgreSQL for the review store tests"; \
+	  (apt-get update -qq && apt-get install -y -qq postgresql) >/dev/null; }
+
+chromium: ## make sure Debian's Chromium is there for the review page's browser test (apt-get if missing)
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Chromium for the review page's browser test"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; }
+
 $(MODEL_DIR)/manifest.json: $(STAMP)
 	$(BIN)/python -m training.train --config $(CONFIG) --out $(MODEL_DIR)
 
@@ -37,7 +46,7 @@ score: $(MODEL_DIR)/manifest.json ## score $(INPUT) with the default model (trai
 score-conversations: $(MODEL_DIR)/manifest.json ## score examples/conversations.jsonl
 	$(BIN)/signals score-conversations examples/conversations.jsonl --model $(MODEL_DIR)
 
-test: $(STAMP) java ## run the whole test suite (what CI runs)
+test: $(STAMP) java postgres chromium ## run the whole test suite (what CI runs)
 	$(BIN)/python -m pytest -q -ra
 
 test-fast: $(STAMP) ## the suite without slow tests
@@ -46,8 +55,8 @@ test-fast: $(STAMP) ## the suite without slow tests
 serve: $(MODEL_DIR)/manifest.json ## start the HTTP API on 127.0.0.1:8000
 	$(BIN)/signals serve --model $(MODEL_DIR)
 
-bench: $(MODEL_DIR)/manifest.json ## accuracy, robustness, speed and load benchmarks → reports/
-	$(BIN)/python -m benchmarks.run --model $(MODEL_DIR) --out reports
+bench: $(MODEL_DIR)/manifest.json ## accuracy, robustness, speed and load benchmarks → reports/ (BASELINE=dir: before/after on reviewer feedback)
+	$(BIN)/python -m benchmarks.run --model $(MODEL_DIR) --out reports $(if $(BASELINE),--baseline $(BASELINE)) $(if $(FEEDBACK),--feedback $(FEEDBACK))
 
 bench-quick: $(MODEL_DIR)/manifest.json ## a fast smoke run of the benchmarks → reports/
 	$(BIN)/python -m benchmarks.run --model $(MODEL_DIR) --out reports --quick

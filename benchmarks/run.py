@@ -48,6 +48,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="time `python -m training.train` on --train-config (default: on, off with --quick)")
     parser.add_argument("--train-config", type=Path, default=Path("training/config.tiny.yaml"))
     parser.add_argument("--no-load", action="store_true", help="skip the HTTP load benchmark")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="the model before retraining on reviewer feedback: before/after on dev and held-out reviewed items")
+    parser.add_argument("--feedback", type=Path, default=None,
+                        help="a `signals feedback export` file (default: data.feedback in the model's config, if set)")
     args = parser.parse_args(argv)
     if args.train_time is None:
         args.train_time = not args.quick
@@ -143,6 +147,19 @@ def main(argv: list[str] | None = None) -> int:
             if "error" in load:
                 failed.append("load")
 
+    configured = sets.config.get("data", {}).get("feedback")  # a path, or {path: ..., weight: ...}
+    feedback_path = args.feedback or (configured.get("path") if isinstance(configured, dict) else configured)
+    if feedback_path:
+        from benchmarks.feedback import run_feedback
+
+        dev_messages = project_path(sets.config["data"]["dev_dir"]) / "messages.jsonl"
+        feedback = section("feedback", lambda: run_feedback(args.model, args.baseline, project_path(feedback_path),
+                                                            dev_messages))
+        if feedback:
+            report["feedback"] = feedback
+    elif args.baseline:
+        sets.notes.append("feedback: --baseline given without a feedback file (--feedback or data.feedback)")
+
     log("plots")
     report["plots"] = {}
     plot_jobs = {
@@ -164,7 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     report["meta"]["failed_sections"] = failed
     (args.out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False, default=_json_default) + "\n",
                                           encoding="utf-8")
-    (args.out / "report.md").write_text(render(report), encoding="utf-8")
+    markdown = render(report)
+    if isinstance(report.get("feedback"), dict) and "model" in report["feedback"]:
+        from benchmarks.feedback import render_feedback_md
+
+        markdown += "\n" + render_feedback_md(report["feedback"])
+    (args.out / "report.md").write_text(markdown, encoding="utf-8")
     log(f"wrote {args.out / 'report.md'} and {args.out / 'report.json'}")
     print(json.dumps(report["headline"], indent=2, ensure_ascii=False, default=_json_default))
     if failed:

@@ -27,6 +27,7 @@ from signals.jsonl import (
 )
 from signals.locate import resolve_model_dir
 from signals.results import with_model
+from signals.review import cli as review_cli
 from signals.settings import Settings
 
 CHUNK = 2048
@@ -198,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     spark_args.add_arguments(spark)
     _add_model(spark)
     spark.set_defaults(func=cmd_spark_score)
+    review_cli.add_arguments(sub)  # signals review purge, signals feedback export
     return parser
 
 

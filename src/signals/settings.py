@@ -29,11 +29,24 @@ class Settings(BaseSettings):
     workers: int = Field(2, ge=1, le=64, description="threads that run CPU-bound scoring")
     shutdown_timeout: int = Field(10, ge=0, description="seconds in-flight requests get after SIGTERM")
 
-    @field_validator("api_keys", "admin_keys")
+    # Human review (signals.review): the queue, decisions, the review page
+    review_db: str = Field("var/review.sqlite3", description=(
+        "the review store: a SQLite file path (WAL, created on start-up) or a SQLAlchemy URL such as "
+        "postgresql+psycopg://user@host/db; 'sqlite://' is an in-memory store (tests)"))
+    reviewer_keys: str = Field("", description="comma-separated keys for reviewers (X-Reviewer-Key, the /review page); "
+                                               "empty = the queue is closed")
+    review_retention_days: int = Field(30, ge=1, description="days after enqueueing when text, context and notes are deleted")
+    review_purge_interval: int = Field(3600, ge=0, description="seconds between purges in the app; 0 = no timer")
+    review_max_note_chars: int = Field(1000, ge=0, description="longest reviewer note")
+    review_session_hours: int = Field(12, ge=1, le=24 * 7, description="how long a review page login lasts")
+    review_page_size: int = Field(50, ge=1, le=500, description="items per queue page (GET /v1/review/items)")
+
+    @field_validator("api_keys", "admin_keys", "reviewer_keys")
     @classmethod
     def _strip(cls, value: str) -> str:
         return value.strip()
 
     def keys(self, which: str = "api") -> list[str]:
-        raw = self.api_keys if which == "api" else self.admin_keys
+        """The configured keys of one kind: ``api``, ``admin`` or ``reviewer``."""
+        raw = {"api": self.api_keys, "admin": self.admin_keys, "reviewer": self.reviewer_keys}[which]
         return [k.strip() for k in raw.split(",") if k.strip()]

@@ -21,13 +21,14 @@ from fastapi.responses import JSONResponse
 from starlette.routing import BaseRoute
 
 from signals import __version__
-from signals.api import routes_admin, routes_health, routes_model, routes_score
+from signals.api import routes_admin, routes_health, routes_model, routes_review, routes_review_page, routes_score
 from signals.api.deps import admin_keys, require_api_key
 from signals.api.errors import install_error_handlers
 from signals.api.logs import LOGGER_NAME
 from signals.api.metrics import ApiMetrics
 from signals.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from signals.api.state import ModelState, ModelUnavailable, prepare_model
+from signals.review.runtime import ReviewRuntime
 from signals.service import ScoringService
 from signals.settings import Settings
 
@@ -39,8 +40,9 @@ DESCRIPTION = """Scores Dutch social-media messages and conversations for groomi
 (categories `recruitment`, `sextortion`, `disclosure`) so that trust-and-safety teams can route
 them to human reviewers (`review`) or to a help workflow (`support`). It never acts by itself.
 
-When `SIGNALS_API_KEYS` is set, every `/v1` call needs one of its keys in `X-API-Key`.
-Every error has the same body: `{"error": {"code", "message", "field"}}`."""
+When `SIGNALS_API_KEYS` is set, every `/v1` call needs one of its keys in `X-API-Key`, except the
+review queue: reading it takes a reviewer key (`X-Reviewer-Key`, `SIGNALS_REVIEWER_KEYS`), and
+`/v1/feedback` takes either. Every error has the same body: `{"error": {"code", "message", "field"}}`."""
 
 
 V1_ROUTERS = (routes_score.router, routes_model.router)
@@ -67,8 +69,9 @@ def _paths(routes: Iterable[BaseRoute], prefix: str = "") -> set[str]:
 def route_templates(app: FastAPI) -> frozenset[str]:
     """Every path the app serves (the metrics' ``handler`` label), from the routers we include."""
     paths = _paths(app.routes) | _paths(routes_health.router.routes)
-    for router in V1_ROUTERS:
+    for router in (*V1_ROUTERS, routes_review.router):
         paths |= _paths(router.routes, API_PREFIX)
+    paths |= _paths(routes_review_page.router.routes)
     return frozenset(paths)
 
 
@@ -78,6 +81,8 @@ def create_app(settings: Settings | None = None, service: ScoringService | None 
     settings = settings if settings is not None else Settings()
     model = ModelState()
     metrics = ApiMetrics()
+    review = ReviewRuntime(settings.review_db, settings.review_retention_days, settings.review_purge_interval,
+                           metrics.registry)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -88,13 +93,15 @@ def create_app(settings: Settings | None = None, service: ScoringService | None 
         except ModelUnavailable as error:
             model.fail(error)  # stay up: /healthz 200, /readyz 503 with the reason, logged
         metrics.set_model(model.service.info if model.service else None)
-        yield
+        async with review.running():  # the review store: migrated, purged on a timer
+            yield
         metrics.set_model(None)
 
     app = FastAPI(title="signals", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.model = model
     app.state.metrics = metrics
+    app.state.review = review
     install_error_handlers(app)
 
     v1 = APIRouter(prefix=API_PREFIX, dependencies=[Depends(require_api_key)])
@@ -103,6 +110,9 @@ def create_app(settings: Settings | None = None, service: ScoringService | None 
     # A response class set here (not a placeholder) turns off FastAPI's pydantic-to-JSON fast path for
     # these routes, which would fail on a lone surrogate echoed back in an id (see EchoSafeJSONResponse).
     app.include_router(v1, default_response_class=EchoSafeJSONResponse)
+    # The review routes have their own keys per route (scoring key, reviewer key), not v1's.
+    app.include_router(routes_review.router, prefix=API_PREFIX, default_response_class=EchoSafeJSONResponse)
+    routes_review_page.install_review_page(app)
     app.include_router(routes_health.router)
     # /admin (hot reload) exists only when admin keys are set: otherwise its paths are unknown routes
     # (404 for every method and body), and it is not in the OpenAPI schema.

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from signals.errors import SignalsError
+from signals.review.errors import ReviewError
 
 
 class ErrorCode(str, Enum):
@@ -24,6 +25,7 @@ class ErrorCode(str, Enum):
     BAD_REQUEST = "bad_request"                        # 400: unreadable body, bad Content-Length
     INVALID_JSON = "invalid_json"                      # 400: body is not valid JSON
     UNAUTHORIZED = "unauthorized"                      # 401: missing or wrong X-API-Key
+    FORBIDDEN = "forbidden"                            # 403: a valid key, but not one for this route
     NOT_FOUND = "not_found"                            # 404
     METHOD_NOT_ALLOWED = "method_not_allowed"          # 405
     BODY_TOO_LARGE = "body_too_large"                  # 413: over max_body_bytes
@@ -39,6 +41,7 @@ class ErrorCode(str, Enum):
 HTTP_STATUS_CODES: dict[int, ErrorCode] = {
     400: ErrorCode.BAD_REQUEST,
     401: ErrorCode.UNAUTHORIZED,
+    403: ErrorCode.FORBIDDEN,
     404: ErrorCode.NOT_FOUND,
     405: ErrorCode.METHOD_NOT_ALLOWED,
     413: ErrorCode.BODY_TOO_LARGE,
@@ -118,17 +121,37 @@ async def _on_validation_error(request: Request, exc: RequestValidationError) ->
     return error_response(status, code, message, field)
 
 
+def allowed_methods(request: Request) -> str | None:
+    """Every method the schema documents for the request's path (a path served by several routes,
+    such as GET and POST ``/v1/review/items``, lists them all; Starlette names only the first)."""
+    from signals.api.middleware import route_template
+
+    paths = request.app.openapi().get("paths", {})
+    template = route_template(request.scope, frozenset(paths))
+    methods = sorted(m.upper() for m in paths.get(template, {}) if m in ("get", "post", "put", "patch", "delete"))
+    return ", ".join(methods) or None
+
+
 async def _on_http_exception(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     code = HTTP_STATUS_CODES.get(exc.status_code, ErrorCode.BAD_REQUEST if exc.status_code < 500
                                  else ErrorCode.INTERNAL_ERROR)
     remember_error(request.scope, code)
     message = exc.detail if isinstance(exc.detail, str) and exc.detail else code.value.replace("_", " ")
-    return error_response(exc.status_code, code, message, None, dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
+    return error_response(exc.status_code, code, message, None, headers)
 
 
 async def _on_signals_error(request: Request, exc: SignalsError) -> JSONResponse:
     remember_error(request.scope, ErrorCode.INVALID_INPUT)
     return error_response(422, ErrorCode.INVALID_INPUT, f"{exc.code}: {exc.message}", exc.field)
+
+
+async def _on_review_error(request: Request, exc: ReviewError) -> JSONResponse:
+    code = ErrorCode(exc.api_code)
+    remember_error(request.scope, code)
+    return error_response(exc.status, code, exc.message, exc.field)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -141,5 +164,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)  # type: ignore[arg-type]
     app.add_exception_handler(SignalsError, _on_signals_error)  # type: ignore[arg-type]
+    app.add_exception_handler(ReviewError, _on_review_error)  # type: ignore[arg-type]
     # Backstop only: RequestContextMiddleware already turns unexpected exceptions into this envelope.
     app.add_exception_handler(Exception, _on_unexpected)

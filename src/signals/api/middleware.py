@@ -3,6 +3,7 @@ envelope) and the body size limit (413 from Content-Length and while reading the
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -38,12 +39,26 @@ def request_id_from(scope: Scope) -> str:
 def route_template(scope: Scope, templates: frozenset[str]) -> str:
     """The route template for the metrics and the log (never the raw path of an unknown route).
 
-    The API's routes have no path parameters, so a known path is its own template; requests stopped
-    before routing (413) are labelled the same way as routed ones."""
+    A path without parameters is its own template (so requests stopped before routing, a 413, are
+    labelled the same way as routed ones); a path of a route with a path parameter is labelled with its
+    template (``/v1/review/items/{item_id}``), never with the id in the path."""
     path, root = scope.get("path", ""), scope.get("root_path", "")
     if root and path.startswith(root):
         path = path[len(root):]
-    return path if path in templates else UNMATCHED
+    if path in templates:
+        return path
+    for template, pattern in _parametrised(templates):
+        if pattern.fullmatch(path):
+            return template
+    return UNMATCHED
+
+
+@functools.lru_cache(maxsize=8)
+def _parametrised(templates: frozenset[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The templates with path parameters, each with a pattern matching its paths (a parameter is
+    one non-empty path segment)."""
+    return tuple((template, re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))))
+                 for template in sorted(templates) if "{" in template)
 
 
 class RequestContextMiddleware:

@@ -1,0 +1,95 @@
+"""Dependencies of the review routes: reviewer keys, the review store, the categories to validate
+against.
+
+Who may do what:
+- a scoring key (``X-API-Key``, ``SIGNALS_API_KEYS``; open when none is set, as for /v1/score)
+  enqueues items, deletes them and posts feedback, but never reads the queue's text;
+- a reviewer key (``X-Reviewer-Key``, ``SIGNALS_REVIEWER_KEYS``) reads the queue and decides,
+  nothing else (it is not an API key, so /v1/score and enqueueing refuse it when API keys are set).
+With no reviewer key configured the queue is closed (403): its text is never open to anyone.
+A key that is also an API or admin key is ignored as a reviewer key.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
+
+from signals.api.deps import SettingsDep, _api_key, key_matches, require_api_key
+from signals.api.errors import ApiError, ErrorCode
+from signals.api.logs import LOGGER_NAME
+from signals.review.runtime import ReviewRuntime
+from signals.review.store import ReviewStore
+from signals.settings import Settings
+from signals.taxonomy import CATEGORIES
+
+log = logging.getLogger(LOGGER_NAME)
+
+REVIEWER_KEY_HEADER = "X-Reviewer-Key"
+_reviewer_key = APIKeyHeader(name=REVIEWER_KEY_HEADER, auto_error=False, scheme_name="ReviewerKey",
+                             description="one of the keys in SIGNALS_REVIEWER_KEYS: reads the queue and decides")
+
+
+def reviewer_keys(settings: Settings) -> list[str]:
+    """``SIGNALS_REVIEWER_KEYS`` minus any key that is also an API or admin key."""
+    others = set(settings.keys("api")) | set(settings.keys("admin"))
+    return [key for key in settings.keys("reviewer") if key not in others]
+
+
+def require_reviewer(settings: SettingsDep, key: Annotated[str | None, Security(_reviewer_key)] = None,
+                     api_key: Annotated[str | None, Security(_api_key)] = None) -> None:
+    keys = reviewer_keys(settings)
+    if not keys:
+        raise ApiError(403, ErrorCode.FORBIDDEN, "the review queue is closed: no reviewer key is configured "
+                       "(SIGNALS_REVIEWER_KEYS)")
+    if key is not None and key_matches(key, keys):
+        return
+    if key is None and api_key is not None and key_matches(api_key, settings.keys("api")):
+        raise ApiError(403, ErrorCode.FORBIDDEN, "a scoring key cannot read the review queue; reviewers use "
+                       f"{REVIEWER_KEY_HEADER}")
+    raise ApiError(401, ErrorCode.UNAUTHORIZED, f"missing or invalid {REVIEWER_KEY_HEADER} header")
+
+
+def require_scoring_or_reviewer(request: Request, settings: SettingsDep,
+                                key: Annotated[str | None, Security(_reviewer_key)] = None,
+                                api_key: Annotated[str | None, Security(_api_key)] = None) -> str:
+    """Feedback: a reviewer key when ``X-Reviewer-Key`` is sent (even empty), else the scoring key
+    rules. Returns who it is: ``reviewer`` or ``platform``."""
+    if key is not None or REVIEWER_KEY_HEADER.lower() in request.headers:
+        key = key or ""
+        keys = reviewer_keys(settings)
+        if keys and key_matches(key, keys):
+            return "reviewer"
+        raise ApiError(401, ErrorCode.UNAUTHORIZED, f"missing or invalid {REVIEWER_KEY_HEADER} header")
+    require_api_key(settings, api_key)
+    return "platform"
+
+
+def get_review(request: Request) -> ReviewRuntime:
+    return request.app.state.review
+
+
+ReviewDep = Annotated[ReviewRuntime, Depends(get_review)]
+
+
+def get_store(review: ReviewDep) -> ReviewStore:
+    if review.store is None:
+        raise ApiError(503, ErrorCode.NOT_READY, f"review store not ready: {review.reason}", headers={"Retry-After": "5"})
+    return review.store
+
+
+StoreDep = Annotated[ReviewStore, Depends(get_store)]
+
+
+def known_categories(request: Request) -> tuple[str, ...]:
+    """The served model's categories; the taxonomy's when no model is ready."""
+    service = request.app.state.model.service
+    return tuple(service.thresholds) if service is not None else CATEGORIES
+
+
+def served_thresholds(request: Request) -> dict[str, float]:
+    service = request.app.state.model.service
+    return dict(service.thresholds) if service is not None else {}

@@ -1,0 +1,176 @@
+"""The review loop's JSON routes (issue 13):
+
+- ``POST /v1/review/items`` (scoring key): enqueue a batch; scored on arrival; idempotent by id.
+- ``GET /v1/review/items`` (reviewer key): the queue, highest risk and uncertainty first, by pages.
+- ``GET /v1/review/items/{item_id}`` (reviewer key): one item with its decision history.
+- ``DELETE /v1/review/items/{item_id}`` (scoring key): delete its text and context now.
+- ``POST /v1/feedback`` (scoring or reviewer key): a decision; idempotent; changes keep history.
+- ``GET /v1/review/precision`` (reviewer key): live precision per category and model version.
+
+Database work runs in worker threads; scoring in the scoring threads (``ModelState.run``).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated, Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Depends, Query, Request
+
+from signals.api.deps import ModelStateDep, ServiceDep, SettingsDep, require_api_key, require_json
+from signals.api.errors import ApiError, ErrorCode
+from signals.api.review_deps import (
+    ReviewDep,
+    StoreDep,
+    known_categories,
+    require_reviewer,
+    require_scoring_or_reviewer,
+    served_thresholds,
+)
+from signals.api.review_schemas import (
+    DecisionOut,
+    DeleteResponse,
+    EnqueuedOut,
+    EnqueueRequest,
+    EnqueueResponse,
+    FeedbackRequest,
+    FeedbackResponse,
+    ItemOut,
+    PrecisionOut,
+    QueueResponse,
+    StatusName,
+)
+from signals.api.schemas import error_responses
+from signals.results import ModelRef
+from signals.review import decisions
+from signals.review.decisions import DecisionIn, Scored
+from signals.review.errors import ReviewError
+from signals.review.priority import decode_cursor
+from signals.review.store import NewItem
+from signals.service import Message, Turn
+from signals.settings import Settings
+
+router = APIRouter(tags=["review"], responses=error_responses(400, 401, 403, 413, 415, 422, 503))
+
+
+async def in_thread(func: Any, *args: Any, **kwargs: Any) -> Any:
+    return await anyio.to_thread.run_sync(partial(func, *args, **kwargs))
+
+
+def check_enqueue(body: EnqueueRequest, settings: Settings) -> None:
+    def over(field: str, what: str, count: int, limit: int) -> ApiError:
+        return ApiError(422, ErrorCode.LIMIT_EXCEEDED, f"{what}: {count} is over the limit of {limit}", field)
+
+    if len(body.items) > settings.max_batch:
+        raise over("items", "items in the batch", len(body.items), settings.max_batch)
+    for i, item in enumerate(body.items):
+        if len(item.text) > settings.max_text_chars:
+            raise over(f"items[{i}].text", "characters in the text", len(item.text), settings.max_text_chars)
+        if len(item.context) > settings.max_context_turns:
+            raise over(f"items[{i}].context", "context turns", len(item.context), settings.max_context_turns)
+        for k, turn in enumerate(item.context):
+            if len(turn.text) > settings.max_text_chars:
+                raise over(f"items[{i}].context[{k}].text", "characters in the text", len(turn.text),
+                           settings.max_text_chars)
+
+
+@router.post("/review/items", response_model=EnqueueResponse, summary="Enqueue items for review",
+             dependencies=[Depends(require_api_key), Depends(require_json)])
+async def enqueue(request: Request, body: EnqueueRequest, settings: SettingsDep, state: ModelStateDep,
+                  service: ServiceDep, store: StoreDep, review: ReviewDep) -> EnqueueResponse:
+    """Score each item on arrival and store it with its text, context and scores for review. An id
+    that is already stored is left exactly as it is (`created: false`): enqueueing is idempotent."""
+    check_enqueue(body, settings)
+    request.state.messages = len(body.items)
+    first: dict[str, int] = {}
+    for i, item in enumerate(body.items):
+        first.setdefault(item.id, i)
+    unique = [body.items[i] for i in sorted(first.values())]
+    messages = [Message(m.id, m.text, tuple(Turn(t.speaker, t.text) for t in m.context)) for m in unique]
+    results = await state.run(service.score_messages, messages, explain=True)
+    created = await in_thread(store.enqueue, [NewItem(m, u.conversation_id) for m, u in zip(messages, unique)],
+                              results, service.info.ref, dict(service.thresholds))
+    review.metrics.enqueued.inc(sum(created))
+    by_id = {r.id: (r, c) for r, c in zip(results, created)}
+    out = []
+    for i, item in enumerate(body.items):
+        result, was_created = by_id[item.id]
+        out.append(EnqueuedOut(id=item.id, created=was_created and first[item.id] == i, flagged=result.flagged,
+                               labels=list(result.labels), route=result.route))
+    await in_thread(review.refresh)
+    return EnqueueResponse(model=service.info.ref, items=out)
+
+
+@router.get("/review/items", response_model=QueueResponse, summary="The review queue",
+            dependencies=[Depends(require_reviewer)])
+async def queue(settings: SettingsDep, store: StoreDep, status: StatusName = "open",
+                category: Annotated[str | None, Query(max_length=64)] = None,
+                limit: Annotated[int | None, Query(ge=1, le=500)] = None,
+                cursor: Annotated[str | None, Query(max_length=2048)] = None) -> QueueResponse:
+    """Enqueued items with this status (default `open`), highest risk first and, within a risk
+    band, the ones closest to a threshold first; `category` keeps the items the model flagged for it."""
+    if cursor is not None:
+        try:
+            decode_cursor(cursor)
+        except ReviewError as error:
+            raise ApiError(422, ErrorCode.VALIDATION_ERROR, error.message, "query.cursor") from None
+    page = await in_thread(store.queue, status, category, limit or settings.review_page_size, cursor)
+    counts = await in_thread(store.counts)
+    return QueueResponse(items=[ItemOut.of(item) for item in page.items], next_cursor=page.next_cursor,
+                         counts=counts)
+
+
+@router.get("/review/items/{item_id}", response_model=ItemOut, summary="One item with its decision history",
+            dependencies=[Depends(require_reviewer)], responses=error_responses(404))
+async def item(item_id: str, store: StoreDep) -> ItemOut:
+    found = await in_thread(store.get, item_id)
+    if found is None:
+        raise ApiError(404, ErrorCode.NOT_FOUND, "no review item with this id", "item_id")
+    return ItemOut.of(found, await in_thread(decisions.history, store, item_id))
+
+
+@router.delete("/review/items/{item_id}", response_model=DeleteResponse, summary="Delete an item's text now",
+               dependencies=[Depends(require_api_key)], responses=error_responses(404))
+async def delete_item(item_id: str, store: StoreDep, review: ReviewDep) -> DeleteResponse:
+    """Delete the item's text, context and notes at once. An item nobody decided on is removed
+    entirely; the decisions on a decided one stay (they hold no text)."""
+    outcome = await in_thread(store.delete, item_id)
+    await in_thread(review.refresh)
+    return DeleteResponse(status=outcome)
+
+
+@router.post("/feedback", response_model=FeedbackResponse, summary="Record a reviewer decision",
+             dependencies=[Depends(require_scoring_or_reviewer), Depends(require_json)], responses=error_responses(404))
+async def feedback(request: Request, body: FeedbackRequest, settings: SettingsDep, store: StoreDep,
+                   review: ReviewDep) -> FeedbackResponse:
+    """A decision on an enqueued item, or on any message scored by /v1/score (send what it
+    answered in `scored`; the decision is stored without text). Posting the same decision again
+    records nothing new (`recorded: false`); a changed one is added to the item's history."""
+    scored = None
+    if body.scored is not None:
+        service = request.app.state.model.service
+        model = (ModelRef(**body.scored.model.model_dump()) if body.scored.model is not None
+                 else service.info.ref if service is not None else None)
+        if model is None:
+            raise ApiError(422, ErrorCode.VALIDATION_ERROR, "no model is served: name the model that scored it",
+                           "scored.model")
+        scored = Scored(tuple(body.scored.labels), model, body.scored.category_scores)
+    d = DecisionIn(item_id=body.id, decision=body.decision, reviewer=body.reviewer,
+                   categories=tuple(body.categories) if body.categories is not None else None,
+                   note=body.note, scored=scored)
+    outcome = await in_thread(decisions.decide, store, d, known_categories(request), served_thresholds(request),
+                              settings.review_max_note_chars)
+    if outcome.recorded:
+        review.metrics.decisions.labels(body.decision).inc()
+        await in_thread(review.refresh)
+    return FeedbackResponse(id=outcome.item_id, status=outcome.status, recorded=outcome.recorded,  # type: ignore[arg-type]
+                            decision=DecisionOut.of(outcome.entry), history_length=outcome.history_length)
+
+
+@router.get("/review/precision", response_model=list[PrecisionOut], summary="Live precision",
+            dependencies=[Depends(require_reviewer)])
+async def live_precision(store: StoreDep) -> list[PrecisionOut]:
+    rows = await in_thread(decisions.precision, store)
+    return [PrecisionOut(model_version=r.model_version, category=r.category, reviewed=r.reviewed,
+                         confirmed=r.confirmed, precision=round(r.precision, 6)) for r in rows]

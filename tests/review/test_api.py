@@ -1,0 +1,221 @@
+"""The review routes on SQLite and PostgreSQL: keys, enqueue, the queue, feedback, delete, errors
+that change nothing, live precision in /metrics."""
+
+from __future__ import annotations
+
+import pytest
+
+from signals.review.store import ReviewStore
+
+from .conftest import API_KEY, REVIEWER, REVIEWER_KEY, SCORING, assert_envelope
+from .helpers import example_messages, snapshot
+
+SEXTORTION = "stuur €200 of ik zet je f0t0s op insta voor al je volgers. je hebt 1 uur"
+
+
+def _enqueue(client, items, headers=SCORING):
+    return client.post("/v1/review/items", json={"items": items}, headers=headers)
+
+
+@pytest.fixture
+def peek(review_db):
+    """A second connection to the test's store, to look at what is stored."""
+    opened = ReviewStore.open(review_db, run_migrations=False)
+    yield opened
+    opened.close()
+
+
+def test_enqueue_scores_on_arrival_and_is_idempotent(review_client):
+    with review_client() as client:
+        items = [{"id": m["id"], "text": m["text"]} for m in example_messages()]
+        first = _enqueue(client, items)
+        assert first.status_code == 200, first.text
+        body = first.json()
+        assert [i["id"] for i in body["items"]] == [m["id"] for m in items]
+        assert all(i["created"] for i in body["items"])
+        assert {"m2"} <= {i["id"] for i in body["items"] if i["flagged"]}
+        again = _enqueue(client, items + [{"id": "m1", "text": "dubbel in dezelfde batch"}]).json()
+        assert not any(i["created"] for i in again["items"])
+        within = _enqueue(client, [{"id": "n1", "text": "hoi"}, {"id": "n1", "text": "hoi nog eens"}]).json()
+        assert [i["created"] for i in within["items"]] == [True, False]
+        queue = client.get("/v1/review/items", headers=REVIEWER).json()
+        assert queue["counts"]["open"] == len(items) + 1
+
+
+def test_who_may_do_what(review_client):
+    with review_client() as client:
+        assert _enqueue(client, [{"id": "k1", "text": SEXTORTION}]).status_code == 200
+        # the reviewer key cannot enqueue, score or delete; the scoring key cannot read the queue
+        assert_envelope(_enqueue(client, [{"id": "k2", "text": "x"}], REVIEWER), 401, "unauthorized")
+        assert_envelope(client.post("/v1/score", json={"messages": [{"id": "1", "text": "hoi"}]}, headers=REVIEWER),
+                        401, "unauthorized")
+        assert_envelope(client.delete("/v1/review/items/k1", headers=REVIEWER), 401, "unauthorized")
+        assert_envelope(client.get("/v1/review/items", headers=SCORING), 403, "forbidden")
+        assert_envelope(client.get("/v1/review/items/k1", headers=SCORING), 403, "forbidden")
+        assert_envelope(client.get("/v1/review/items", headers={"X-Reviewer-Key": API_KEY}), 401, "unauthorized")
+        assert_envelope(client.get("/v1/review/items"), 401, "unauthorized")
+        assert_envelope(client.get("/v1/review/precision", headers=SCORING), 403, "forbidden")
+        # both may post feedback
+        decision = {"id": "k1", "decision": "escalated", "reviewer": "rev-1"}
+        assert client.post("/v1/feedback", json=decision, headers=REVIEWER).status_code == 200
+        assert client.post("/v1/feedback", json={**decision, "reviewer": "platform-1"}, headers=SCORING).status_code == 200
+        assert_envelope(client.post("/v1/feedback", json=decision, headers={"X-Reviewer-Key": "fout"}), 401, "unauthorized")
+        assert_envelope(client.post("/v1/feedback", json=decision), 401, "unauthorized")
+        assert client.get("/v1/review/items/k1", headers=REVIEWER).json()["text"] == SEXTORTION
+
+
+def test_without_reviewer_keys_the_queue_is_closed(review_client):
+    with review_client(reviewer_keys="", api_keys="") as client:
+        assert _enqueue(client, [{"id": "c1", "text": SEXTORTION}], {}).status_code == 200
+        assert_envelope(client.get("/v1/review/items"), 403, "forbidden")
+        assert_envelope(client.get("/v1/review/items", headers={"X-Reviewer-Key": "iets"}), 403, "forbidden")
+
+
+def test_a_reviewer_key_that_is_also_a_scoring_key_is_not_a_reviewer_key(review_client):
+    with review_client(reviewer_keys=f"{API_KEY},{REVIEWER_KEY}") as client:
+        assert_envelope(client.get("/v1/review/items", headers={"X-Reviewer-Key": API_KEY}), 401, "unauthorized")
+        assert client.get("/v1/review/items", headers=REVIEWER).status_code == 200
+
+
+def test_queue_order_paging_and_filters(review_client):
+    with review_client(review_page_size=3) as client:
+        _enqueue(client, [{"id": m["id"], "text": m["text"]} for m in example_messages()])
+        ids, risks, cursor = [], [], None
+        while True:
+            params = {"cursor": cursor} if cursor else {}
+            page = client.get("/v1/review/items", params=params, headers=REVIEWER).json()
+            assert len(page["items"]) <= 3
+            ids += [i["id"] for i in page["items"]]
+            risks += [i["risk"] for i in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        assert sorted(ids) == sorted(m["id"] for m in example_messages())
+        bands = [min(int(r * 10), 10) for r in risks]
+        assert bands == sorted(bands, reverse=True)
+        flagged = client.get("/v1/review/items", params={"category": "sextortion", "limit": 50}, headers=REVIEWER).json()
+        assert flagged["items"] and all("sextortion" in i["labels"] for i in flagged["items"])
+        item = flagged["items"][0]
+        assert {"text", "context", "tactics", "category_scores", "model", "enqueued_at", "uncertainty"} <= set(item)
+        assert_envelope(client.get("/v1/review/items", params={"status": "gesloten"}, headers=REVIEWER),
+                        422, "validation_error", "query.status")
+        assert_envelope(client.get("/v1/review/items", params={"cursor": "bestaat-niet"}, headers=REVIEWER),
+                        422, "validation_error", "query.cursor")
+
+
+def test_feedback_history_and_idempotency(review_client):
+    with review_client() as client:
+        _enqueue(client, [{"id": "f1", "text": SEXTORTION, "context": [{"speaker": "u-1", "text": "hoi"}]}])
+        post = {"id": "f1", "decision": "confirmed", "reviewer": "rev-1", "note": "dreigt met foto's"}
+        first = client.post("/v1/feedback", json=post, headers=REVIEWER)
+        assert first.status_code == 200 and first.json()["recorded"] and first.json()["decision"]["seq"] == 1
+        assert first.json()["decision"]["categories"] == ["sextortion"]
+        repeat = client.post("/v1/feedback", json=post, headers=REVIEWER).json()
+        assert not repeat["recorded"] and repeat["history_length"] == 1
+        changed = client.post("/v1/feedback", json={**post, "decision": "dismissed", "note": None},
+                              headers=REVIEWER).json()
+        assert changed["recorded"] and changed["status"] == "dismissed" and changed["history_length"] == 2
+        item = client.get("/v1/review/items/f1", headers=REVIEWER).json()
+        assert [h["decision"] for h in item["history"]] == ["confirmed", "dismissed"]
+        assert item["status"] == "dismissed" and item["context"] == [{"speaker": "u-1", "text": "hoi"}]
+
+
+def test_feedback_on_a_plain_scored_message_stores_no_text(review_client, peek, service):
+    with review_client() as client:
+        scored = client.post("/v1/score", json={"messages": [{"id": "s-9", "text": SEXTORTION}]}, headers=SCORING).json()
+        result = scored["results"][0]
+        body = {"id": "s-9", "decision": "confirmed", "reviewer": "rev-1",
+                "scored": {"labels": result["labels"], "category_scores": result["category_scores"],
+                           "model": scored["model"]}}
+        assert client.post("/v1/feedback", json=body, headers=SCORING).status_code == 200
+    item = peek.get("s-9")
+    assert item.text is None and item.context is None and not item.enqueued
+    assert item.labels == result["labels"] and item.model_sha256 == service.info.sha256
+
+
+BAD_FEEDBACK = [
+    ({"id": "nope", "decision": "confirmed", "reviewer": "r"}, 404, "not_found", "id"),
+    ({"id": "b1", "decision": "approved", "reviewer": "r"}, 422, "validation_error", "decision"),
+    ({"id": "b1", "decision": "confirmed", "reviewer": "r", "categories": ["grooming"]}, 422, "validation_error",
+     "categories[0]"),
+    ({"id": "b1", "decision": "confirmed", "reviewer": "r", "note": "x" * 1001}, 422, "limit_exceeded", "note"),
+    ({"id": "b1", "decision": "confirmed", "reviewer": "jan@example.org met spaties"}, 422, "validation_error",
+     "reviewer"),
+    ({"id": "b1", "decision": "confirmed"}, 422, "validation_error", "reviewer"),
+    ({"id": "b1", "decision": "confirmed", "reviewer": "r", "extra": 1}, 422, "validation_error", "extra"),
+    ({"id": "b2", "decision": "confirmed", "reviewer": "r", "scored": {"labels": ["spam"]}}, 422, "validation_error",
+     "scored.labels[0]"),
+]
+
+
+@pytest.mark.parametrize(("body", "status", "code", "field"), BAD_FEEDBACK)
+def test_bad_feedback_gets_the_envelope_and_changes_nothing(review_client, peek, body, status, code, field):
+    with review_client() as client:
+        _enqueue(client, [{"id": "b1", "text": SEXTORTION}])
+        client.post("/v1/feedback", json={"id": "b1", "decision": "escalated", "reviewer": "r0"}, headers=REVIEWER)
+        before = snapshot(peek)
+        assert_envelope(client.post("/v1/feedback", json=body, headers=REVIEWER), status, code, field)
+        assert snapshot(peek) == before
+
+
+@pytest.mark.parametrize(("items", "status", "code", "field"), [
+    ([{"id": "e1", "text": "   "}], 422, "empty_text", "items[0].text"),
+    ([{"id": "e1", "text": "x" * 5001}], 422, "limit_exceeded", "items[0].text"),
+    ([{"id": "e1", "text": "hoi", "contxt": []}], 422, "validation_error", "items[0].contxt"),
+    ([], 422, "validation_error", "items"),
+])
+def test_bad_enqueue_gets_the_envelope_and_stores_nothing(review_client, peek, items, status, code, field):
+    with review_client() as client:
+        assert_envelope(_enqueue(client, items), status, code, field)
+        assert_envelope(client.post("/v1/review/items", content=b"items", headers={**SCORING, "Content-Type": "text/plain"}),
+                        415, "unsupported_media_type")
+    assert snapshot(peek) == {"review_items": [], "review_item_categories": [], "review_decisions": []}
+
+
+def test_delete(review_client, peek):
+    with review_client() as client:
+        _enqueue(client, [{"id": "d1", "text": SEXTORTION}, {"id": "d2", "text": SEXTORTION}])
+        client.post("/v1/feedback", json={"id": "d2", "decision": "confirmed", "reviewer": "r", "note": "n"},
+                    headers=REVIEWER)
+        assert client.delete("/v1/review/items/d1", headers=SCORING).json() == {"status": "deleted"}
+        assert client.delete("/v1/review/items/d2", headers=SCORING).json() == {"status": "text_deleted"}
+        before = snapshot(peek)
+        assert_envelope(client.delete("/v1/review/items/d1", headers=SCORING), 404, "not_found", "id")
+        assert snapshot(peek) == before
+        item = client.get("/v1/review/items/d2", headers=REVIEWER).json()
+        assert item["text"] is None and item["context"] is None and item["history"][0]["note"] is None
+        assert_envelope(client.get("/v1/review/items/d1", headers=REVIEWER), 404, "not_found", "item_id")
+
+
+def test_live_precision_in_metrics_and_the_api(review_client, service):
+    with review_client() as client:
+        _enqueue(client, [{"id": "p1", "text": SEXTORTION}, {"id": "p2", "text": SEXTORTION + " nu"}])
+        client.post("/v1/feedback", json={"id": "p1", "decision": "confirmed", "reviewer": "r"}, headers=REVIEWER)
+        client.post("/v1/feedback", json={"id": "p2", "decision": "dismissed", "reviewer": "r"}, headers=REVIEWER)
+        metrics = client.get("/metrics").text
+        rows = client.get("/v1/review/precision", headers=REVIEWER).json()
+    version = service.info.version
+    assert f'signals_review_precision{{category="sextortion",model_version="{version}"}} 0.5' in metrics
+    assert f'signals_review_reviewed_items{{category="sextortion",model_version="{version}"}} 2.0' in metrics
+    assert 'signals_review_items{status="dismissed"} 1.0' in metrics
+    assert {"model_version": version, "category": "sextortion", "reviewed": 2, "confirmed": 1, "precision": 0.5} in rows
+    assert 'handler="/v1/review/items/{item_id}"' not in metrics or "p1" not in metrics
+    assert "p1" not in metrics and "p2" not in metrics
+
+
+def test_metrics_label_item_routes_by_template(review_client):
+    with review_client() as client:
+        _enqueue(client, [{"id": "id-in-path-77", "text": SEXTORTION}])
+        client.get("/v1/review/items/id-in-path-77", headers=REVIEWER)
+        client.delete("/v1/review/items/id-in-path-77", headers=SCORING)
+        metrics = client.get("/metrics").text
+    assert 'handler="/v1/review/items/{item_id}",method="DELETE",status="200"' in metrics
+    assert "id-in-path-77" not in metrics
+
+
+def test_the_routes_are_in_the_openapi_schema(review_client):
+    with review_client() as client:
+        paths = client.get("/openapi.json").json()["paths"]
+    assert {"/v1/review/items", "/v1/review/items/{item_id}", "/v1/feedback", "/v1/review/precision"} <= set(paths)
+    assert "/review" not in paths
+    assert REVIEWER_KEY not in str(paths)

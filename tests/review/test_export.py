@@ -1,0 +1,104 @@
+"""``signals feedback export``, ``training/feedback.py`` and ``benchmarks/feedback.py``."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+from benchmarks.feedback import render_feedback_md, run_feedback
+from training.feedback import held_out_feedback, load_feedback, read_feedback
+
+from signals.cli import main as cli_main
+from signals.errors import CorpusError
+from signals.review.decisions import DecisionIn, decide
+from signals.review.export import split_for
+
+from .helpers import ROOT, enqueue, example_messages, message
+
+
+def _decide(store, service, *args, **kwargs):
+    return decide(store, DecisionIn(*args, **kwargs), tuple(service.thresholds), dict(service.thresholds), 500)
+
+
+@pytest.fixture
+def exported(store, service, review_db, tmp_path):
+    enqueue(store, service, [message(m["id"], m["text"]) for m in example_messages()])
+    labels = {m["id"]: store.get(m["id"]).labels for m in example_messages()}
+    for item_id, flagged in labels.items():
+        if item_id == "m4":
+            _decide(store, service, item_id, "escalated", "rev-1")
+        elif flagged:
+            _decide(store, service, item_id, "confirmed", "rev-1")
+        else:
+            _decide(store, service, item_id, "dismissed", "rev-1")
+    _decide(store, service, "m5", "confirmed", "rev-2", ("sextortion",))  # a second reviewer changes it
+    store.delete("m6")                                                  # text deleted: cannot be exported
+    out = tmp_path / "feedback.jsonl"
+    assert cli_main(["feedback", "export", str(out), "--db", review_db, "--weight", "2"]) == 0
+    return out, labels
+
+
+def test_export_writes_final_decisions_in_the_training_format(exported):
+    out, labels = exported
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["id"] for r in rows} == {m["id"] for m in example_messages()} - {"m4", "m6"}
+    by_id = {r["id"]: r for r in rows}
+    m5 = by_id["m5"]
+    assert m5["labels"] == ["sextortion"] == m5["reviewer_categories"] and m5["kind"] == "positive"
+    assert m5["reviewer_count"] == 2 and m5["decision"] == "confirmed"
+    for row in rows:
+        assert {"id", "text", "labels", "tactics", "kind", "source", "reviewer_categories", "weight", "decided_at",
+                "split", "model_version", "model_labels"} <= set(row)
+        assert row["weight"] == 2.0 and row["source"] == "feedback" and row["split"] == split_for(row["id"])
+        if row["decision"] == "dismissed":
+            assert row["labels"] == [] and row["kind"] == ("hard_negative" if labels[row["id"]] else "benign")
+    assert (out.stat().st_mode & 0o077) == 0  # the file holds message text: owner only
+
+
+def test_load_feedback_and_held_out_feedback_split_the_file(exported):
+    out, _ = exported
+    train, test = load_feedback(out), held_out_feedback(out)
+    assert all(r["split"] == "train" and r["source"] == "feedback" for r in train)
+    assert all(r["split"] == "test" for r in test)
+    assert len(train) + len(test) == len(read_feedback(out))
+
+
+def test_the_split_is_stable_and_about_a_fifth():
+    ids = [f"item-{i}" for i in range(5000)]
+    share = Counter(split_for(i) for i in ids)["test"] / len(ids)
+    assert 0.18 < share < 0.22
+    assert [split_for(i) for i in ids[:50]] == [split_for(i) for i in ids[:50]]
+
+
+@pytest.mark.parametrize(("change", "message_part"), [
+    ({"labels": ["spam"], "reviewer_categories": ["spam"]}, "unknown labels"),
+    ({"reviewer_categories": ["recruitment"]}, "differ"),
+    ({"weight": 0}, "weight"),
+    ({"weight": True}, "weight"),
+    ({"decided_at": "gisteren"}, "decided_at"),
+    ({"split": "dev"}, "split"),
+    ({"text": " "}, "text"),
+])
+def test_malformed_feedback_is_refused_with_its_line(tmp_path, change, message_part):
+    good = {"id": "x", "text": "kom op snap", "labels": [], "tactics": [], "kind": "benign", "source": "feedback",
+            "reviewer_categories": [], "weight": 1.0, "decided_at": "2026-03-01T12:00:00+00:00", "split": "train"}
+    path = tmp_path / "f.jsonl"
+    path.write_text(json.dumps(good) + "\n" + json.dumps({**good, **change}) + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=message_part) as raised:
+        load_feedback(path)
+    assert ":2:" in str(raised.value)
+    with pytest.raises(CorpusError, match="not found"):
+        load_feedback(tmp_path / "missing.jsonl")
+
+
+def test_before_and_after_report(exported, tiny_model_dir):
+    out, _ = exported
+    report = run_feedback(tiny_model_dir, tiny_model_dir, out, ROOT / "training" / "data" / "dev" / "messages.jsonl")
+    assert set(report["model"]["sets"]) == {"dev", "feedback_held_out"}
+    dev = report["model"]["sets"]["dev"]["categories"]
+    assert all({"precision", "recall", "f1"} <= set(dev[c]) for c in dev)
+    assert report["baseline"]["sets"]["dev"] == report["model"]["sets"]["dev"]  # the same model: no change
+    markdown = render_feedback_md(report)
+    assert "## Reviewer feedback: before and after" in markdown and "| dev | recruitment |" in markdown
+    assert "+0.000" in markdown
