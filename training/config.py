@@ -72,6 +72,7 @@ class Features(_Section):
     word_bigrams: bool = True
     word_min_df: int = Field(2, ge=1)
     word_max_features: int = Field(80_000, ge=1)
+    cue_tactic_interactions: bool = True
 
     @field_validator("char_ngrams")
     @classmethod

@@ -4,7 +4,8 @@ Columns, in order:
 - character n-grams of the normalised text (``ngrams.char_ngrams``, a learned vocabulary, tf-idf);
 - word unigrams and bigrams of the lemmas (spaCy lemma hashes, a learned vocabulary, tf-idf);
 - dense evidence: tactic scores, their pairwise products, how many tactics fired; the context's
-  tactic scores and breadth, and context × message; mention cues and cues × tactic strength.
+  tactic scores and breadth, and context × message; mention cues, cues × tactic strength and
+  "any cue" × each tactic (a tactic inside a warning or advice text is mentioned, not used).
 
 Each n-gram occurrence gets ``idf / norm`` (``norm`` over the occurrences of its row), so a row's
 value for an n-gram is ``count × idf / norm``. Scoring sums ``weight × value`` over occurrences with
@@ -33,6 +34,7 @@ class FeatureParams:
     word_bigrams: bool = True
     word_min_df: int = 2
     word_max_features: int = 80_000
+    cue_tactic_interactions: bool = False  # "any cue" × each tactic (models trained before it lack these columns)
 
 
 @dataclass
@@ -45,7 +47,7 @@ class Occurrences:
     n_rows: int
 
 
-def dense_evidence(tactics: np.ndarray, context: np.ndarray, cues: np.ndarray) -> np.ndarray:
+def dense_evidence(tactics: np.ndarray, context: np.ndarray, cues: np.ndarray, cue_tactics: bool = True) -> np.ndarray:
     """The dense block: tactic interactions, context, and mention cues against tactic strength."""
     tactics = np.asarray(tactics, np.float32)
     context = np.asarray(context, np.float32)
@@ -58,15 +60,16 @@ def dense_evidence(tactics: np.ndarray, context: np.ndarray, cues: np.ndarray) -
     strength = tactics.max(axis=1, keepdims=True) if n_tactics else np.zeros((len(tactics), 1), np.float32)
     context_breadth = (context > 0).sum(axis=1, keepdims=True).astype(np.float32) / max(1, n_tactics)
     any_cue = cues.max(axis=1, keepdims=True) if cues.shape[1] else np.zeros((len(tactics), 1), np.float32)
-    return np.hstack([
-        tactics, tactics[:, left] * tactics[:, right], breadth,
-        context, context_breadth, context_breadth * strength, context * strength,
-        cues, cues * strength, any_cue * breadth,
-    ]).astype(np.float32)
+    blocks = [tactics, tactics[:, left] * tactics[:, right], breadth,
+              context, context_breadth, context_breadth * strength, context * strength,
+              cues, cues * strength, any_cue * breadth]
+    if cue_tactics:
+        blocks.append(any_cue * tactics)
+    return np.hstack(blocks).astype(np.float32)
 
 
-def dense_width(n_tactics: int, n_cues: int) -> int:
-    return 2 * n_tactics + n_tactics * (n_tactics - 1) // 2 + 1 + n_tactics + 2 + 2 * n_cues + 1
+def dense_width(n_tactics: int, n_cues: int, cue_tactics: bool = True) -> int:
+    return (2 + cue_tactics) * n_tactics + n_tactics * (n_tactics - 1) // 2 + 1 + n_tactics + 2 + 2 * n_cues + 1
 
 
 def _occurrence_values(grams: HashedNgrams, index: HashIndex, idf: np.ndarray, n_rows: int,
@@ -101,7 +104,7 @@ class FeatureSpace:
 
     @property
     def n_features(self) -> int:
-        return self.n_sparse + dense_width(self.n_tactics, self.n_cues)
+        return self.n_sparse + dense_width(self.n_tactics, self.n_cues, self.params.cue_tactic_interactions)
 
     @classmethod
     def fit(cls, analysis: Analysis, params: FeatureParams, rows: np.ndarray | None = None) -> FeatureSpace:
@@ -129,7 +132,7 @@ class FeatureSpace:
 
     def dense(self, analysis: Analysis, context: np.ndarray | None = None) -> np.ndarray:
         context = np.zeros_like(analysis.tactics) if context is None else context
-        return dense_evidence(analysis.tactics, context, analysis.cues)
+        return dense_evidence(analysis.tactics, context, analysis.cues, self.params.cue_tactic_interactions)
 
     def matrix(self, analysis: Analysis, context: np.ndarray | None = None):
         """The full feature matrix (training and evaluation), built chunk by chunk (scipy CSR)."""
