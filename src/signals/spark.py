@@ -36,7 +36,7 @@ from signals.frame import (
     score_conversation_frame,
     score_frame,
 )
-from signals.settings import Settings
+from signals.settings import load_settings
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -253,8 +253,9 @@ def main(args) -> int:
     """``signals spark-score`` (``args`` from ``signals.cli.build_parser``). 0 all rows scored, 2 some skipped."""
     from signals.model.artifact import verify_model_dir
 
-    settings = Settings()
-    model = ModelRef.resolve(args.model or settings.model_dir, settings.model_root, settings.batch_size)
+    settings = load_settings(getattr(args, "env_file", None))
+    model_dir = args.model if args.model is not None else settings.require_model_dir()
+    model = ModelRef.resolve(model_dir, settings.model_root, settings.batch_size)
     fmt = input_format(args.input, args.format)
     verify_model_dir(Path(model.model_dir), Path(model.root) if model.root else None)  # fail before Spark starts
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)

@@ -29,7 +29,7 @@ from signals.api.metrics import ApiMetrics
 from signals.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from signals.api.state import ModelState, ModelUnavailable, prepare_model
 from signals.service import ScoringService
-from signals.settings import Settings
+from signals.settings import Settings, load_settings
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -75,7 +75,7 @@ def route_templates(app: FastAPI) -> frozenset[str]:
 def create_app(settings: Settings | None = None, service: ScoringService | None = None) -> FastAPI:
     """A new app. ``settings`` default to the environment (``SIGNALS_*``); pass ``service`` to serve
     an already loaded model (its files are re-verified), else it is loaded from ``settings.model_dir``."""
-    settings = settings if settings is not None else Settings()
+    settings = settings if settings is not None else load_settings()
     model = ModelState()
     metrics = ApiMetrics()
 

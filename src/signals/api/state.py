@@ -79,7 +79,7 @@ class ModelUnavailable(Exception):
 def check_pinned_sha256(settings: Settings, expected: str) -> None:
     """Refuse a model directory whose manifest hash (``ModelInfo.sha256``) is not ``expected``; runs
     on the verified manifest, before anything is unpickled."""
-    actual = model_sha256(verify_model_dir(settings.model_dir, settings.model_root))
+    actual = model_sha256(verify_model_dir(settings.require_model_dir(), settings.model_root))
     if actual != expected:
         raise ArtifactIntegrityError(f"{settings.model_dir}: model sha256 {actual} is not the expected {expected}")
 
@@ -100,7 +100,8 @@ def prepare_model(settings: Settings, service: ScoringService | None = None,
         if expected_sha256 is not None:
             check_pinned_sha256(settings, expected_sha256)
         if service is None:
-            service = ScoringService.load(settings.model_dir, settings.model_root, batch_size=settings.batch_size)
+            service = ScoringService.load(settings.require_model_dir(), settings.model_root,
+                                           batch_size=settings.batch_size)
             if preprocessor is not None:
                 service.analyzer.preprocessor = preprocessor
         else:
