@@ -29,6 +29,7 @@ from signals.api.gate import KeyGateMiddleware
 from signals.api.logs import LOGGER_NAME
 from signals.api.metrics import ApiMetrics
 from signals.api.middleware import RequestContextMiddleware
+from signals.api.scheduling import FairScheduler
 from signals.api.state import ModelState, ModelUnavailable, prepare_model
 from signals.service import ScoringService
 from signals.settings import Settings, load_settings
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, service: ScoringService | None 
     app.state.settings = settings
     app.state.model = model
     app.state.metrics = metrics
+    app.state.scheduler = FairScheduler(settings, model.run)
     install_error_handlers(app)
 
     v1 = APIRouter(prefix=API_PREFIX, dependencies=[Depends(require_api_key)])
