@@ -14,6 +14,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from signals.errors import ModelNotFoundError, SignalsError
 from signals.jsonl import (
@@ -27,7 +28,11 @@ from signals.jsonl import (
 )
 from signals.rawlines import LineLimits
 from signals.results import with_model
+from signals.service import Conversation, Message
 from signals.settings import MODEL_HINT, Settings, load_settings
+
+if TYPE_CHECKING:
+    from signals.service import ScoringService
 
 CHUNK = 4096                # lines scored per service call ...
 CHUNK_CHARS = 4_000_000     # ... or fewer, so that a chunk of long lines stays small in memory
@@ -54,8 +59,12 @@ def _progress(total_hint: str):
 
 
 def _chars(record: object) -> int:
-    texts = getattr(record, "turns", None) or getattr(record, "context", ())
-    return len(getattr(record, "text", "")) + sum(len(turn.text) for turn in texts)
+    """Characters of a parsed record (0 for an error line): what a chunk holds in memory."""
+    if isinstance(record, Message):
+        return len(record.text) + sum(len(turn.text) for turn in record.context)
+    if isinstance(record, Conversation):
+        return sum(len(turn.text) for turn in record.turns)
+    return 0
 
 
 def _chunks(records: Iterable[tuple[int, object]]) -> Iterator[list[tuple[int, object]]]:
@@ -80,7 +89,10 @@ def _load_service(model_dir: Path, settings: Settings):
         raise ModelNotFoundError(f"{exc.message}; {MODEL_HINT}") from None
 
 
-def _run(args, parse, score: Callable[[object, list], list]) -> int:
+Score = Callable[["ScoringService", list], list]
+
+
+def _run(args, parse, score: Score) -> int:
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
@@ -90,7 +102,7 @@ def _run(args, parse, score: Callable[[object, list], list]) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
-def _score_file(args, parse, score: Callable[[object, list], list]) -> int:
+def _score_file(args, parse, score: Score) -> int:
     settings = load_settings(args.env_file)
     model_dir = args.model if args.model is not None else settings.require_model_dir()
     service = _load_service(model_dir, settings)
