@@ -11,9 +11,11 @@ Two scenarios, each with its own server (loopback only, a free port, stopped at 
 - ``open_api``: no keys; every connection sends about 1 MB of its declared 2 MB and then trickles.
   The body read timeout (``SIGNALS_BODY_TIMEOUT``) answers 408 and closes; the bytes held by all
   requests at once are bounded (``SIGNALS_MAX_BUFFERED_BYTES``, 503 ``busy`` past it).
+- ``disconnects``: no keys; every connection declares 100 KB, sends 1,000 bytes and hangs up. The
+  server's own ``/metrics`` must count them as 499, never as 500.
 
 For each: the statuses, how many connections the server closed and how long after they opened
-(median, max), and the server's RSS before, at the peak (sampled every 0.2 s) and after. It prints
+(median, max), the statuses the server's ``/metrics`` counted, and the server's RSS before, at the peak (sampled every 0.2 s) and after. It prints
 JSON; it is a measurement, not a test (``tests/security/test_connections.py`` asserts structure).
 Every loop is bounded by ``--seconds``.
 """
@@ -40,9 +42,10 @@ from benchmarks.load import HOST, free_port, serve_command, stop, tree_rss_mb, w
 API_KEY = "bench-sleutel-3c9d"
 DECLARED = 2_000_000 - 1
 SCENARIOS = {
-    # name: (server environment, bytes sent before trickling, send the key?)
+    # name: (server environment, bytes sent before trickling; 0: send 1,000 bytes, then hang up)
     "unauthenticated": ({"SIGNALS_API_KEYS": API_KEY}, 64 * 1024),
     "open_api": ({"SIGNALS_API_KEYS": ""}, 1_000_000),
+    "disconnects": ({"SIGNALS_API_KEYS": ""}, 0),
 }
 
 
@@ -56,9 +59,17 @@ async def _slow_body(port: int, first_part: int, seconds: float) -> dict:
     except OSError as exc:
         result["status"] = f"connect failed: {type(exc).__name__}"
         return result
+    declared = DECLARED if first_part else 100_000          # one that hangs up declares a small body
     head = (f"POST /v1/score HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {DECLARED}\r\n\r\n").encode()
+            f"Content-Length: {declared}\r\n\r\n").encode()
     data = b""
+    if first_part == 0:                      # a client that gives up mid-body
+        writer.write(head + b"x" * 1_000)
+        await writer.drain()
+        await asyncio.sleep(0.2)
+        writer.close()
+        result["status"] = "hung up"
+        return result
     try:
         writer.write(head + b"x" * first_part)
         await writer.drain()
@@ -101,6 +112,19 @@ async def _drive(port: int, pid: int, connections: int, first_part: int, seconds
     return list(results), peak
 
 
+def _metrics_statuses(port: int) -> dict[str, float]:
+    """Requests per status on POST /v1/score, from the server's own /metrics."""
+    import httpx
+
+    text = httpx.get(f"http://{HOST}:{port}/metrics", trust_env=False, timeout=10).text
+    statuses: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith("signals_http_requests_total{") and 'handler="/v1/score"' in line:
+            status = line.split('status="', 1)[1].split('"', 1)[0]
+            statuses[status] = statuses.get(status, 0.0) + float(line.rsplit(" ", 1)[1])
+    return statuses
+
+
 def run_scenario(model_dir: Path, name: str, connections: int = 100, seconds: float = 30.0,
                  body_timeout: float = 3.0, max_buffered: int = 32_000_000) -> dict:
     """One scenario against a fresh server; the figures as a dict."""
@@ -124,6 +148,7 @@ def run_scenario(model_dir: Path, name: str, connections: int = 100, seconds: fl
             report["rss_peak_mb"] = peak
             report["rss_after_mb"] = tree_rss_mb(server.pid)
             report["server_alive"] = server.poll() is None
+            report["metrics_statuses"] = _metrics_statuses(port)
         finally:
             stop(server)
     statuses: dict[str, int] = {}
@@ -145,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     reports = [run_scenario(args.model, name, args.connections, args.seconds, args.body_timeout) for name in SCENARIOS]
     print(json.dumps(reports, indent=2))
-    return 0 if all(r["closed"] == r["connections"] for r in reports) else 1
+    closed = all(r["closed"] == r["connections"] for r in reports if r["scenario"] != "disconnects")
+    return 0 if closed and not any("500" in r["metrics_statuses"] for r in reports) else 1
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ ways. Asserted: statuses, every connection closed, RSS growth under a generous b
 from __future__ import annotations
 
 import pytest
-
 from benchmarks.connections import run_scenario
 
 BODY_TIMEOUT = 3.0
@@ -39,3 +38,11 @@ def test_slow_bodies_on_an_open_api_are_closed_by_the_timeout_with_bounded_memor
     assert report["closed"] == 100, "every connection closed by the server, none left hanging"
     assert report["closed_after_s"]["max"] < BODY_TIMEOUT + 15       # by the timeout, not by the client giving up
     assert _growth(report) < MAX_BUFFERED / 1e6 + 40
+
+
+@pytest.mark.slow
+def test_clients_that_hang_up_mid_body_are_counted_as_499_not_500(tiny_model_dir):
+    report = run_scenario(tiny_model_dir, "disconnects", connections=50, seconds=10)
+    print(report)
+    assert report["server_alive"]
+    assert report["metrics_statuses"] == {"499": 50.0}
