@@ -86,12 +86,13 @@ async def _slow_body(port: int, first_part: int, seconds: float) -> dict:
             data += chunk
     except (ConnectionError, OSError):
         result["closed"] = True          # reset by the server: closed too
+        result["status"] = "reset"       # (its answer may be lost in the reset; /metrics has it)
     finally:
         writer.close()
     if result["closed"]:
         result["closed_after_s"] = round(time.monotonic() - opened, 3)
     if data.startswith(b"HTTP/1.1 "):
-        result["status"] = int(data.split(b" ", 2)[1])
+        result["status"] = int(data.split(b" ", 2)[1])   # the answer, when it was read before any reset
     return result
 
 

@@ -6,7 +6,6 @@ them waited for the whole batch, and the batch itself is answered (200, or 503 o
 from __future__ import annotations
 
 import pytest
-
 from benchmarks.fairness import run
 
 
