@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from signals.frame import score_frame
-from signals.settings import Settings
+from signals.settings import load_settings
 from signals.spark import ModelRef, run, spark_session
 
 BATCH = 10_000
@@ -81,13 +81,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.spark_bench", description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=200_000, help="synthetic messages (default 200,000)")
     parser.add_argument("--input", type=Path, default=None, help="a Parquet file with id and text instead")
-    parser.add_argument("--model", type=Path, default=None, help="model directory (default: SIGNALS_MODEL_DIR)")
+    parser.add_argument("--model", type=Path, default=None, help="model directory (default: SIGNALS_MODEL)")
     parser.add_argument("--masters", default="local[1],local[2]", help="comma-separated Spark masters to time")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
-    settings = Settings()
-    model = ModelRef.resolve(args.model or settings.model_dir, settings.model_root, settings.batch_size)
+    settings = load_settings()
+    model_dir = args.model if args.model is not None else settings.require_model_dir()
+    model = ModelRef.resolve(model_dir, settings.model_root, settings.batch_size)
     masters = [m.strip() for m in args.masters.split(",") if m.strip()]
     with tempfile.TemporaryDirectory(prefix="signals-spark-bench-") as tmp:
         if args.input:

@@ -34,3 +34,26 @@ def service(tiny_model_dir):
     from signals.service import ScoringService
 
     return ScoringService.load(tiny_model_dir)
+
+
+CLI_VARIABLES = ("SIGNALS_MODEL", "SIGNALS_MODEL_DIR", "SIGNALS_MODEL_ROOT", "SIGNALS_BATCH_SIZE", "SIGNALS_ENV_FILE",
+                 "SIGNALS_MAX_TEXT_CHARS", "SIGNALS_MAX_LINE_BYTES", "SIGNALS_MAX_NESTING")
+
+
+@pytest.fixture
+def clean_cli_environment(monkeypatch, tmp_path):
+    """No settings from the caller's environment, and a working directory of the test's own."""
+    for name in CLI_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def loaded(tiny_model_dir, service, monkeypatch) -> Path:
+    """``signals.cli`` reuses the session's loaded service (loading is covered by the tests that do not use this)."""
+    def load(model_dir, settings):
+        assert Path(model_dir) == Path(tiny_model_dir)
+        return service
+
+    monkeypatch.setattr("signals.cli._load_service", load)
+    return tiny_model_dir

@@ -23,23 +23,7 @@ MESSAGES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch, tmp_path):
-    """No settings from the caller's environment or a stray .env file."""
-    for name in ("SIGNALS_MODEL_DIR", "SIGNALS_MODEL_ROOT", "SIGNALS_BATCH_SIZE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-
-
-@pytest.fixture
-def loaded(tiny_model_dir, service, monkeypatch) -> Path:
-    """Reuse the session's loaded service (loading is covered by the tests that do not use this)."""
-    def load(model):
-        assert Path(model) == Path(tiny_model_dir)
-        return service
-
-    monkeypatch.setattr("signals.cli.load_service", load)
-    return tiny_model_dir
+pytestmark = pytest.mark.usefixtures("clean_cli_environment")
 
 
 def write_jsonl(path: Path, rows: list) -> Path:
@@ -76,9 +60,7 @@ def test_score_happy_path(tiny_model_dir, tmp_path, capsys):
     assert len(rows) == len(MESSAGES)
     for row, message in zip(rows, MESSAGES):
         check_scored(row, message)
-    # stderr says which model was loaded, and nothing else
-    assert captured.err == f"model: {rows[0]['model']['name']} {rows[0]['model']['version']} sha256 " \
-                           f"{rows[0]['model']['sha256']} ({tiny_model_dir})\n"
+    assert captured.err == f"model: signals-nl {rows[0]['model']['version']} from {tiny_model_dir.resolve()} (sha256 {rows[0]['model']['sha256']})\n"
     spans = {(t["tactic"], MESSAGES[0]["text"][t["start"]:t["end"]]) for t in rows[0]["tactics"]}
     assert ("payment_demand", "stuur 200 euro") in spans
     assert ("deadline", "je hebt 1 uur") in spans
@@ -100,11 +82,14 @@ def test_score_reads_stdin_with_dash(loaded, monkeypatch, capsys):
     assert [r["id"] for r in output_rows(capsys.readouterr().out)] == ["m2"]
 
 
-def test_score_model_from_the_environment(tiny_model_dir, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("SIGNALS_MODEL_DIR", str(tiny_model_dir))
+@pytest.mark.parametrize("variable", ["SIGNALS_MODEL", "SIGNALS_MODEL_DIR"])
+def test_score_model_from_the_environment(tiny_model_dir, tmp_path, monkeypatch, capsys, variable):
+    monkeypatch.setenv(variable, str(tiny_model_dir))
     source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
     assert main(["score", str(source)]) == 0
-    assert len(output_rows(capsys.readouterr().out)) == 1
+    captured = capsys.readouterr()
+    assert len(output_rows(captured.out)) == 1
+    assert f"from {tiny_model_dir.resolve()} (sha256 " in captured.err
 
 
 def test_score_to_a_file(tiny_model_dir, tmp_path, capsys):
@@ -217,13 +202,38 @@ def test_missing_input_file(loaded, tmp_path, capsys):
     assert captured.out == ""
 
 
-def test_missing_model_dir(tmp_path, capsys):
+@pytest.mark.parametrize(("folder", "reason"), [("geen-model", "no such folder"), ("leeg", "missing manifest.json")])
+def test_missing_model_dir(tmp_path, capsys, folder, reason):
+    (tmp_path / "leeg").mkdir()
     source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
-    assert main(["score", str(source), "--model", str(tmp_path / "geen-model")]) == 2
+    assert main(["score", str(source), "--model", str(tmp_path / folder)]) == 2
     captured = capsys.readouterr()
-    assert "error: no model at" in captured.err
-    assert "--model" in captured.err and "SIGNALS_MODEL" in captured.err and "make train" in captured.err
+    assert f"error: no model at {tmp_path / folder} ({reason})" in captured.err
+    assert "make train" in captured.err and "--model DIR or SIGNALS_MODEL=DIR" in captured.err
     assert captured.out == ""
+
+
+def test_no_model_given_and_none_in_the_default_places(tmp_path, capsys, monkeypatch):
+    places = [tmp_path / "models" / "signals-nl", tmp_path / "checkout" / "models" / "signals-nl"]
+    monkeypatch.setattr("signals.settings.default_model_dirs", lambda: places)
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
+    assert main(["score", str(source)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (f"error: no model given and none in {places[0]} or {places[1]}: give the model directory "
+                            "with --model DIR or SIGNALS_MODEL=DIR (`make train` trains the default model)\n")
+    assert captured.out == ""
+
+
+def test_the_default_model_is_found_outside_the_checkout(tmp_path, capsys, monkeypatch, tiny_model_dir):
+    """No --model and no SIGNALS_MODEL: ./models/<default model> is used, wherever the command runs."""
+    import shutil
+
+    from signals.settings import DEFAULT_MODEL_NAME
+
+    shutil.copytree(tiny_model_dir, tmp_path / "models" / DEFAULT_MODEL_NAME)
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
+    assert main(["score", str(source)]) == 0   # the fixture made tmp_path the working directory
+    assert f"from {(tmp_path / 'models' / DEFAULT_MODEL_NAME).resolve()}" in capsys.readouterr().err
 
 
 @pytest.fixture
@@ -270,38 +280,46 @@ def test_no_output_file_when_the_model_is_missing(tmp_path, capsys):
     assert list(target.parent.iterdir()) == []
 
 
-def test_no_partial_output_file_when_the_input_breaks_midway(loaded, tmp_path, capsys):
-    source = tmp_path / "in.jsonl"
-    source.write_bytes((json.dumps(MESSAGES[0]) + "\n").encode() + b'{"id": "b", "text": "caf\xe9"}\n')
-    target = tmp_path / "out" / "scores.jsonl"
-    target.parent.mkdir()
-    assert main(["score", str(source), "-o", str(target), "--model", str(loaded)]) == 2
-    assert list(target.parent.iterdir()) == []        # neither the output nor a temp file
+def test_a_stopped_run_leaves_no_output_and_keeps_the_previous_one(loaded, service, tmp_path, monkeypatch, capsys):
+    def interrupted(messages, explain=True):
+        raise KeyboardInterrupt
 
-
-def test_a_failed_run_keeps_the_previous_output(loaded, tmp_path, capsys):
-    source = tmp_path / "in.jsonl"
-    source.write_bytes(b"\xff\xfe{}\n")
+    monkeypatch.setattr(service, "score_messages", interrupted)
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES)
     target = tmp_path / "scores.jsonl"
     target.write_text("vorige run\n", encoding="utf-8")
-    assert main(["score", str(source), "-o", str(target), "--model", str(loaded)]) == 2
+    assert main(["score", str(source), "-o", str(target), "--model", str(loaded)]) == 130
     assert target.read_text(encoding="utf-8") == "vorige run\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "scores.jsonl"]
+    assert "stopped by SIGINT before the end of the input" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("payload", [b"\xff\xfe\x00{", b'{"id": "a", "text": "caf\xe9"}\n', b"\xc3\x28\n"])
-def test_invalid_utf8_input(loaded, tmp_path, capsys, payload):
+@pytest.mark.parametrize(("payload", "reason"), [
+    (b"\xff\xfe\x00{", "invalid start byte at byte 0"),
+    (b'{"id": "a", "text": "caf\xe9"}', "invalid continuation byte at byte 24"),
+    (b"\xc3\x28", "invalid continuation byte at byte 0"),
+])
+def test_invalid_utf8_is_an_error_for_that_line_only(loaded, tmp_path, capsys, payload, reason):
     source = tmp_path / "in.jsonl"
-    source.write_bytes(payload)
-    assert main(["score", str(source), "--model", str(loaded)]) == 2
-    assert "error: input is not valid UTF-8" in capsys.readouterr().err
+    source.write_bytes((json.dumps(MESSAGES[0]) + "\n").encode() + payload + b"\n" + json.dumps(MESSAGES[1]).encode())
+    target = tmp_path / "out.jsonl"
+    assert main(["score", str(source), "-o", str(target), "--model", str(loaded)]) == 2
+    rows = output_rows(target.read_text(encoding="utf-8"))
+    check_scored(rows[0], MESSAGES[0])
+    check_scored(rows[2], MESSAGES[1])
+    assert rows[1] == {"id": None, "line": 2,
+                       "error": {"code": "E101", "message": f"{source}:2: not valid UTF-8 ({reason})"}}
+    assert f"error: {source}:2: not valid UTF-8" in capsys.readouterr().err
 
 
 def test_invalid_utf8_on_stdin(loaded, monkeypatch, capsys):
-    stdin = io.TextIOWrapper(io.BytesIO(b'{"id": "a", "text": "\xff"}\n'), encoding="utf-8", errors="strict")
+    stdin = io.TextIOWrapper(io.BytesIO(b'{"id": "a", "text": "\xff"}\n{"id": "b", "text": "hoi"}\n'),
+                             encoding="utf-8", errors="strict")
     monkeypatch.setattr("sys.stdin", stdin)
     assert main(["score", "--model", str(loaded)]) == 2
-    assert "not valid UTF-8" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert [row["id"] for row in output_rows(captured.out)] == [None, "b"]
+    assert "-:1: not valid UTF-8" in captured.err
 
 
 def test_missing_output_folder(loaded, tmp_path, capsys):

@@ -18,6 +18,7 @@ from signals.jsonl import (
     parse_turn,
     read_lines,
 )
+from signals.rawlines import LineLimits
 from signals.service import Conversation, Message, Turn
 
 
@@ -128,18 +129,42 @@ def test_open_input_refuses_a_directory(tmp_path: Path):
         pass
 
 
-def test_open_input_is_strict_utf8(tmp_path: Path):
+def test_open_input_gives_bytes_to_decode_line_by_line(tmp_path: Path):
     path = tmp_path / "in.jsonl"
     path.write_bytes(b'{"id": "a", "text": "caf\xe9"}\n')       # Latin-1, not UTF-8
-    with pytest.raises(UnicodeDecodeError), open_input(str(path)) as handle:
-        handle.read()
+    with open_input(str(path)) as handle:
+        assert handle.read() == b'{"id": "a", "text": "caf\xe9"}\n'
 
 
 @pytest.mark.parametrize("name", [None, "-"])
-def test_open_input_dash_is_stdin(monkeypatch, name):
-    monkeypatch.setattr("sys.stdin", io.StringIO("x\n"))
+def test_open_input_dash_is_stdin_as_bytes(monkeypatch, name):
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"x\xff\n"), encoding="utf-8"))
     with open_input(name) as handle:
-        assert handle.read() == "x\n"
+        assert handle.read() == b"x\xff\n"
+
+
+def test_read_lines_takes_bytes_and_limits(tmp_path: Path):
+    handle = io.BytesIO(b'\xef\xbb\xbf{"id": "a", "text": "hoi"}\r\n'            # BOM, CRLF
+                        b'{"id": "b", "text": "' + b"x" * 300 + b'"}\n'            # over the line limit
+                        b'{"id": "c", "text": "\xe9"}\n'                            # not UTF-8
+                        b'{"id": "d", "text": "' + "\ufdfa".encode() * 10 + b'"}\n'  # 10 chars, 180 after NFKC
+                        b'{"id": "e", "text": "ok", "x": [[[[[[1]]]]]]}\n'          # nested 7 deep
+                        b'{"id": 1' + b"0" * 70 + b', "text": "ok"}\n'              # a 71-digit integer
+                        b'{"id": "g", "text": "laatste"}')
+    limits = LineLimits(max_line_bytes=200, max_nesting=6, max_text_chars=100)
+    rows = dict(read_lines(handle, parse_message, "in", limits))
+    assert rows[1] == Message("a", "hoi")
+    assert rows[7] == Message("g", "laatste")
+    errors = {number: (record.code, record.id, record.message) for number, record in rows.items()
+              if isinstance(record, LineError)}
+    assert errors == {
+        2: ("E102", None, "in:2: line is 323 bytes, over the limit of 200 (SIGNALS_MAX_LINE_BYTES)"),
+        3: ("E101", None, "in:3: not valid UTF-8 (invalid continuation byte at byte 21)"),
+        4: ("E105", "d", ("in:4: 'text' is 180 characters (as sent or after NFKC normalisation), over the limit "
+                          "of 100 (SIGNALS_MAX_TEXT_CHARS)")),
+        5: ("E103", None, "in:5: JSON nested deeper than 6 levels (SIGNALS_MAX_NESTING)"),
+        6: ("E104", None, "in:6: not accepted: an integer of 71 digits (at most 64)"),
+    }
 
 
 def test_atomic_output_writes_on_success(tmp_path: Path):

@@ -1,21 +1,24 @@
 """The ``signals`` command line: a thin front over the scoring service.
 
 Exit codes: 0 all lines scored; 2 bad input (malformed lines are reported on stderr with their
-line numbers and as error lines in the output; valid lines are still scored); 1 unexpected error.
-Each front owns its arguments (``add_arguments``); this module only assembles them.
+line numbers and as error lines in the output; valid lines are still scored), or no model, or a
+bad setting; 130 stopped by SIGINT, 143 by SIGTERM (no output file is left behind either way);
+1 an unexpected error. Each front owns its arguments (``add_arguments``); this module assembles them.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from signals import evaluate_cli
-from signals.errors import SignalsError
+from signals import evaluate_cli, spark_args
+from signals.errors import ModelNotFoundError, SignalsError
 from signals.jsonl import (
     LineError,
     atomic_output,
@@ -25,114 +28,167 @@ from signals.jsonl import (
     parse_message,
     read_lines,
 )
-from signals.locate import resolve_model_dir
+from signals.rawlines import LineLimits
 from signals.results import with_model
 from signals.review import cli as review_cli
-from signals.settings import Settings
+from signals.service import Conversation, Message
+from signals.settings import MODEL_HINT, Settings, load_settings
 
-CHUNK = 2048
+if TYPE_CHECKING:
+    from signals.service import ScoringService
+
+CHUNK = 2048                # lines scored per service call ...
+CHUNK_CHARS = 4_000_000     # ... or fewer, so that a chunk of long lines stays small in memory
 AUTO_WORKERS_FROM_BYTES = 4_000_000  # input files this large are scored by one process per core
 
 
-def _progress(label: str):
+STOPPED = "before the end of the input (an -o file is only written when a run completes)"
+
+
+class Terminated(BaseException):
+    """Raised in the main thread on SIGTERM, like KeyboardInterrupt on SIGINT, so that every
+    ``finally`` runs (the temp output file is removed) before the process exits with 143."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated
+
+
+def _progress(total_hint: str):
     if sys.stderr.isatty():
         from tqdm import tqdm
 
-        return tqdm(unit=" lines", desc=label, file=sys.stderr)
+        return tqdm(unit=" lines", desc=total_hint, file=sys.stderr)
     return None
 
 
-def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(iterable)
-    while chunk := list(islice(iterator, size)):
+def _chars(record: object) -> int:
+    """Characters of a parsed record (0 for an error line): what a chunk holds in memory."""
+    if isinstance(record, Message):
+        return len(record.text) + sum(len(turn.text) for turn in record.context)
+    if isinstance(record, Conversation):
+        return sum(len(turn.text) for turn in record.turns)
+    return 0
+
+
+def _chunks(records: Iterable[tuple[int, object]]) -> Iterator[list[tuple[int, object]]]:
+    chunk: list[tuple[int, object]] = []
+    chars = 0
+    for item in records:
+        chunk.append(item)
+        chars += _chars(item[1])
+        if len(chunk) >= CHUNK or chars >= CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
         yield chunk
 
 
-def load_service(model: Path | None):
-    """The scoring service for ``--model`` (or the settings' model); says on stderr what it loaded."""
+def _load_service(model_dir: Path, settings: Settings):
     from signals.service import ScoringService
 
-    settings = Settings()
-    service = ScoringService.load(resolve_model_dir(model, settings), settings.model_root, batch_size=settings.batch_size)
-    print(f"model: {service.info.name} {service.info.version} sha256 {service.info.sha256} ({service.model_dir})",
-          file=sys.stderr)
-    return service
+    try:
+        return ScoringService.load(model_dir, settings.model_root, batch_size=settings.batch_size)
+    except ModelNotFoundError as exc:
+        raise ModelNotFoundError(f"{exc.message}; {MODEL_HINT}") from None
 
 
-# -- scoring a chunk: in this process, or in worker processes that each load the model once ------
+Score = Callable[["ScoringService", list], list]
 _WORKER: dict = {}
 
 
-def _score_chunk(kind: str, records: list, service=None) -> list[str]:
-    service = service or _WORKER["service"]
+def _score_messages(service, batch: list) -> list:
+    return service.score_messages(batch, explain=True)
+
+
+def _score_conversations(service, batch: list) -> list:
+    return service.score_conversations(batch)
+
+
+def _lines(score: Score, service, records: list) -> list[str]:
     model = service.info.ref
-    results = (service.score_messages(records, explain=True) if kind == "score"
-               else service.score_conversations(records))
-    return [dumps_line(with_model(result, model)) for result in results]
+    return [dumps_line(with_model(result, model)) for result in score(service, records)]
+
+
+def _worker_lines(score: Score, records: list) -> list[str]:
+    """In a worker process: the service loaded once there (``_worker_init``)."""
+    return _lines(score, _WORKER["service"], records)
 
 
 def _worker_init(model_dir: str, root: str | None, batch_size: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
     from signals.service import ScoringService
 
     _WORKER["service"] = ScoringService.load(Path(model_dir), Path(root) if root else None, batch_size=batch_size)
 
 
 def _workers(requested: int, path: str | None) -> int:
+    """``--workers``; 0 (the default) means one per core for an input file of 4 MB or more, else 1."""
     if requested > 0:
         return requested
     big = path not in (None, "-") and Path(path).is_file() and Path(path).stat().st_size >= AUTO_WORKERS_FROM_BYTES
     return min(os.cpu_count() or 1, 8) if big else 1
 
 
-def _run(args, parse, kind: str) -> int:
-    service = load_service(args.model)
-    workers = _workers(args.workers, args.input)
-    pool = None
-    if workers > 1:
-        import multiprocessing
+def _run(args, parse, score: Score) -> int:
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
+    try:
+        return _score_file(args, parse, score)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
-        settings = Settings()
-        pool = multiprocessing.get_context("spawn").Pool(
-            workers, _worker_init, (str(service.model_dir), str(settings.model_root) if settings.model_root else None,
-                                    settings.batch_size))
+
+def _scored_chunks(chunks: Iterator[list], score: Score, service, workers: int, settings: Settings):
+    """(chunk, output lines of its valid records) in input order; with several workers a few chunks
+    per worker are in flight at once."""
+    if workers <= 1:
+        for chunk in chunks:
+            yield chunk, _lines(score, service, [r for _, r in chunk if not isinstance(r, LineError)])
+        return
+    import multiprocessing
+
+    root = str(settings.model_root) if settings.model_root else None
+    with multiprocessing.get_context("spawn").Pool(
+            workers, _worker_init, (str(service.model_dir), root, settings.batch_size)) as pool:
+        pending: list = []
+        for chunk in chunks:
+            valid = [r for _, r in chunk if not isinstance(r, LineError)]
+            pending.append((chunk, pool.apply_async(_worker_lines, (score, valid))))
+            if len(pending) >= 2 * workers:
+                first, result = pending.pop(0)
+                yield first, result.get()
+        for chunk, result in pending:
+            yield chunk, result.get()
+
+
+def _score_file(args, parse, score: Score) -> int:
+    settings = load_settings(args.env_file)
+    model_dir = args.model if args.model is not None else settings.require_model_dir()
+    service = _load_service(model_dir, settings)
+    info = service.info
+    print(f"model: {info.name} {info.version} from {Path(model_dir).resolve()} (sha256 {info.sha256})",
+          file=sys.stderr)
+    limits = LineLimits(settings.max_line_bytes, settings.max_nesting, settings.max_text_chars)
+    workers = _workers(args.workers, args.input)
     errors = 0
     bar = _progress(args.command)
-    try:
-        with open_input(args.input) as handle, atomic_output(args.output) as out:
-            chunks = _chunks(read_lines(handle, parse, args.input or "-"), CHUNK)
-
-            def scored() -> Iterator[tuple[list, list[str]]]:
-                if pool is None:
-                    for chunk in chunks:
-                        valid = [record for _, record in chunk if not isinstance(record, LineError)]
-                        yield chunk, _score_chunk(kind, valid, service)
-                    return
-                pending = []
-                for chunk in chunks:  # keep a few chunks in flight per worker, results in input order
-                    valid = [record for _, record in chunk if not isinstance(record, LineError)]
-                    pending.append((chunk, pool.apply_async(_score_chunk, (kind, valid))))
-                    if len(pending) >= 2 * workers:
-                        first, result = pending.pop(0)
-                        yield first, result.get()
-                for chunk, result in pending:
-                    yield chunk, result.get()
-
-            for chunk, lines in scored():
-                lines_iter = iter(lines)
-                for _, record in chunk:
-                    if isinstance(record, LineError):
-                        errors += 1
-                        print(f"error: {record.message}", file=sys.stderr)
-                        out.write(dumps_line(record.as_output()) + "\n")
-                    else:
-                        out.write(next(lines_iter) + "\n")
-                if bar:
-                    bar.update(len(chunk))
-    finally:
-        if pool is not None:
-            pool.terminate()
-        if bar:
-            bar.close()
+    with open_input(args.input) as handle, atomic_output(args.output) as out:
+        chunks = _chunks(read_lines(handle, parse, args.input or "-", limits))
+        for chunk, lines in _scored_chunks(chunks, score, service, workers, settings):
+            scored = iter(lines)
+            for _, record in chunk:
+                if isinstance(record, LineError):
+                    errors += 1
+                    print(f"error: {record.message}", file=sys.stderr)
+                    out.write(dumps_line(record.as_output()) + "\n")
+                else:
+                    out.write(next(scored) + "\n")
+            if bar:
+                bar.update(len(chunk))
+    if bar:
+        bar.close()
     if errors:
         print(f"{errors} malformed line(s); the other lines were scored", file=sys.stderr)
         return 2
@@ -140,21 +196,25 @@ def _run(args, parse, kind: str) -> int:
 
 
 def cmd_score(args) -> int:
-    return _run(args, parse_message, "score")
+    return _run(args, parse_message, _score_messages)
 
 
 def cmd_score_conversations(args) -> int:
-    return _run(args, parse_conversation, "score-conversations")
+    return _run(args, parse_conversation, _score_conversations)
 
 
 def cmd_evaluate(args) -> int:
-    return evaluate_cli.run(args, load_service(args.model))
+    settings = load_settings(args.env_file)
+    model_dir = args.model if args.model is not None else settings.require_model_dir()
+    return evaluate_cli.run(args, _load_service(model_dir, settings))
 
 
 def cmd_serve(args) -> int:
     from signals.api.server import serve
 
-    return serve(host=args.host, port=args.port, model_dir=args.model)
+    settings = load_settings(args.env_file)
+    model_dir = args.model if args.model is not None else settings.require_model_dir()  # fail here, not "not ready"
+    return serve(host=args.host, port=args.port, model_dir=model_dir, settings=settings)
 
 
 def cmd_spark_score(args) -> int:
@@ -163,41 +223,42 @@ def cmd_spark_score(args) -> int:
     return spark.run_command(args)
 
 
-def _add_model(parser: argparse.ArgumentParser) -> None:
+def _model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", type=Path, default=None,
-                        help="model directory (default: SIGNALS_MODEL, else models/signals-nl-<version>)")
+                        help="model directory (default: SIGNALS_MODEL, else models/<default model> here or in the checkout)")
+    parser.add_argument("--env-file", default=None, metavar="FILE",
+                        help="read SIGNALS_* settings from FILE too (default: SIGNALS_ENV_FILE; never ./.env on its own)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="signals", description="Grooming signals in Dutch messages, for human review.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def io_command(name: str, help_text: str, func: Callable) -> None:
+    def io_command(name: str, help_text: str, func) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
         p.add_argument("input", nargs="?", default="-", help="JSONL file, or - for stdin (default)")
         p.add_argument("-o", "--output", default="-", help="JSONL output file (default: stdout)")
         p.add_argument("--workers", type=int, default=0,
-                       help="scoring processes (default 0: one per core for input files over 4 MB, else 1)")
-        _add_model(p)
+                       help="scoring processes (default 0: one per core for input files of 4 MB or more, else 1)")
+        _model_options(p)
         p.set_defaults(func=func)
+        return p
 
     io_command("score", 'score messages: one {"id", "text"} per line', cmd_score)
     io_command("score-conversations", 'score conversations: one {"id", "turns": [{"speaker", "text"}]} per line',
                cmd_score_conversations)
     evaluate = sub.add_parser("evaluate", help="precision, recall, F1, ROC-AUC on your own labelled messages or conversations")
     evaluate_cli.add_arguments(evaluate)
-    _add_model(evaluate)
+    _model_options(evaluate)
     evaluate.set_defaults(func=cmd_evaluate)
     serve = sub.add_parser("serve", help="start the HTTP API (uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    _add_model(serve)
+    _model_options(serve)
     serve.set_defaults(func=cmd_serve)
     spark = sub.add_parser("spark-score", help="score a message archive on Apache Spark")
-    from signals import spark_args
-
     spark_args.add_arguments(spark)
-    _add_model(spark)
+    _model_options(spark)
     spark.set_defaults(func=cmd_spark_score)
     review_cli.add_arguments(sub)  # signals review purge, signals feedback export
     return parser
@@ -211,11 +272,12 @@ def main(argv: list[str] | None = None) -> int:
     except SignalsError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
-    except UnicodeDecodeError as exc:
-        print(f"error: input is not valid UTF-8 ({exc.reason} at byte {exc.start})", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
+        print(f"stopped by SIGINT {STOPPED}", file=sys.stderr)
         return 130
+    except Terminated:
+        print(f"stopped by SIGTERM {STOPPED}", file=sys.stderr)
+        return 143
 
 
 if __name__ == "__main__":

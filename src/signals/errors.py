@@ -24,6 +24,36 @@ class InputError(SignalsError):
     code = "E100"
 
 
+class LineEncodingError(InputError):
+    """An input line that is not valid UTF-8 (only that line is refused)."""
+
+    code = "E101"
+
+
+class LineTooLongError(InputError):
+    """An input line over ``SIGNALS_MAX_LINE_BYTES``."""
+
+    code = "E102"
+
+
+class NestingTooDeepError(InputError):
+    """JSON nested deeper than ``SIGNALS_MAX_NESTING``."""
+
+    code = "E103"
+
+
+class NumberTooLargeError(InputError):
+    """A JSON integer with more digits than any id needs."""
+
+    code = "E104"
+
+
+class TextTooLongError(InputError):
+    """A text over ``SIGNALS_MAX_TEXT_CHARS`` (as sent or after NFKC normalisation)."""
+
+    code = "E105"
+
+
 class ModelNotFoundError(SignalsError):
     """No trained model where one was expected."""
 

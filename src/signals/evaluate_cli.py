@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 
 from signals.errors import InputError
-from signals.evaluation import conversation_metrics, message_metrics
 from signals.service import Conversation, ScoringService, Turn
 
 
@@ -90,6 +89,8 @@ def _f(value) -> str:
 
 
 def evaluate_messages(service: ScoringService, path: Path, point: str) -> tuple[dict, list[str]]:
+    from signals.evaluation import message_metrics  # scikit-learn: imported only when evaluating
+
     texts, Y, records = _message_rows(path, service.categories)
     thresholds = service.model.thresholds["messages"][point]
     registers = [r.get("register") or "" for r in records]
@@ -111,6 +112,8 @@ def evaluate_messages(service: ScoringService, path: Path, point: str) -> tuple[
 
 
 def evaluate_conversations(service: ScoringService, path: Path) -> tuple[dict, list[str]]:
+    from signals.evaluation import conversation_metrics
+
     conversations, records = _conversations(path)
     report = conversation_metrics(records, service.score_conversations(conversations))
     lines = [f"{report['n']} conversations ({report['grooming']} grooming)", "",

@@ -15,8 +15,10 @@ from typing import IO
 from pydantic import BaseModel
 from pydantic_core import PydanticSerializationError
 
-from signals.errors import InputError
+from signals.errors import InputError, TextTooLongError
+from signals.rawlines import LineLimits, decode_line, load_json, raw_lines
 from signals.service import Conversation, Message, Turn
+from signals.sizes import text_size
 
 
 @dataclass(frozen=True)
@@ -30,62 +32,79 @@ class LineError:
         return {"id": self.id, "line": self.line, "error": {"code": self.code, "message": self.message}}
 
 
-def _text(value, where: str, field: str) -> str:
+def _text(value, where: str, field: str, max_chars: int | None) -> str:
     if not isinstance(value, str):
         raise InputError(f"{where}: '{field}' must be a string", field=field)
+    if max_chars is not None:
+        size = text_size(value, max_chars)
+        if size > max_chars:
+            raise TextTooLongError(f"{where}: '{field}' is {size} characters (as sent or after NFKC "
+                                   f"normalisation), over the limit of {max_chars} (SIGNALS_MAX_TEXT_CHARS)",
+                                   field=field)
     return value
 
 
-def parse_message(obj, where: str) -> Message:
+def _identifier(obj: dict, where: str) -> str:
+    ident = obj.get("id")
+    if not isinstance(ident, (str, int)) or isinstance(ident, bool):
+        raise InputError(f"{where}: 'id' must be a string or an integer", field="id")
+    return str(ident)
+
+
+def parse_message(obj, where: str, max_text_chars: int | None = None) -> Message:
     if not isinstance(obj, dict):
         raise InputError(f"{where}: expected a JSON object with 'id' and 'text'")
-    if "id" not in obj or not isinstance(obj["id"], (str, int)) or isinstance(obj["id"], bool):
-        raise InputError(f"{where}: 'id' must be a string or an integer", field="id")
-    text = _text(obj.get("text"), where, "text")
+    ident = _identifier(obj, where)
+    text = _text(obj.get("text"), where, "text", max_text_chars)
     context = obj.get("context") or []
     if not isinstance(context, list):
         raise InputError(f"{where}: 'context' must be a list of turns", field="context")
-    turns = tuple(parse_turn(t, f"{where} context[{i}]") for i, t in enumerate(context))
-    return Message(str(obj["id"]), text, turns)
+    turns = tuple(parse_turn(t, f"{where} context[{i}]", max_text_chars) for i, t in enumerate(context))
+    return Message(ident, text, turns)
 
 
-def parse_turn(obj, where: str) -> Turn:
+def parse_turn(obj, where: str, max_text_chars: int | None = None) -> Turn:
     if not isinstance(obj, dict):
         raise InputError(f"{where}: a turn is an object with 'speaker' and 'text'")
     speaker = obj.get("speaker")
     if not isinstance(speaker, (str, int)) or isinstance(speaker, bool):
         raise InputError(f"{where}: 'speaker' must be a string", field="speaker")
-    return Turn(str(speaker), _text(obj.get("text"), where, "text"))
+    return Turn(str(speaker), _text(obj.get("text"), where, "text", max_text_chars))
 
 
-def parse_conversation(obj, where: str) -> Conversation:
+def parse_conversation(obj, where: str, max_text_chars: int | None = None) -> Conversation:
     if not isinstance(obj, dict):
         raise InputError(f"{where}: expected a JSON object with 'id' and 'turns'")
-    if "id" not in obj or not isinstance(obj["id"], (str, int)) or isinstance(obj["id"], bool):
-        raise InputError(f"{where}: 'id' must be a string or an integer", field="id")
+    ident = _identifier(obj, where)
     turns = obj.get("turns")
     if not isinstance(turns, list) or not turns:
         raise InputError(f"{where}: 'turns' must be a non-empty list", field="turns")
-    return Conversation(str(obj["id"]), tuple(parse_turn(t, f"{where} turns[{i}]") for i, t in enumerate(turns)))
+    return Conversation(ident, tuple(parse_turn(t, f"{where} turns[{i}]", max_text_chars) for i, t in enumerate(turns)))
 
 
-def read_lines(handle: IO[str], parse, source: str) -> Iterator[tuple[int, object]]:
-    """(line number, parsed record or LineError) for every non-blank line."""
-    for number, line in enumerate(handle, 1):
-        if not line.strip():
-            continue
-        where = f"{source}:{number}"
+def _echoable_id(obj) -> str | None:
+    """The record's id for its error line, when it has a usable one."""
+    ident = obj.get("id") if isinstance(obj, dict) else None
+    return str(ident) if isinstance(ident, (str, int)) and not isinstance(ident, bool) else None
+
+
+def read_lines(handle: IO[bytes] | IO[str], parse, source: str,
+               limits: LineLimits | None = None) -> Iterator[tuple[int, object]]:
+    """(line number, parsed record or LineError) for every line that is not blank, whatever its
+    bytes: a line over the byte limit, not UTF-8, too deeply nested, with a huge integer or a text
+    over the limit becomes a ``LineError`` with its own code, and reading goes on."""
+    limits = limits or LineLimits()
+    for raw in raw_lines(handle, limits.max_line_bytes):
+        where = f"{source}:{raw.number}"
+        obj = None
         try:
-            obj = json.loads(line)
-        except ValueError as exc:
-            yield number, LineError(number, None, InputError.code, f"{where}: not valid JSON ({exc.msg})")
-            continue
-        try:
-            yield number, parse(obj, where)
+            text = decode_line(raw, where, limits)
+            if not text.strip():
+                continue
+            obj = load_json(text, where, limits)
+            yield raw.number, parse(obj, where, limits.max_text_chars)
         except InputError as exc:
-            ident = (obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), (str, int))
-                     and not isinstance(obj.get("id"), bool) else None)
-            yield number, LineError(number, None if ident is None else str(ident), exc.code, exc.message)
+            yield raw.number, LineError(raw.number, _echoable_id(obj), exc.code, exc.message)
 
 
 def dumps_line(record: BaseModel | dict) -> str:
@@ -95,9 +114,10 @@ def dumps_line(record: BaseModel | dict) -> str:
     exclude = {"turns"} if getattr(record, "turns", ()) is None else None
     try:
         if isinstance(record, BaseModel):
-            return record.model_dump_json(exclude=exclude)
-        line = json.dumps(record, ensure_ascii=False)
-        line.encode("utf-8")
+            line = record.model_dump_json(exclude=exclude)
+        else:
+            line = json.dumps(record, ensure_ascii=False)
+        line.encode("utf-8")  # the line must be writable as UTF-8, whatever came in
         return line
     except (UnicodeEncodeError, PydanticSerializationError):
         data = record.model_dump(exclude=exclude) if isinstance(record, BaseModel) else record
@@ -105,14 +125,15 @@ def dumps_line(record: BaseModel | dict) -> str:
 
 
 @contextmanager
-def open_input(path: str | None) -> Iterator[IO[str]]:
+def open_input(path: str | None) -> Iterator[IO[bytes] | IO[str]]:
+    """The input as bytes (lines are decoded one by one, so one bad line spoils nothing else)."""
     if path in (None, "-"):
-        yield sys.stdin
+        yield getattr(sys.stdin, "buffer", sys.stdin)
         return
     p = Path(path)
     if not p.is_file():
         raise InputError(f"input file not found: {path}")
-    with open(p, encoding="utf-8", errors="strict") as handle:
+    with open(p, "rb") as handle:
         yield handle
 
 

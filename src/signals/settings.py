@@ -1,33 +1,68 @@
-"""Runtime settings (environment variables ``SIGNALS_*`` or a ``.env`` file), read in one place."""
+"""Runtime settings, read in one place: environment variables ``SIGNALS_*`` and, only when asked
+for, an env file (``--env-file`` or ``SIGNALS_ENV_FILE``). A ``.env`` in the working directory is
+never read on its own: whoever can write the working directory must not be able to choose the model.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_MODEL_DIR = Path("models/signals-nl-0.1.0")
+from signals.errors import ConfigError, ModelNotFoundError
+
+ENV_FILE_VARIABLE = "SIGNALS_ENV_FILE"
+MODEL_VARIABLE = "SIGNALS_MODEL"
+MODEL_HINT = f"give the model directory with --model DIR or {MODEL_VARIABLE}=DIR"
+DEFAULT_MODEL_NAME = "signals-nl-0.2.0"
+
+
+def default_model_dirs() -> list[Path]:
+    """Where a model is looked for when none is given: ./models, then the source checkout's models."""
+    here = Path.cwd() / "models" / DEFAULT_MODEL_NAME
+    checkout = Path(__file__).resolve().parents[2] / "models" / DEFAULT_MODEL_NAME
+    return [here] if here == checkout else [here, checkout]
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SIGNALS_", env_file=".env", extra="ignore",
-                                      protected_namespaces=())
+    model_config = SettingsConfigDict(env_prefix="SIGNALS_", env_file=None, extra="ignore",
+                                      protected_namespaces=(), populate_by_name=True)
 
-    model_dir: Path = Field(DEFAULT_MODEL_DIR, description="trained model directory")
+    # SIGNALS_MODEL, or the older name SIGNALS_MODEL_DIR; never from a .env file nobody named. When it is
+    # not set, require_model_dir() looks in the default places (./models, the source checkout).
+    model_dir: Path | None = Field(None, validation_alias=AliasChoices(MODEL_VARIABLE, "SIGNALS_MODEL_DIR"),
+                                   description="trained model directory (SIGNALS_MODEL; SIGNALS_MODEL_DIR also works)")
     model_root: Path | None = Field(None, description="models may only be loaded from below this folder")
     batch_size: int = Field(512, ge=1, le=100_000, description="spaCy nlp.pipe batch size")
+
+    # Input limits, for the command line and the API alike.
+    max_text_chars: int = Field(5_000, ge=1, le=50_000, description=(
+        "characters per text, counted as sent and after NFKC normalisation (whichever is larger)"))
+    max_line_bytes: int = Field(8_000_000, ge=1_000, description="bytes per JSONL input line (CLI)")
+    max_nesting: int = Field(64, ge=4, le=500, description="JSON nesting depth per input line (CLI)")
 
     # API
     api_keys: str = Field("", description="comma-separated keys; empty = no auth on /v1")
     admin_keys: str = Field("", description="comma-separated keys for /admin routes; empty = admin routes off")
-    max_text_chars: int = Field(5_000, ge=1)
     max_batch: int = Field(256, ge=1)
     max_context_turns: int = Field(50, ge=0)
     max_turns: int = Field(200, ge=1)
     max_body_bytes: int = Field(2_000_000, ge=1_000)
     workers: int = Field(2, ge=1, le=64, description="threads that run CPU-bound scoring")
     shutdown_timeout: int = Field(10, ge=0, description="seconds in-flight requests get after SIGTERM")
+    body_timeout: float = Field(10.0, gt=0, description="seconds a client has to send the whole request body (408)")
+    max_connections: int = Field(256, ge=1, description="open connections before uvicorn answers 503")
+    max_buffered_bytes: int = Field(64_000_000, ge=1_000, description=(
+        "request body bytes held by all requests being read at once; over it a request gets 503"))
+    request_budget_s: float = Field(30.0, gt=0, description=(
+        "seconds a request may spend waiting for and being scored before it is answered 503"))
+    chunk_chars: int = Field(20_000, ge=1, description="normalised characters scored per service call")
+    chunk_messages: int = Field(16, ge=1, description="messages scored per service call")
+    chunk_seconds: float = Field(0.02, gt=0, description="time one chunk should take; chunks shrink to it")
+    max_heavy_requests: int = Field(1, ge=1, description=(
+        "requests of more than one chunk scored at once (at most workers - 1, so one worker stays free)"))
 
     # Human review (signals.review): the queue, decisions, the review page
     review_db: str = Field("var/review.sqlite3", description=(
@@ -50,3 +85,25 @@ class Settings(BaseSettings):
         """The configured keys of one kind: ``api``, ``admin`` or ``reviewer``."""
         raw = {"api": self.api_keys, "admin": self.admin_keys, "reviewer": self.reviewer_keys}[which]
         return [k.strip() for k in raw.split(",") if k.strip()]
+
+    def require_model_dir(self) -> Path:
+        """The model directory: the setting, else the default model in ``./models``, else the default
+        model of the source checkout the package runs from; ``ModelNotFoundError`` naming both ways to
+        give one when there is none."""
+        if self.model_dir is not None:
+            return self.model_dir
+        candidates = default_model_dirs()
+        for candidate in candidates:
+            if (candidate / "manifest.json").is_file():
+                return candidate
+        raise ModelNotFoundError(f"no model given and none in {' or '.join(map(str, candidates))}: {MODEL_HINT} "
+                                 "(`make train` trains the default model)")
+
+
+def load_settings(env_file: str | Path | None = None) -> Settings:
+    """Settings from the environment, plus ``env_file`` (or the file named by ``SIGNALS_ENV_FILE``)
+    when one is given; variables already set in the environment win over the file."""
+    chosen = env_file if env_file is not None else os.environ.get(ENV_FILE_VARIABLE) or None
+    if chosen is not None and not Path(chosen).is_file():
+        raise ConfigError(f"env file not found: {chosen}")
+    return Settings(_env_file=chosen)

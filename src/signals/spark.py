@@ -37,7 +37,7 @@ from signals.frame import (
     score_conversation_frame,
     score_frame,
 )
-from signals.settings import Settings
+from signals.settings import load_settings
 from signals.taxonomy import CATEGORIES
 
 if TYPE_CHECKING:
@@ -259,7 +259,7 @@ def run_command(args) -> int:
     from signals.model.artifact import read_model_files
     from signals.model.bundle import SPEC_FILE, ModelSpec
 
-    settings = Settings()
+    settings = load_settings(getattr(args, "env_file", None))
     model = ModelRef.resolve(resolve_model_dir(args.model, settings), settings.model_root, settings.batch_size)
     fmt = input_format(args.input, args.format)
     files = read_model_files(Path(model.model_dir), Path(model.root) if model.root else None)  # fail before Spark starts

@@ -93,10 +93,15 @@ def test_body_at_the_limit_is_read(small_client):
     assert_envelope(response, 422, "limit_exceeded", "messages[0].text")
 
 
-def test_body_limit_applies_before_auth(client_for):
+def test_the_key_is_checked_before_the_body_limit(client_for):
+    """Without a valid key the body is never read, so an oversized one is a 401, not a 413."""
     with client_for(api_keys="k", **SMALL_LIMITS) as c:
         response = c.post("/v1/score", content=_oversized_body(), headers={"Content-Type": "application/json"})
-    assert_envelope(response, 413, "body_too_large")
+        assert_envelope(response, 401, "unauthorized")
+        assert response.headers["connection"] == "close"
+        response = c.post("/v1/score", content=_oversized_body(),
+                          headers={"Content-Type": "application/json", "X-API-Key": "k"})
+        assert_envelope(response, 413, "body_too_large")
 
 
 def test_default_limits_reject_a_100k_character_text(client):

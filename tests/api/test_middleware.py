@@ -8,10 +8,11 @@ import logging
 
 import pytest
 
+from signals.api.body import BodyLimitMiddleware
 from signals.api.errors import ErrorCode, remember_error
 from signals.api.logs import JsonFormatter
 from signals.api.metrics import UNMATCHED
-from signals.api.middleware import BodyLimitMiddleware, request_id_from, route_template
+from signals.api.middleware import request_id_from, route_template
 
 SECRET_TEXT = "geheim-bericht-hoe-oud-ben-je-zeldzaam"
 SECRET_ID = "bericht-id-zeldzaam-4711"
@@ -166,3 +167,25 @@ def test_remember_error_sets_the_scope_state():
     scope: dict = {}
     remember_error(scope, ErrorCode.NOT_FOUND)
     assert scope["state"]["error_code"] == "not_found"
+
+
+def test_admin_reload_is_logged_with_its_route_template(client_for, caplog):
+    caplog.set_level(logging.INFO, logger="signals.api")
+    with client_for(admin_keys="beheer-1") as c:
+        c.post("/admin/reload", json={"model_dir": "x"}, headers={"X-Request-ID": "admin-log-1"})
+        c.post("/admin/reload", json={"model_dir": "x"}, headers={"X-Request-ID": "admin-log-2",
+                                                                  "X-Admin-Key": "beheer-1"})
+        metrics = c.get("/metrics").text
+    routes = {line["request_id"]: (line["route"], line["status"]) for line in _log_lines(caplog)
+              if line.get("request_id", "").startswith("admin-log")}
+    assert routes == {"admin-log-1": ("/admin/reload", 401), "admin-log-2": ("/admin/reload", 409)}
+    assert 'handler="/admin/reload"' in metrics and 'handler="unmatched"' not in metrics
+
+
+@pytest.mark.parametrize(("method", "logged"), [("GET", "GET"), ("PATCH", "PATCH"), ("FOOBAR", "other"),
+                                                ("X" * 5000, "other")])
+def test_the_logged_method_is_from_a_closed_set(client, caplog, method, logged):
+    caplog.set_level(logging.INFO, logger="signals.api")
+    client.request(method, "/healthz", headers={"X-Request-ID": "method-log"})
+    [line] = [line for line in _log_lines(caplog) if line.get("request_id") == "method-log"]
+    assert line["method"] == logged

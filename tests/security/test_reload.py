@@ -31,7 +31,7 @@ def score(client: TestClient, text: str = "hoe oud ben je?", **headers):
 
 @pytest.fixture(scope="module")
 def model_root(tiny_model_dir, second_version, tmp_path_factory) -> Path:
-    """SIGNALS_MODEL_ROOT with ``v1`` (the tiny model, version 0.1.0) and ``v2`` (version 0.1.1-reload),
+    """SIGNALS_MODEL_ROOT with ``v1`` (the tiny model, version 0.2.0) and ``v2`` (version 0.2.1-reload),
     and, beside the root, an intact model the root does not contain."""
     base = tmp_path_factory.mktemp("reload")
     root = base / "models"

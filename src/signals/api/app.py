@@ -22,15 +22,18 @@ from starlette.routing import BaseRoute
 
 from signals import __version__
 from signals.api import routes_admin, routes_health, routes_model, routes_review, routes_review_page, routes_score
+from signals.api.body import BodyLimitMiddleware, BufferBudget
 from signals.api.deps import admin_keys, require_api_key
 from signals.api.errors import install_error_handlers
+from signals.api.gate import KeyGateMiddleware
 from signals.api.logs import LOGGER_NAME
 from signals.api.metrics import ApiMetrics
-from signals.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from signals.api.middleware import RequestContextMiddleware
+from signals.api.scheduling import FairScheduler
 from signals.api.state import ModelState, ModelUnavailable, prepare_model
 from signals.review.runtime import ReviewRuntime
 from signals.service import ScoringService
-from signals.settings import Settings
+from signals.settings import Settings, load_settings
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -66,19 +69,22 @@ def _paths(routes: Iterable[BaseRoute], prefix: str = "") -> set[str]:
     return {prefix + path for path in (getattr(route, "path", None) for route in routes) if path}
 
 
-def route_templates(app: FastAPI) -> frozenset[str]:
-    """Every path the app serves (the metrics' ``handler`` label), from the routers we include."""
+def route_templates(app: FastAPI, admin: bool = False) -> frozenset[str]:
+    """Every path the app serves (the metrics' ``handler`` label), from the routers we include
+    (``/admin/reload`` too when the admin routes are mounted)."""
     paths = _paths(app.routes) | _paths(routes_health.router.routes)
     for router in (*V1_ROUTERS, routes_review.router):
         paths |= _paths(router.routes, API_PREFIX)
     paths |= _paths(routes_review_page.router.routes)
+    if admin:
+        paths |= _paths(routes_admin.router.routes)
     return frozenset(paths)
 
 
 def create_app(settings: Settings | None = None, service: ScoringService | None = None) -> FastAPI:
     """A new app. ``settings`` default to the environment (``SIGNALS_*``); pass ``service`` to serve
     an already loaded model (its files are re-verified), else it is loaded from ``settings.model_dir``."""
-    settings = settings if settings is not None else Settings()
+    settings = settings if settings is not None else load_settings()
     model = ModelState()
     metrics = ApiMetrics()
     review = ReviewRuntime(settings.review_db, settings.review_retention_days, settings.review_purge_interval,
@@ -97,11 +103,14 @@ def create_app(settings: Settings | None = None, service: ScoringService | None 
             yield
         metrics.set_model(None)
 
-    app = FastAPI(title="signals", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    # redirect_slashes off: /v1/score/ is a 404, not a 307 (before auth) to a Location built from Host.
+    app = FastAPI(title="signals", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  redirect_slashes=False)
     app.state.settings = settings
     app.state.model = model
     app.state.metrics = metrics
     app.state.review = review
+    app.state.scheduler = FairScheduler(settings, model.run)
     install_error_handlers(app)
 
     v1 = APIRouter(prefix=API_PREFIX, dependencies=[Depends(require_api_key)])
@@ -120,13 +129,17 @@ def create_app(settings: Settings | None = None, service: ScoringService | None 
     if shared:
         log.error("admin_keys_ignored", extra={"fields": {
             "keys": len(shared), "reason": "a key in SIGNALS_ADMIN_KEYS is also an API key; admin keys must differ"}})
-    if admin_keys(settings):
+    admin = bool(admin_keys(settings))
+    if admin:
         app.include_router(routes_admin.router, default_response_class=EchoSafeJSONResponse)
 
-    # Added inside out: RequestContextMiddleware wraps BodyLimitMiddleware, so a 413 is logged,
-    # counted and carries the request id too.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestContextMiddleware, metrics=metrics, templates=route_templates(app),
+    # Added inside out, so a request meets them in this order: RequestContextMiddleware (id, log,
+    # metrics: every answer below is logged and counted), KeyGateMiddleware (401 from the headers,
+    # before any body is read), BodyLimitMiddleware (size, read timeout, bytes held by all requests).
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout,
+                       budget=BufferBudget(settings.max_buffered_bytes))
+    app.add_middleware(KeyGateMiddleware, settings=lambda: app.state.settings)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics, templates=route_templates(app, admin),
                        model_version=lambda: model.service.info.version if model.service else None)
     return app
 

@@ -16,6 +16,7 @@ from fastapi.security import APIKeyHeader
 
 from signals.api.errors import ApiError, ErrorCode
 from signals.api.metrics import ApiMetrics
+from signals.api.scheduling import FairScheduler
 from signals.api.state import ModelState
 from signals.service import ScoringService
 from signals.settings import Settings
@@ -40,7 +41,12 @@ def get_metrics(request: Request) -> ApiMetrics:
     return request.app.state.metrics
 
 
+def get_scheduler(request: Request) -> FairScheduler:
+    return request.app.state.scheduler
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+SchedulerDep = Annotated[FairScheduler, Depends(get_scheduler)]
 ModelStateDep = Annotated[ModelState, Depends(get_model_state)]
 MetricsDep = Annotated[ApiMetrics, Depends(get_metrics)]
 

@@ -28,14 +28,18 @@ class ErrorCode(str, Enum):
     FORBIDDEN = "forbidden"                            # 403: a valid key, but not one for this route
     NOT_FOUND = "not_found"                            # 404
     METHOD_NOT_ALLOWED = "method_not_allowed"          # 405
+    REQUEST_TIMEOUT = "request_timeout"                # 408: the body did not arrive within body_timeout
     BODY_TOO_LARGE = "body_too_large"                  # 413: over max_body_bytes
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # 415: not application/json
     VALIDATION_ERROR = "validation_error"              # 422: wrong type, missing or unknown field
     EMPTY_TEXT = "empty_text"                          # 422: text to score is empty or whitespace
     LIMIT_EXCEEDED = "limit_exceeded"                  # 422: over a text, batch or turn limit
     INVALID_INPUT = "invalid_input"                    # 422: the scoring service rejected the input
+    CLIENT_CLOSED = "client_closed"                    # 499: the client left mid-request (logs and metrics only)
     INTERNAL_ERROR = "internal_error"                  # 500
     NOT_READY = "not_ready"                            # 503: model not loaded, verified and warmed up
+    BUSY = "busy"                                      # 503: too many request bodies being read at once
+    TIME_BUDGET_EXCEEDED = "time_budget_exceeded"      # 503: the request's time budget ran out
 
 
 HTTP_STATUS_CODES: dict[int, ErrorCode] = {
@@ -43,6 +47,7 @@ HTTP_STATUS_CODES: dict[int, ErrorCode] = {
     401: ErrorCode.UNAUTHORIZED,
     403: ErrorCode.FORBIDDEN,
     404: ErrorCode.NOT_FOUND,
+    408: ErrorCode.REQUEST_TIMEOUT,
     405: ErrorCode.METHOD_NOT_ALLOWED,
     413: ErrorCode.BODY_TOO_LARGE,
     415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,

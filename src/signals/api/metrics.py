@@ -18,6 +18,11 @@ UNMATCHED = "unmatched"  # the handler label of requests that match no route (40
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
+def bounded_method(method: str) -> str:
+    """The HTTP method as a closed set for logs and labels: a known method, or ``other``."""
+    return method if method in METHODS else "other"
+
+
 class ApiMetrics:
     content_type = CONTENT_TYPE_LATEST
 
@@ -48,7 +53,7 @@ class ApiMetrics:
             self.conversations.labels(label.value)
 
     def observe_request(self, method: str, handler: str, status: int, seconds: float) -> None:
-        method = method if method in METHODS else "other"
+        method = bounded_method(method)
         self.requests.labels(method, handler, str(status)).inc()
         self.latency.labels(method, handler, str(status)).observe(seconds)
 

@@ -1,5 +1,6 @@
-"""Two pure ASGI middlewares: the request context (id, JSON log line, metrics, last-resort 500
-envelope) and the body size limit (413 from Content-Length and while reading the body)."""
+"""The request context, a pure ASGI middleware: request id, one JSON log line and the metrics per
+request, and the last-resort 500 envelope. (The key gate is ``gate.py``, the bounded body read
+``body.py``.)"""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import uuid
 from collections.abc import Callable
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from signals.api.errors import ErrorCode, error_response, remember_error
 from signals.api.logs import LOGGER_NAME
-from signals.api.metrics import UNMATCHED, ApiMetrics
+from signals.api.metrics import UNMATCHED, ApiMetrics, bounded_method
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -36,15 +38,19 @@ def request_id_from(scope: Scope) -> str:
     return uuid.uuid4().hex
 
 
+def app_path(scope: Scope) -> str:
+    """The path below the app's root path."""
+    path, root = scope.get("path", ""), scope.get("root_path", "")
+    return path[len(root):] if root and path.startswith(root) else path
+
+
 def route_template(scope: Scope, templates: frozenset[str]) -> str:
     """The route template for the metrics and the log (never the raw path of an unknown route).
 
     A path without parameters is its own template (so requests stopped before routing, a 413, are
-    labelled the same way as routed ones); a path of a route with a path parameter is labelled with its
-    template (``/v1/review/items/{item_id}``), never with the id in the path."""
-    path, root = scope.get("path", ""), scope.get("root_path", "")
-    if root and path.startswith(root):
-        path = path[len(root):]
+    labelled the same way as routed ones: 401, 408, 413); a path of a route with a path parameter is
+    labelled with its template (``/v1/review/items/{item_id}``), never with the id in the path."""
+    path = app_path(scope)
     if path in templates:
         return path
     for template, pattern in _parametrised(templates):
@@ -59,6 +65,9 @@ def _parametrised(templates: frozenset[str]) -> tuple[tuple[str, re.Pattern[str]
     one non-empty path segment)."""
     return tuple((template, re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))))
                  for template in sorted(templates) if "{" in template)
+
+
+CLIENT_CLOSED_STATUS = 499  # nginx's "client closed request": the client left, nothing was answered
 
 
 class RequestContextMiddleware:
@@ -79,6 +88,7 @@ class RequestContextMiddleware:
         request_id = request_id_from(scope)
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
+        state["started"] = time.monotonic()  # the request's time budget and body timeout count from here
         started = time.perf_counter()
         status = 500
         response_started = False
@@ -93,6 +103,11 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+            if state.get("client_closed") and not response_started:
+                status = CLIENT_CLOSED_STATUS
+        except ClientDisconnect:  # the app read the body itself and the client had gone
+            remember_error(scope, ErrorCode.CLIENT_CLOSED)
+            status = CLIENT_CLOSED_STATUS if not response_started else status
         except Exception as exc:
             remember_error(scope, ErrorCode.INTERNAL_ERROR)
             log.error("unhandled_error", extra={"fields": {
@@ -107,70 +122,11 @@ class RequestContextMiddleware:
         finally:
             seconds = time.perf_counter() - started
             handler = route_template(scope, self.templates)
-            self.metrics.observe_request(scope["method"], handler, status, seconds)
-            fields = {"request_id": request_id, "method": scope["method"], "route": handler, "status": status,
+            method = bounded_method(scope["method"])
+            self.metrics.observe_request(method, handler, status, seconds)
+            fields = {"request_id": request_id, "method": method, "route": handler, "status": status,
                       "latency_ms": round(seconds * 1000, 2), "model_version": self.model_version()}
             for key in ("messages", "error_code"):
                 if key in state:
                     fields[key] = state[key]
             log.info("request", extra={"fields": fields})
-
-
-class BodyLimitMiddleware:
-    """413 when the body is over ``max_bytes``: at once from Content-Length, else while reading it.
-
-    The body is read here (it is parsed whole anyway) and replayed to the app, so the app never
-    sees a partial body and the limit holds for chunked requests and wrong Content-Length headers.
-    """
-
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def _reject(self, scope: Scope, receive: Receive, send: Send, status: int, code: ErrorCode,
-                      message: str) -> None:
-        remember_error(scope, code)
-        await error_response(status, code, message, headers={"Connection": "close"})(scope, receive, send)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        too_large = f"request body is over the limit of {self.max_bytes} bytes"
-        declared = [v for k, v in scope.get("headers", ()) if k == b"content-length"]
-        if declared:
-            try:
-                length = int(declared[0])
-            except ValueError:
-                length = -1
-            if length < 0 or len(set(declared)) > 1:
-                await self._reject(scope, receive, send, 400, ErrorCode.BAD_REQUEST, "invalid Content-Length header")
-                return
-            if length > self.max_bytes:
-                await self._reject(scope, receive, send, 413, ErrorCode.BODY_TOO_LARGE, too_large)
-                return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await self._reject(scope, receive, send, 413, ErrorCode.BODY_TOO_LARGE, too_large)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)

@@ -9,14 +9,16 @@ import uvicorn
 
 from signals.api.app import create_app
 from signals.api.logs import configure_logging
-from signals.settings import Settings
+from signals.settings import Settings, load_settings
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, model_dir: Path | str | None = None) -> int:
+def serve(host: str = "127.0.0.1", port: int = 8000, model_dir: Path | str | None = None,
+          settings: Settings | None = None) -> int:
     """Serve until SIGTERM or SIGINT, then shut down gracefully. Settings come from the environment
-    (``SIGNALS_*``); ``model_dir`` overrides ``SIGNALS_MODEL_DIR``. Returns the exit code."""
+    (``SIGNALS_*``, or the given ``settings``); ``model_dir`` overrides ``SIGNALS_MODEL``. Returns the
+    exit code."""
     configure_logging()
-    settings = Settings()
+    settings = settings if settings is not None else load_settings()
     if model_dir is not None:
         settings = settings.model_copy(update={"model_dir": Path(model_dir)})
     config = uvicorn.Config(
@@ -25,6 +27,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, model_dir: Path | str | Non
         access_log=False,   # RequestContextMiddleware logs every request (without paths or text)
         server_header=False,
         timeout_graceful_shutdown=settings.shutdown_timeout,  # seconds in-flight requests get
+        # Open connections (idle, sending or being answered) before uvicorn answers new requests
+        # with a plain 503: bounds the sockets and buffers one client can hold.
+        limit_concurrency=settings.max_connections,
     )
     server = uvicorn.Server(config)
     # After a graceful shutdown uvicorn re-raises the signal it stopped on to the handler that was

@@ -85,8 +85,8 @@ def prepare_model(settings: Settings, service: ScoringService | None = None,
     stage = "load"
     try:
         if service is None:
-            service = ScoringService.load(settings.model_dir, settings.model_root, batch_size=settings.batch_size,
-                                          expected_sha256=expected_sha256)
+            service = ScoringService.load(settings.require_model_dir(), settings.model_root,
+                                          batch_size=settings.batch_size, expected_sha256=expected_sha256)
         else:
             stage = "verification"
             verify_service(service, settings)

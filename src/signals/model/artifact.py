@@ -112,8 +112,7 @@ def read_model_files(model_dir: Path, root: Path | None = None, expected_sha256:
     try:
         dir_fd = os.open(model_dir, os.O_RDONLY | os.O_DIRECTORY)
     except (FileNotFoundError, NotADirectoryError):
-        raise ModelNotFoundError(f"no model at {model_dir}; train one with `make train`, or point "
-                                 "--model or SIGNALS_MODEL at a model directory") from None
+        raise ModelNotFoundError(f"no model at {model_dir} (no such folder); `make train` trains one") from None
     try:
         _check_root(_opened_path(dir_fd, model_dir), root)  # the directory opened is the one checked
         contents: dict[str, bytes] = {}
@@ -121,8 +120,7 @@ def read_model_files(model_dir: Path, root: Path | None = None, expected_sha256:
     finally:
         os.close(dir_fd)
     if MANIFEST not in contents:
-        raise ModelNotFoundError(f"no model at {model_dir} (missing {MANIFEST}); train one with `make train`, "
-                                 "or point --model or SIGNALS_MODEL at a model directory")
+        raise ModelNotFoundError(f"no model at {model_dir} (missing {MANIFEST}); `make train` trains one")
     try:
         manifest = json.loads(contents.pop(MANIFEST))
         expected: dict[str, str] = manifest["files"]

@@ -1,0 +1,140 @@
+"""Fair CPU between requests: a request is scored in chunks, each chunk one call of the scoring
+service in a worker thread, so a small request never waits behind a whole big batch; only it waits
+for a chunk at most.
+
+- **Chunks** are bounded in messages (``SIGNALS_CHUNK_MESSAGES``) and in normalised characters
+  (``SIGNALS_CHUNK_CHARS``), and sized to take about ``SIGNALS_CHUNK_SECONDS`` each: after every
+  chunk the next one is sized from how fast this request's text was actually scored, so hostile
+  text that is slow per character gets smaller chunks (one message is the smallest).
+- **Heavy requests** (more than one chunk's worth) run at most ``SIGNALS_MAX_HEAVY_REQUESTS`` at a
+  time, and never on every worker thread: one worker always stays free for small requests.
+- **A time budget** (``SIGNALS_REQUEST_BUDGET_S``, counted from the request's arrival): checked
+  before every chunk and while waiting for a heavy slot; when it runs out the request is answered
+  503 ``time_budget_exceeded`` with ``Retry-After``, and nothing more of it is scored.
+
+Scoring per message does not depend on the other messages of the batch, so chunked results are the
+same as one call's (``tests/security/test_fuzz_pipeline.py`` checks batch independence).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import TypeVar
+
+import anyio
+
+from signals.api.errors import ApiError, ErrorCode
+from signals.results import ConversationResult, MessageResult
+from signals.service import Conversation, Message, ScoringService
+from signals.settings import Settings
+
+T = TypeVar("T")
+Runner = Callable[..., Awaitable]  # ModelState.run: a function, run in a worker thread
+
+
+class Budget:
+    """A request's time budget, counted from ``started`` (``time.monotonic()``)."""
+
+    def __init__(self, seconds: float, started: float | None = None) -> None:
+        self.seconds = seconds
+        self.deadline = (started if started is not None else time.monotonic()) + seconds
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def check(self) -> None:
+        if self.remaining() <= 0:
+            raise self.exceeded()
+
+    def exceeded(self) -> ApiError:
+        retry = max(1, round(self.seconds))
+        return ApiError(503, ErrorCode.TIME_BUDGET_EXCEEDED,
+                        f"the request took over its time budget of {self.seconds:g} s and was stopped; "
+                        "retry later or send smaller batches", headers={"Retry-After": str(retry)})
+
+
+def next_chunk(costs: Sequence[int], start: int, max_chars: int, max_messages: int) -> int:
+    """The end of the chunk that starts at ``start``: at most ``max_messages`` messages and
+    ``max_chars`` characters, and always at least one message."""
+    end, chars = start, 0
+    while end < len(costs) and end - start < max_messages:
+        if end > start and chars + costs[end] > max_chars:
+            break
+        chars += costs[end]
+        end += 1
+    return end
+
+
+class FairScheduler:
+    """Chunked scoring for the routes; one per app (``app.state.scheduler``)."""
+
+    def __init__(self, settings: Settings, run: Runner) -> None:
+        self.settings = settings
+        self.run = run
+        # At most workers - 1 heavy requests (one worker stays free for small ones), at least one.
+        self.heavy_slots = max(1, min(settings.max_heavy_requests, settings.workers - 1))
+        self._heavy: anyio.Semaphore | None = None
+
+    def budget(self, started: float | None) -> Budget:
+        return Budget(self.settings.request_budget_s, started)
+
+    def is_heavy(self, costs: Sequence[int]) -> bool:
+        return len(costs) > self.settings.chunk_messages or sum(costs) > self.settings.chunk_chars
+
+    @asynccontextmanager
+    async def heavy_slot(self, budget: Budget):
+        """One of the heavy slots, waited for within the budget."""
+        if self._heavy is None:
+            self._heavy = anyio.Semaphore(self.heavy_slots)
+        acquired = False
+        with anyio.move_on_after(max(0.0, budget.remaining())):
+            await self._heavy.acquire()
+            acquired = True
+        if not acquired:
+            raise budget.exceeded()
+        try:
+            yield
+        finally:
+            self._heavy.release()
+
+    def _first_chunk_chars(self) -> int:
+        return max(1, self.settings.chunk_chars // 4)
+
+    def _resize(self, chars: int, seconds: float) -> int:
+        """Characters for the next chunk, from the speed of the last one."""
+        if seconds <= 0:
+            return self.settings.chunk_chars
+        per_second = chars / seconds
+        return int(min(self.settings.chunk_chars, max(1, per_second * self.settings.chunk_seconds)))
+
+    async def score_messages(self, service: ScoringService, messages: Sequence[Message], costs: Sequence[int],
+                             explain: bool, budget: Budget) -> list[MessageResult]:
+        if not self.is_heavy(costs):
+            budget.check()
+            return await self.run(service.score_messages, list(messages), explain=explain)
+        async with self.heavy_slot(budget):
+            results: list[MessageResult] = []
+            start, allowance = 0, self._first_chunk_chars()
+            while start < len(messages):
+                budget.check()
+                end = next_chunk(costs, start, allowance, self.settings.chunk_messages)
+                began = time.monotonic()
+                results += await self.run(service.score_messages, list(messages[start:end]), explain=explain)
+                allowance = self._resize(sum(costs[start:end]), time.monotonic() - began)
+                start = end
+            return results
+
+    async def score_conversation(self, service: ScoringService, conversation: Conversation, cost: int,
+                                 budget: Budget) -> ConversationResult:
+        """A conversation is scored in one call (its turns depend on each other); a long one takes a
+        heavy slot, so it never holds more than the heavy requests' share of the workers."""
+        budget.check()
+        if cost <= self.settings.chunk_chars:
+            [result] = await self.run(service.score_conversations, [conversation], per_turn=True)
+            return result
+        async with self.heavy_slot(budget):
+            budget.check()
+            [result] = await self.run(service.score_conversations, [conversation], per_turn=True)
+            return result

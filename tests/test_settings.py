@@ -1,0 +1,91 @@
+"""Settings: only explicit settings choose a model. A ``.env`` in the working directory is never read
+unless asked for (``--env-file`` or ``SIGNALS_ENV_FILE``); ``SIGNALS_MODEL`` (or the older
+``SIGNALS_MODEL_DIR``) or ``--model`` name the model, and the CLI says on stderr which one it loaded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from signals.cli import main
+from signals.errors import ConfigError, ModelNotFoundError
+from signals.settings import Settings, load_settings
+
+pytestmark = pytest.mark.usefixtures("clean_cli_environment")
+
+
+def _input(tmp_path: Path) -> Path:
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": "hoe oud ben je"}) + "\n", encoding="utf-8")
+    return source
+
+
+def test_a_dotenv_in_the_working_directory_is_ignored(tiny_model_dir, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("signals.settings.default_model_dirs", lambda: [tmp_path / "models" / "none"])
+    (tmp_path / ".env").write_text(f"SIGNALS_MODEL={tiny_model_dir}\nSIGNALS_MAX_BATCH=1\n", encoding="utf-8")
+    assert load_settings().model_dir is None and load_settings().max_batch == 256
+    assert main(["score", str(_input(tmp_path))]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("error: no model given and none in ")
+    assert "--model DIR or SIGNALS_MODEL=DIR" in captured.err and str(tiny_model_dir) not in captured.err
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize("how", ["option", "variable"])
+def test_an_env_file_is_read_when_asked_for(loaded, tmp_path, monkeypatch, capsys, how):
+    env_file = tmp_path / "signals.env"
+    env_file.write_text(f"SIGNALS_MODEL={loaded}\n", encoding="utf-8")
+    argv = ["score", str(_input(tmp_path))]
+    if how == "option":
+        argv += ["--env-file", str(env_file)]
+    else:
+        monkeypatch.setenv("SIGNALS_ENV_FILE", str(env_file))
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"model: signals-nl 0.2.0 from {loaded.resolve()} (sha256 ")
+    assert json.loads(captured.out)["id"] == "a"
+
+
+def test_a_missing_env_file_is_an_error(tmp_path, capsys):
+    assert main(["score", str(_input(tmp_path)), "--env-file", str(tmp_path / "nergens.env")]) == 2
+    assert f"error: env file not found: {tmp_path / 'nergens.env'}" in capsys.readouterr().err
+
+
+def test_the_environment_wins_over_the_env_file(tmp_path, monkeypatch):
+    env_file = tmp_path / "signals.env"
+    env_file.write_text("SIGNALS_MAX_BATCH=7\nSIGNALS_MAX_TURNS=9\n", encoding="utf-8")
+    monkeypatch.setenv("SIGNALS_MAX_BATCH", "3")
+    settings = load_settings(env_file)
+    assert (settings.max_batch, settings.max_turns) == (3, 9)
+
+
+def test_load_settings_refuses_a_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match="env file not found"):
+        load_settings(tmp_path / "nergens.env")
+
+
+@pytest.mark.parametrize(("variables", "expected"), [
+    ({"SIGNALS_MODEL": "/m/nieuw"}, "/m/nieuw"),
+    ({"SIGNALS_MODEL_DIR": "/m/oud"}, "/m/oud"),
+    ({"SIGNALS_MODEL": "/m/nieuw", "SIGNALS_MODEL_DIR": "/m/oud"}, "/m/nieuw"),
+    ({"MODEL_DIR": "/m/zonder-prefix"}, None),
+    ({}, None),
+])
+def test_the_model_setting_and_its_alias(monkeypatch, variables, expected):
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    model_dir = load_settings().model_dir
+    assert (str(model_dir) if model_dir else None) == expected
+
+
+def test_require_model_dir_names_both_ways():
+    with pytest.raises(ModelNotFoundError, match=r"--model DIR or SIGNALS_MODEL=DIR"):
+        Settings(_env_file=None).require_model_dir()
+    assert Settings(_env_file=None, model_dir="x").require_model_dir() == Path("x")
+
+
+def test_serve_without_a_model_fails_at_once(capsys):
+    assert main(["serve", "--port", "1"]) == 2
+    assert "--model DIR or SIGNALS_MODEL=DIR" in capsys.readouterr().err
