@@ -193,8 +193,8 @@ def test_missing_manifest_is_model_not_found(model_dir):
         read_model_files(model_dir)
 
 
-def test_missing_folder_is_model_not_found_naming_both_ways_to_point_at_a_model(tmp_path):
-    with pytest.raises(ModelNotFoundError, match=r"no model at .*--model.*SIGNALS_MODEL"):
+def test_missing_folder_is_model_not_found(tmp_path):
+    with pytest.raises(ModelNotFoundError, match=r"no model at .*nergens \(no such folder\); `make train` trains one"):
         read_model_files(tmp_path / "nergens")
 
 

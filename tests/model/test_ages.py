@@ -1,0 +1,44 @@
+"""Self-declared ages and school years, per speaker: who is who in a chat."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from signals.model.ages import age_relation, declared_age, speaker_ages
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("ik ben 14", 14), ("15 m", 15), ("16f", 16), ("asl? 16 v antwerpen", 16), ("15, bijna 16", 15), ("15", 15),
+    ("ben 19 jaar", 19), ("im 24 lol", 24), ("ik ben net 13 geworden", 13), ("15 jaar oud, m", 15),
+    ("ik zit in de brugklas", 12), ("ik zit in 2e middelbaar", 13), ("ik zit in 4 vwo", 15), ("groep 8", 11),
+    ("ik ben 24 maar dat maakt niet uit", 24),
+])
+def test_a_speaker_states_their_age(text, age):
+    assert declared_age(text) == age
+
+
+@pytest.mark.parametrize("text", [
+    "mijn broertje is 12",          # someone else's age
+    "hoe oud ben je? 15?",          # asked, not stated
+    "ben je 15?",
+    "ik ben 15 min weg",            # a duration
+    "ik ben 1 uur te laat",
+    "ik ben 5 euro kwijt",
+    "zullen we om 8 afspreken",
+])
+def test_numbers_that_are_not_the_writers_age(text):
+    assert declared_age(text) is None
+
+
+def test_adult_with_a_minor_peers_and_own_minor_from_the_declaration_on():
+    texts = ["hoi", "ik ben 15", "cool ik ben 24", "ok", "hoi ik ben 16 haha"]
+    speakers = ["a", "b", "a", "b", "c"]
+    ages = speaker_ages(texts, speakers)
+    assert ages == {"b": [(1, 15)], "a": [(2, 24)], "c": [(4, 16)]}
+    adult = age_relation(ages, "a", len(texts))
+    assert adult[:, 0].tolist() == [0, 0, 1, 1, 1]     # adult speaking with a declared minor, from turn 2
+    minor = age_relation(ages, "b", len(texts))
+    assert minor[:, 2].tolist() == [0, 1, 1, 1, 1]     # declared a minor age
+    assert minor[:, 1].tolist() == [0, 0, 0, 0, 1]     # peers with c (15 and 16)
+    assert np.all(age_relation({}, "x", 3) == 0)

@@ -1,0 +1,123 @@
+"""The model describes itself: its categories, routes, tactics, patterns, lexicons, operating points
+and library versions travel in its directory, and a loaded model answers with its own."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from signals.errors import ArtifactIntegrityError
+from signals.model.bundle import LibraryMismatch, ModelSpec, SignalsModel, check_libraries, installed_versions
+from signals.nlp import resources as resources_module
+from signals.service import Message, ScoringService
+
+TEXTS = ["stuur 200 euro of ik stuur je foto's naar al je volgers, je hebt 1 uur", "hoe laat ben je thuis?",
+         "kom op snap, vertel het aan niemand", "mijn stiefvader dreigt mijn foto's te delen, wat moet ik doen"]
+
+
+@pytest.fixture(scope="module")
+def loaded(tiny_model_dir) -> SignalsModel:
+    return SignalsModel.load(tiny_model_dir)[0]
+
+
+def two_category_model(model: SignalsModel) -> SignalsModel:
+    """The tiny model cut down to two categories with names and routes of its own."""
+    keep = [model.spec.categories.index("sextortion"), model.spec.categories.index("disclosure")]
+    names = ("afpersing", "hulpvraag")
+    spec = dataclasses.replace(model.spec, name="ander-model", categories=names,
+                               routes={"afpersing": "review", "hulpvraag": "support"})
+    messages = model.thresholds["messages"]
+    points = {key: {n: messages[key][model.spec.categories[i]] for n, i in zip(names, keep)}
+              for key in ("high_precision", "high_recall")}
+    thresholds = {**model.thresholds, "messages": {**messages, **points, "reached": {}}}
+    scorer = dataclasses.replace(model.scorer, coef=model.scorer.coef[:, keep], intercept=model.scorer.intercept[keep],
+                                 calibration=model.scorer.calibration[keep])
+    return dataclasses.replace(model, spec=spec, scorer=scorer, thresholds=thresholds)
+
+
+def test_a_model_with_other_categories_answers_with_its_own(loaded, tmp_path, service):
+    directory = two_category_model(loaded).save(tmp_path / "ander-model")
+    other = ScoringService.load(directory)
+    assert other.categories == ("afpersing", "hulpvraag")
+    results = other.score_messages([Message(str(i), t) for i, t in enumerate(TEXTS)])
+    reference = service.score_messages([Message(str(i), t) for i, t in enumerate(TEXTS)])
+    for mine, theirs in zip(results, reference):
+        assert set(mine.category_scores) == {"afpersing", "hulpvraag"}
+        assert set(mine.labels) <= {"afpersing", "hulpvraag"}
+        assert mine.category_scores["afpersing"] == theirs.category_scores["sextortion"]
+        assert mine.route == ("review" if "afpersing" in mine.labels else "support" if mine.labels else "none")
+    spec = json.loads((directory / "model.json").read_text(encoding="utf-8"))
+    assert spec["categories"] == [{"name": "afpersing", "route": "review"}, {"name": "hulpvraag", "route": "support"}]
+
+
+def test_editing_the_packaged_lexicon_does_not_change_an_existing_model(tiny_model_dir, service, monkeypatch):
+    before = service.score_texts(TEXTS)
+    files = resources_module.packaged_files()
+    files["chat.tsv"] += "snap\tpannenkoek\nvertel\tpannenkoek\n"
+    monkeypatch.setattr(resources_module, "packaged_files", lambda: files)
+    resources_module._default_resources.cache_clear()
+    try:
+        assert resources_module.LanguageResources.default().lexicon["snap"] == "pannenkoek"   # the default did change
+        after = ScoringService.load(tiny_model_dir).score_texts(TEXTS)
+    finally:
+        resources_module._default_resources.cache_clear()
+    assert np.array_equal(before, after)
+
+
+def test_the_model_uses_its_own_patterns(loaded, tmp_path):
+    edited = dataclasses.replace(loaded, patterns_text=loaded.patterns_text.replace(
+        "\nsecrecy:\n", "\nsecrecy:\n  - {name: pannenkoek, regex: '\\bpannenkoek\\b', score: 0.9}\n", 1))
+    service = ScoringService.load(edited.save(tmp_path / "eigen-patronen"))
+    [result] = service.score_messages([Message("p", "ik wil een pannenkoek")])
+    assert [(t.tactic, t.start, t.end) for t in result.tactics] == [("secrecy", 11, 21)]
+
+
+@pytest.mark.parametrize(("library", "refused"), [
+    ("spacy-lookups-data", True),    # other lemmas: the answers would change
+    ("spacy", True),                 # another major version tokenises differently
+    ("numpy", False), ("scikit-learn", False), ("joblib", False),
+])
+def test_library_mismatch_warns_or_refuses(library, refused):
+    installed = installed_versions()
+    recorded = {**installed, library: "0.0.1"}
+    if refused:
+        with pytest.raises(ArtifactIntegrityError, match=rf"trained with {library} 0\.0\.1.*would change"):
+            check_libraries(recorded, installed)
+    else:
+        with pytest.warns(LibraryMismatch, match=rf"trained with {library} 0\.0\.1"):
+            check_libraries(recorded, installed)
+
+
+def test_same_versions_load_silently():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert check_libraries(installed_versions()) == []
+
+
+def test_a_model_recorded_with_other_lemmas_is_refused_on_load(loaded, tmp_path):
+    spec = dataclasses.replace(loaded.spec, libraries={**loaded.spec.libraries, "spacy-lookups-data": "0.0.1"})
+    directory = dataclasses.replace(loaded, spec=spec).save(tmp_path / "oude-lemmas")
+    with pytest.raises(ArtifactIntegrityError, match="spacy-lookups-data"):
+        ScoringService.load(directory)
+
+
+@pytest.mark.parametrize("change", [
+    {"format": 1}, {"categories": []}, {"categories": [{"name": "x", "route": "ergens"}]},
+    {"categories": [{"name": "x", "route": "review"}, {"name": "x", "route": "review"}]}, {"features": {"onbekend": 1}},
+])
+def test_an_unreadable_description_is_refused(loaded, change):
+    data = {**loaded.spec.as_json(), **change}
+    with pytest.raises(ArtifactIntegrityError, match="model.json"):
+        ModelSpec.from_json(data)
+
+
+def test_weights_of_the_wrong_shape_are_refused(loaded, tmp_path):
+    scorer = dataclasses.replace(loaded.scorer, coef=loaded.scorer.coef[:-5])
+    directory = dataclasses.replace(loaded, scorer=scorer).save(tmp_path / "kapot")
+    with pytest.raises(ArtifactIntegrityError, match="weights of shape"):
+        SignalsModel.load(Path(directory))

@@ -1,0 +1,111 @@
+"""Conversation risk holds for any length: features are running maxima over windows, so appending
+harmless turns to a harmless chat never raises it, and a chat repeated tenfold scores as itself.
+Who-is-who comes from the ages speakers state about themselves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from signals.model.conversation import FEATURES, TurnEvidence, speaker_features
+from signals.service import Conversation, Turn
+from signals.taxonomy import TACTICS
+
+# Everyday lines of harmless chats (standard, Flemish, straattaal, code-mixed).
+HARMLESS = [
+    "haha ja echt", "hoe was je dag?", "ik ben net thuis", "heb je de wiskunde al af?", "morgen training om 7",
+    "wat eten we vanavond", "lol die video 😂", "ja kom straks", "ge moet da echt zien", "allez tot straks",
+    "bro die game was lit", "wollah ik ben moe", "sorry ik was aan het werk", "zondag naar oma?",
+    "mijn fiets is weer kapot", "welke film kijken we", "ok top", "ik zit in de trein", "omg de bus is weer te laat",
+    "send me die playlist", "gg wp", "nee man", "wie heeft de sleutel", "ik neem chips mee",
+]
+BASE_CHATS = [
+    [("a", "hey hoe gaat het?"), ("b", "goed joh, jij?"), ("a", "ook goed, druk met school"), ("b", "same")],
+    [("lotte", "wie komt er zaterdag?"), ("sem", "ik!"), ("daan", "ik ben er om 8"), ("lotte", "top, neem drinken mee")],
+    [("ma", "hoe laat ben je thuis?"), ("kind", "rond zes"), ("ma", "ok, we eten om half zeven")],
+]
+
+
+def evidence(review, distress, tactics, speakers, texts=None) -> TurnEvidence:
+    n = len(speakers)
+    return TurnEvidence(np.asarray(review, float), np.asarray(distress, float),
+                        np.asarray(tactics, np.float32).reshape(n, len(TACTICS)), list(speakers),
+                        list(texts) if texts is not None else [""] * n)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_appending_evidence_free_turns_never_raises_any_feature(data):
+    n = data.draw(st.integers(1, 40))
+    speakers = data.draw(st.lists(st.sampled_from("abc"), min_size=n, max_size=n))
+    review = data.draw(st.lists(st.floats(0, 1), min_size=n, max_size=n))
+    distress = data.draw(st.lists(st.floats(0, 1), min_size=n, max_size=n))
+    tactics = data.draw(st.lists(st.lists(st.sampled_from([0.0, 0.5]), min_size=len(TACTICS), max_size=len(TACTICS)),
+                                 min_size=n, max_size=n))
+    extra = data.draw(st.integers(1, 300))
+    more_speakers = data.draw(st.lists(st.sampled_from("abc"), min_size=extra, max_size=extra))
+    before = evidence(review, distress, tactics, speakers)
+    after = evidence(review + [0.0] * extra, distress + [0.0] * extra, tactics + [[0.0] * len(TACTICS)] * extra,
+                     speakers + more_speakers)
+    for speaker in set(speakers):
+        old = speaker_features(before, speaker, TACTICS)[-1]
+        new = speaker_features(after, speaker, TACTICS)[-1]
+        assert np.all(new <= old + 1e-12), dict(zip(FEATURES, zip(old, new)))
+
+
+def test_prefix_features_are_the_features_of_each_prefix():
+    """The linear pass (running maxima) equals scoring every prefix on its own."""
+    rng = np.random.default_rng(3)
+    n = 60
+    speakers = rng.choice(["a", "b"], n).tolist()
+    ev = evidence(rng.random(n), rng.random(n) * 0.2, (rng.random((n, len(TACTICS))) > 0.9) * 0.6, speakers,
+                  ["ik ben 15" if i == 5 else "ik ben 28" if i == 9 else "hoi" for i in range(n)])
+    full = speaker_features(ev, "a", TACTICS)
+    for t in (0, 4, 10, 33, n - 1):
+        prefix = TurnEvidence(ev.review[:t + 1], ev.distress[:t + 1], ev.tactics[:t + 1], speakers[:t + 1],
+                              ev.texts[:t + 1])
+        assert np.allclose(speaker_features(prefix, "a", TACTICS)[-1], full[t])
+
+
+def as_conversation(turns, cid="c") -> Conversation:
+    return Conversation(cid, tuple(Turn(s, t) for s, t in turns))
+
+
+@pytest.mark.parametrize("base", BASE_CHATS)
+def test_length_alone_adds_nothing(service, base):
+    """A chat repeated 100 or 1,000 times scores exactly the same, and 10 times within a hair: no
+    feature sums or counts turns (the old model flagged nearly every long chat for its length); only
+    the windows fill up and the decayed average settles in the first few dozen turns."""
+    [once, ten, hundred, thousand] = service.score_conversations(
+        [as_conversation(base * k) for k in (1, 10, 100, 1000)])
+    assert thousand.risk == pytest.approx(hundred.risk, abs=1e-6)
+    assert ten.risk == pytest.approx(hundred.risk, abs=0.01)
+    assert once.label == ten.label == thousand.label == "benign"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(base=st.sampled_from(BASE_CHATS),
+       appended=st.lists(st.tuples(st.sampled_from(["a", "b", "lotte", "sem", "ma", "kind"]), st.sampled_from(HARMLESS)),
+                         min_size=1, max_size=400))
+def test_appending_harmless_turns_to_a_harmless_chat_never_flags_it(service, base, appended):
+    threshold = service.model.conversation.threshold
+    [before, after] = service.score_conversations([as_conversation(base), as_conversation(base + appended)])
+    assert before.risk < threshold
+    assert after.risk < threshold, (after.risk, threshold)
+    assert after.label == "benign" and after.first_alert_turn is None
+
+
+def test_first_alert_is_the_first_turn_where_the_chat_so_far_is_flagged(service):
+    turns = [("a", "hoi hoe gaat het"), ("b", "goed"), ("a", "jij bent echt anders dan de rest"), ("b", "haha dank je"),
+             ("a", "hoe oud ben je eigenlijk?"), ("b", "14"), ("a", "vertel niemand over ons, kom op snap"),
+             ("a", "stuur een foto van jezelf, alleen voor mij"), ("b", "ik weet niet"),
+             ("a", "als je niet stuurt stuur ik alles naar je ouders, je hebt 1 uur")]
+    [result] = service.score_conversations([as_conversation(turns)])
+    if result.first_alert_turn is None:
+        pytest.skip("the tiny model does not flag this conversation")
+    threshold = service.model.conversation.threshold
+    prefixes = service.score_conversations([as_conversation(turns[:k + 1], str(k)) for k in range(len(turns))])
+    first = next(k for k, r in enumerate(prefixes) if r.risk >= threshold)
+    assert result.first_alert_turn == first and result.suspect == "a"

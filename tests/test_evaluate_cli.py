@@ -1,0 +1,73 @@
+"""``signals evaluate``: a platform checks the model on its own labelled data before trusting it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from signals.cli import main
+
+MESSAGES = [
+    {"id": "1", "text": "stuur 200 euro of ik stuur je foto's naar al je volgers, je hebt 1 uur", "labels": ["sextortion"],
+     "register": "standard"},
+    {"id": "2", "text": "zullen we morgen samen huiswerk maken?", "labels": [], "register": "standard"},
+    {"id": "3", "text": "ge zijt zo volwassen voor uw leeftijd, zeg niks tegen uw ouders", "labels": ["recruitment"],
+     "register": "flemish"},
+    {"id": "4", "text": "hoe laat zijde thuis? we eten om 6u", "labels": [], "register": "flemish"},
+]
+CONVERSATIONS = [
+    {"id": "c1", "label": "benign", "turns": [{"speaker": "a", "text": "hoi"}, {"speaker": "b", "text": "hoi!"}]},
+    {"id": "c2", "label": "grooming", "suspect": "x", "turns": [
+        {"speaker": "x", "text": "jij bent anders dan de rest"}, {"speaker": "y", "text": "haha"},
+        {"speaker": "x", "text": "hoe oud ben je? vertel niemand over ons"}, {"speaker": "y", "text": "14"},
+        {"speaker": "x", "text": "stuur een foto of ik zet alles online, je hebt 1 uur"}]},
+]
+
+
+def write(path: Path, rows: list) -> Path:
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_messages(tiny_model_dir, tmp_path, capsys):
+    report = tmp_path / "report.json"
+    code = main(["evaluate", "messages", str(write(tmp_path / "m.jsonl", MESSAGES)), "--model", str(tiny_model_dir),
+                 "--report", str(report)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "4 messages" in out and "ROC-AUC" in out and "flemish" in out and "words" in out
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert set(data["categories"]) == {"recruitment", "sextortion", "disclosure"}
+    assert set(data["registers"]) == {"standard", "flemish"} and data["model"]["sha256"]
+
+
+def test_conversations(tiny_model_dir, tmp_path, capsys):
+    report = tmp_path / "report.json"
+    code = main(["evaluate", "conversations", str(write(tmp_path / "c.jsonl", CONVERSATIONS)),
+                 "--model", str(tiny_model_dir), "--report", str(report)])
+    assert code == 0
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["n"] == 2 and data["grooming"] == 1 and "1-25" in data["length_buckets"]
+    assert "2 conversations (1 grooming)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("kind", "rows", "message"), [
+    ("messages", [{"id": "1", "text": "hoi", "labels": ["onbekend"]}], r"m\.jsonl:1: 'labels' must be a list of"),
+    ("messages", [MESSAGES[0], "{niet json"], r"m\.jsonl:2: not valid JSON"),
+    ("messages", [{"id": "1", "text": "", "labels": []}], r"m\.jsonl:1: 'text' must be a non-empty string"),
+    ("conversations", [{"id": "c", "label": "misschien", "turns": [{"speaker": "a", "text": "x"}]}],
+     r"m\.jsonl:1: 'label' must be 'grooming' or 'benign'"),
+    ("conversations", [{"id": "c", "label": "benign", "turns": []}], r"m\.jsonl:1: 'turns' must be a non-empty list"),
+])
+def test_bad_files_are_exit_2_with_the_line(tiny_model_dir, tmp_path, capsys, kind, rows, message):
+    import re
+
+    assert main(["evaluate", kind, str(write(tmp_path / "m.jsonl", rows)), "--model", str(tiny_model_dir)]) == 2
+    assert re.search(message, capsys.readouterr().err)
+
+
+def test_a_missing_file_is_exit_2(tiny_model_dir, tmp_path, capsys):
+    assert main(["evaluate", "messages", str(tmp_path / "nergens.jsonl"), "--model", str(tiny_model_dir)]) == 2
+    assert "file not found" in capsys.readouterr().err

@@ -1,0 +1,54 @@
+"""One definition of the metrics, for any model's categories."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from signals.evaluation import conversation_metrics, message_metrics, reliability
+from signals.results import ConversationResult
+
+CATEGORIES = ("a", "b")
+
+
+def test_message_metrics_per_category_and_group():
+    Y = np.array([[1, 0], [0, 1], [0, 0], [0, 0], [1, 0]])
+    probas = np.array([[0.9, 0.1], [0.2, 0.8], [0.7, 0.1], [0.1, 0.1], [0.3, 0.2]])
+    out = message_metrics(Y, probas, {"a": 0.5, "b": 0.5}, CATEGORIES, kinds=["positive"] * 2 + ["hard_negative", "benign", "positive"],
+                          registers=["standard", "flemish", "standard", "flemish", "flemish"],
+                          negative_types=[None, None, "awareness", "everyday", None],
+                          texts=["een", "twee woorden", "drie hele woorden", "x", "y"])
+    a = out["categories"]["a"]
+    assert (a["precision"], a["recall"]) == (0.5, 0.5) and a["roc_auc"] == pytest.approx(5 / 6)
+    assert out["flag_rate_hard_negative"] == 1.0 and out["flag_rate_benign"] == 0.0
+    assert out["flag_rate_by_negative_type"] == {"awareness": 1.0, "everyday": 0.0}
+    assert out["registers"]["standard"]["recall_any"] == 1.0 and out["registers"]["flemish"]["recall_any"] == 0.5
+    assert out["length_buckets"]["1-10 words"]["n"] == 5
+
+
+def conversation(label, n, suspect=None, first=None):
+    return {"id": "c", "label": label, "suspect": suspect, "first_grooming_turn": first, "register": "standard",
+            "turns": [{"speaker": "a", "text": "x"}] * n}
+
+
+def result(label, risk, suspect=None, first=None):
+    return ConversationResult(id="c", label=label, risk=risk, suspect=suspect, first_alert_turn=first)
+
+
+def test_conversation_metrics_by_length_bucket():
+    convs = [conversation("benign", 10), conversation("benign", 60), conversation("grooming", 200, "a", 50),
+             conversation("grooming", 20, "a", 5)]
+    results = [result("benign", 0.1), result("grooming", 0.9, "a", 3), result("grooming", 0.95, "a", 80),
+               result("benign", 0.2)]
+    out = conversation_metrics(convs, results)
+    assert out["flag_rate_benign"] == 0.5 and out["recall"] == 0.5
+    assert out["length_buckets"]["26-100"]["flag_rate_benign"] == 1.0
+    assert out["length_buckets"]["101-500"]["recall"] == 1.0
+    assert out["suspect_accuracy"] == 1.0 and out["alert_delay_turns_mean"] == 30
+
+
+def test_reliability_bins_hold_every_row():
+    y = np.array([0, 0, 1, 1])
+    p = np.array([0.05, 0.15, 0.85, 0.95])
+    bins = reliability(y, p, bins=10)
+    assert sum(n for _, _, n in bins) == 4 and bins[0] == (0.05, 0.0, 1)

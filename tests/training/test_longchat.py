@@ -1,0 +1,54 @@
+"""Long threads assembled from conversations and real lines keep their labels straight."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from training.longchat import assemble, long_length
+
+BENIGN = [{"id": f"b{i}", "label": "benign", "register": "standard", "source": "w1",
+           "turns": [{"speaker": "x", "text": f"hoi {i}"}, {"speaker": "y", "text": "ja"}, {"speaker": "z", "text": "ok"}]}
+          for i in range(5)]
+GROOMING = [{"id": "g1", "label": "grooming", "suspect": "dader", "first_grooming_turn": 2, "register": "flemish",
+             "source": "w2", "turns": [{"speaker": "dader", "text": "hoi"}, {"speaker": "kind", "text": "hoi"},
+                                       {"speaker": "dader", "text": "vertel het aan niemand"},
+                                       {"speaker": "kind", "text": "ok"}]}]
+FILLER = [{"text": f"zin {i}"} for i in range(50)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_threads_have_their_length_labels_and_suspect(seed):
+    threads = assemble(BENIGN, GROOMING, FILLER, 40, random.Random(seed), 30, 300, grooming_share=0.5)
+    assert len(threads) == 40
+    for thread in threads:
+        assert 30 <= len(thread["turns"]) <= 300 + len(GROOMING[0]["turns"])
+        assert all("speaker" in t and "text" in t for t in thread["turns"])
+        if thread["label"] == "grooming":
+            first = thread["first_grooming_turn"]
+            assert thread["turns"][first]["speaker"] == "dader" == thread["suspect"]
+            assert thread["turns"][first]["text"] == "vertel het aan niemand"
+            assert thread["turns"][first + 1] == {"speaker": "kind", "text": "ok"}
+        else:
+            assert thread["suspect"] is None and thread["first_grooming_turn"] is None
+
+
+def test_harmless_speakers_take_the_threads_participants():
+    threads = assemble(BENIGN, GROOMING, FILLER, 20, random.Random(1), 30, 60, grooming_share=1.0)
+    for thread in threads:
+        speakers = {t["speaker"] for t in thread["turns"]}
+        assert {"dader", "kind"} <= speakers           # small talk happens between the same two people
+        assert not {"x", "y"} & speakers               # written harmless speakers were renamed onto them
+
+
+def test_without_filler_or_grooming_threads_are_still_built():
+    threads = assemble(BENIGN, [], [], 5, random.Random(0), 10, 20)
+    assert all(t["label"] == "benign" and len(t["turns"]) >= 10 for t in threads)
+
+
+def test_lengths_are_log_uniform_between_the_bounds():
+    rng = random.Random(0)
+    lengths = [long_length(rng, 30, 400) for _ in range(2000)]
+    assert min(lengths) >= 30 and max(lengths) <= 400
+    assert 0.35 < sum(n <= 110 for n in lengths) / len(lengths) < 0.65   # the geometric middle is ~110
