@@ -92,7 +92,7 @@ class Analyzer:
                     tactics[i] = strongest(tactic_spans, self._tactic_index, n_tactics)
                 if cue_spans:
                     cues[i] = strongest(cue_spans, self._cue_index, n_cues)
-                normalized.append(doc.text)
+                normalized.append(doc._.normalized.text)  # not doc.text: that re-joins every token
                 lemmas.append(lemma_hashes(doc))
         return Analysis(normalized, lemmas, spans, tactics, cues)
 

@@ -23,13 +23,13 @@ from signals.jsonl import (
     LineError,
     atomic_output,
     dumps_line,
+    dumps_with_model,
     open_input,
     parse_conversation,
     parse_message,
     read_lines,
 )
 from signals.rawlines import LineLimits
-from signals.results import with_model
 from signals.review import cli as review_cli
 from signals.service import Conversation, Message
 from signals.settings import MODEL_HINT, Settings, load_settings
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 CHUNK = 2048                # lines scored per service call ...
 CHUNK_CHARS = 4_000_000     # ... or fewer, so that a chunk of long lines stays small in memory
-AUTO_WORKERS_FROM_BYTES = 4_000_000  # input files this large are scored by one process per core
+AUTO_WORKERS_FROM_BYTES = 1_000_000  # input files this large are scored by one process per core
 
 
 STOPPED = "before the end of the input (an -o file is only written when a run completes)"
@@ -106,24 +106,22 @@ def _score_conversations(service, batch: list) -> list:
 
 
 def _lines(score: Score, service, records: list) -> list[str]:
-    model = service.info.ref
-    return [dumps_line(with_model(result, model)) for result in score(service, records)]
+    model_json = service.info.ref.model_dump_json()
+    return [dumps_with_model(result, model_json) for result in score(service, records)]
 
 
 def _worker_lines(score: Score, records: list) -> list[str]:
-    """In a worker process: the service loaded once there (``_worker_init``)."""
+    """In a worker process: the parent's service, inherited when the worker was forked."""
     return _lines(score, _WORKER["service"], records)
 
 
-def _worker_init(model_dir: str, root: str | None, batch_size: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
-    from signals.service import ScoringService
-
-    _WORKER["service"] = ScoringService.load(Path(model_dir), Path(root) if root else None, batch_size=batch_size)
+def _worker_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and SIGTERM, and stops the pool
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _workers(requested: int, path: str | None) -> int:
-    """``--workers``; 0 (the default) means one per core for an input file of 4 MB or more, else 1."""
+    """``--workers``; 0 (the default) means one per core for an input file of 1 MB or more, else 1."""
     if requested > 0:
         return requested
     big = path not in (None, "-") and Path(path).is_file() and Path(path).stat().st_size >= AUTO_WORKERS_FROM_BYTES
@@ -149,13 +147,43 @@ def _scored_chunks(chunks: Iterator[list], score: Score, service, workers: int, 
         return
     import multiprocessing
 
-    root = str(settings.model_root) if settings.model_root else None
-    with multiprocessing.get_context("spawn").Pool(
-            workers, _worker_init, (str(service.model_dir), root, settings.batch_size)) as pool:
+    # Forked workers inherit the loaded, verified model (no second load, memory shared copy-on-write);
+    # where fork is not available they are spawned and load it again.
+    _WORKER["service"] = service
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":
+        _ = service.analyzer.preprocessor.nlp  # built once here, so every worker inherits it
+    if method == "spawn":
+        return (yield from _spawned_chunks(chunks, score, service, workers, settings))
+    with multiprocessing.get_context(method).Pool(workers, _worker_init) as pool:
         pending: list = []
         for chunk in chunks:
             valid = [r for _, r in chunk if not isinstance(r, LineError)]
             pending.append((chunk, pool.apply_async(_worker_lines, (score, valid))))
+            if len(pending) >= 2 * workers:
+                first, result = pending.pop(0)
+                yield first, result.get()
+        for chunk, result in pending:
+            yield chunk, result.get()
+
+
+def _spawn_init(model_dir: str, root: str | None, batch_size: int) -> None:
+    _worker_init()
+    from signals.service import ScoringService
+
+    _WORKER["service"] = ScoringService.load(Path(model_dir), Path(root) if root else None, batch_size=batch_size)
+
+
+def _spawned_chunks(chunks: Iterator[list], score: Score, service, workers: int, settings: Settings):
+    import multiprocessing
+
+    root = str(settings.model_root) if settings.model_root else None
+    with multiprocessing.get_context("spawn").Pool(
+            workers, _spawn_init, (str(service.model_dir), root, settings.batch_size)) as pool:
+        pending: list = []
+        for chunk in chunks:
+            pending.append((chunk, pool.apply_async(_worker_lines, (score, [r for _, r in chunk
+                                                                            if not isinstance(r, LineError)]))))
             if len(pending) >= 2 * workers:
                 first, result = pending.pop(0)
                 yield first, result.get()
@@ -239,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("input", nargs="?", default="-", help="JSONL file, or - for stdin (default)")
         p.add_argument("-o", "--output", default="-", help="JSONL output file (default: stdout)")
         p.add_argument("--workers", type=int, default=0,
-                       help="scoring processes (default 0: one per core for input files of 4 MB or more, else 1)")
+                       help="scoring processes (default 0: one per core for input files of 1 MB or more, else 1)")
         _model_options(p)
         p.set_defaults(func=func)
         return p

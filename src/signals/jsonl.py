@@ -124,6 +124,13 @@ def dumps_line(record: BaseModel | dict) -> str:
         return json.dumps(data, ensure_ascii=True)
 
 
+def dumps_with_model(result: BaseModel, model_json: str) -> str:
+    """``dumps_line(with_model(result, model))``, without building the record: the result's own line
+    with ``"model": <model_json>`` appended (the same bytes, fields in the same order)."""
+    line = dumps_line(result)
+    return f'{line[:-1]},"model":{model_json}}}'
+
+
 @contextmanager
 def open_input(path: str | None) -> Iterator[IO[bytes] | IO[str]]:
     """The input as bytes (lines are decoded one by one, so one bad line spoils nothing else)."""

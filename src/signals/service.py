@@ -21,6 +21,8 @@ from signals.model.conversation import ConversationScore, TurnEvidence
 from signals.results import ConversationResult, MessageResult, ModelRef, TurnResult
 from signals.taxonomy import ConversationLabel, Route, route_for
 
+PROBA_SLICE = 512
+
 
 @dataclass(frozen=True)
 class Turn:
@@ -78,25 +80,32 @@ class ScoringService:
 
     # -- messages -----------------------------------------------------------------------------
     def probabilities(self, analysis: Analysis, context: np.ndarray | None = None) -> np.ndarray:
-        """Calibrated probability per category, shape (n, categories)."""
+        """Calibrated probability per category, shape (n, categories); in slices of a few hundred rows,
+        so the n-gram arrays of a slice stay in the processor's cache."""
         if not len(analysis):
             return np.zeros((0, len(self.categories)))
-        features = self.model.features
-        return self.model.scorer.proba(features.occurrences(analysis), features.dense(analysis, context))
+        features, scorer = self.model.features, self.model.scorer
+        parts = []
+        for start in range(0, len(analysis), PROBA_SLICE):
+            part = analysis.rows(slice(start, start + PROBA_SLICE))
+            ctx = None if context is None else context[start:start + PROBA_SLICE]
+            parts.append(scorer.proba(features.occurrences(part), features.dense(part, ctx)))
+        return parts[0] if len(parts) == 1 else np.vstack(parts)
 
     def _scores(self, row: np.ndarray) -> dict[str, float]:
-        return {c: round(float(v), 6) for c, v in zip(self.categories, row.tolist())}
+        return dict(zip(self.categories, np.round(row, 6).tolist()))
 
     def message_results(self, probas: np.ndarray, analysis: Analysis, ids: Sequence[str],
                         explain: bool = True) -> list[MessageResult]:
+        categories, routes = self.categories, self.routes
+        flagged = probas >= np.array([self.thresholds[c] for c in categories])
+        rounded = np.round(probas, 6).tolist()
         results = []
-        thresholds = [self.thresholds[c] for c in self.categories]
         for i, message_id in enumerate(ids):
-            row = probas[i]
-            labels = [c for c, p, t in zip(self.categories, row.tolist(), thresholds) if p >= t]
+            labels = [c for c, hit in zip(categories, flagged[i].tolist()) if hit]
             results.append(MessageResult.model_construct(
-                id=message_id, flagged=bool(labels), labels=labels, category_scores=self._scores(row),
-                route=route_for(labels, self.routes),
+                id=message_id, flagged=bool(labels), labels=labels, category_scores=dict(zip(categories, rounded[i])),
+                route=route_for(labels, routes) if labels else "none",
                 tactics=[s.as_tactic() for s in analysis.spans[i]] if explain else []))
         return results
 

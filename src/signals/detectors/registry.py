@@ -57,22 +57,21 @@ def load_patterns(path: Path | None = None) -> dict[str, list[Pattern]]:
 class Prefilter:
     """One Aho-Corasick pass over a text finds every row whose required literals occur in it.
 
-    ``rows_for(text)`` answers, per detector, the indices of the rows worth running; rows without a
-    provable literal always run. It never skips a row that could match (see ``required_substrings``).
+    ``rows_for(text)`` answers, per detector index, the rows worth running (detectors absent from
+    the answer have none); rows without a provable literal always run. It never skips a row that
+    could match (see ``required_substrings``).
     """
 
     def __init__(self, detectors: Sequence[PatternDetector]) -> None:
-        self.always: list[set[int]] = []
+        self.always: dict[int, set[int]] = {}
         literal_rows: dict[str, list[tuple[int, int]]] = {}
         for d, detector in enumerate(detectors):
-            always = set()
             for r, pattern in enumerate(detector.patterns):
                 if pattern.required is None:
-                    always.add(r)
+                    self.always.setdefault(d, set()).add(r)
                 else:
                     for literal in pattern.required:
                         literal_rows.setdefault(literal, []).append((d, r))
-            self.always.append(always)
         self.automaton = ahocorasick.Automaton()
         for literal, rows in literal_rows.items():
             self.automaton.add_word(literal, tuple(rows))
@@ -80,12 +79,15 @@ class Prefilter:
         if not self.empty:
             self.automaton.make_automaton()
 
-    def rows_for(self, text: str) -> list[set[int]]:
-        rows = [set(always) for always in self.always]
+    def rows_for(self, text: str) -> dict[int, set[int]]:
+        rows = {d: set(r) for d, r in self.always.items()}
         if not self.empty:
             for _, hits in self.automaton.iter(text):
                 for d, r in hits:
-                    rows[d].add(r)
+                    if d in rows:
+                        rows[d].add(r)
+                    else:
+                        rows[d] = {r}
         return rows
 
 
@@ -96,6 +98,8 @@ class DetectorRegistry:
         self.detectors = detectors
         self.cues = cues or []
         self._patterned = [d for d in (*detectors, *self.cues) if isinstance(d, PatternDetector)]
+        self._index = [any(d is cue for cue in self.cues) for d in self._patterned]  # True: a cue detector
+        self._others = [d for d in detectors if not isinstance(d, PatternDetector)]
         self._prefilter = Prefilter(self._patterned)
 
     @classmethod
@@ -127,19 +131,18 @@ class DetectorRegistry:
         """(tactic spans, cue spans) of one doc, each sorted by start, strongest first."""
         normalized: NormalizedText = doc._.normalized
         rows = self._prefilter.rows_for(normalized.text)
-        by_detector = dict(zip(map(id, self._patterned), rows))
+        index = self._index
         tactic_spans: list[Span] = []
-        for detector in self.detectors:
-            if isinstance(detector, PatternDetector):
-                chosen = by_detector[id(detector)]
-                if chosen:
-                    tactic_spans.extend(detector.detect_normalized(normalized, chosen))
-            else:
-                tactic_spans.extend(detector.detect(doc))
-        cue_spans = [span for cue in self.cues if by_detector[id(cue)]
-                     for span in cue.detect_normalized(normalized, by_detector[id(cue)])]
-        tactic_spans.sort(key=lambda s: (s.start, -s.score))
-        cue_spans.sort(key=lambda s: (s.start, -s.score))
+        cue_spans: list[Span] = []
+        for d, chosen in rows.items():
+            detector = self._patterned[d]
+            (cue_spans if index[d] else tactic_spans).extend(detector.detect_normalized(normalized, chosen))
+        for detector in self._others:
+            tactic_spans.extend(detector.detect(doc))
+        if len(tactic_spans) > 1:
+            tactic_spans.sort(key=lambda s: (s.start, -s.score))
+        if len(cue_spans) > 1:
+            cue_spans.sort(key=lambda s: (s.start, -s.score))
         return tactic_spans, cue_spans
 
     def detect(self, doc: Doc) -> list[Span]:

@@ -141,7 +141,7 @@ class HashIndex:
     """An open-addressing hash table from n-gram hash to column: one or two probes per lookup,
     vectorised, instead of a binary search per n-gram (a sorted-array search was 6× slower)."""
 
-    def __init__(self, hashes: np.ndarray, load: float = 0.125) -> None:
+    def __init__(self, hashes: np.ndarray, load: float = 0.3) -> None:
         size = 1 << max(10, int(np.ceil(np.log2(max(1, len(hashes)) / load))))
         self._mask = np.uint64(size - 1)
         self._keys = np.zeros(size, np.uint64)

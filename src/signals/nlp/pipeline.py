@@ -55,15 +55,29 @@ class NormalizingTokenizer:
 
 
 @lru_cache(maxsize=1)
-def _lemma_arrays() -> tuple[np.ndarray, list[str]]:
-    """The lemma table as (sorted form hashes, lemma strings in the same order)."""
+def _lemma_arrays() -> tuple[np.ndarray, np.ndarray]:
+    """The lemma table as (sorted form hashes, lemma hashes in the same order): spaCy's own 64-bit
+    string hashes, so no lemma string is added to a pipeline's string store (the features read the
+    hashes; ``lemma_string`` turns one back into text)."""
     from spacy.strings import hash_string
 
     table = lemma_table()
     keys = np.fromiter((hash_string(form) for form in table), dtype=np.uint64, count=len(table))
-    lemmas = list(table.values())
+    lemmas = np.fromiter((hash_string(lemma) for lemma in table.values()), dtype=np.uint64, count=len(table))
     order = np.argsort(keys)
-    return keys[order], [lemmas[i] for i in order.tolist()]
+    return keys[order], lemmas[order]
+
+
+@lru_cache(maxsize=1)
+def _lemma_strings() -> dict[int, str]:
+    from spacy.strings import hash_string
+
+    return {hash_string(lemma): lemma for lemma in set(lemma_table().values())}
+
+
+def lemma_string(doc: Doc, value: int) -> str:
+    """The text of a lemma hash of ``doc`` (a form of the doc itself, or a lemma from the table)."""
+    return doc.vocab.strings[value] if value in doc.vocab.strings else _lemma_strings()[value]
 
 
 class LookupLemmatizer:
@@ -76,10 +90,7 @@ class LookupLemmatizer:
     """
 
     def __init__(self, nlp: Language) -> None:
-        keys, lemmas = _lemma_arrays()
-        strings = nlp.vocab.strings
-        self._keys = keys
-        self._lemmas = np.array([strings.add(lemma) for lemma in lemmas], dtype=np.uint64)
+        self._keys, self._lemmas = _lemma_arrays()
 
     def lookup(self, orths: np.ndarray) -> np.ndarray:
         if not len(orths) or not len(self._keys):
