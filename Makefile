@@ -55,10 +55,10 @@ test-fast: $(STAMP) ## the suite without slow tests
 serve: $(MODEL_DIR)/manifest.json ## start the HTTP API on 127.0.0.1:8000
 	$(BIN)/signals serve --model $(MODEL_DIR)
 
-bench: $(MODEL_DIR)/manifest.json ## accuracy, robustness, speed and load benchmarks → reports/ (BASELINE=dir: before/after on reviewer feedback)
+bench: $(MODEL_DIR)/manifest.json ## accuracy, leave-writer-out, sealed set, conversations, speed, API load, training → reports/ (BASELINE=dir FEEDBACK=file: reviewer feedback before/after)
 	$(BIN)/python -m benchmarks.run --model $(MODEL_DIR) --out reports $(if $(BASELINE),--baseline $(BASELINE)) $(if $(FEEDBACK),--feedback $(FEEDBACK))
 
-bench-quick: $(MODEL_DIR)/manifest.json ## a fast smoke run of the benchmarks → reports/
+bench-quick: $(MODEL_DIR)/manifest.json ## every benchmark section at smoke-test sizes (about 1 minute) → reports/
 	$(BIN)/python -m benchmarks.run --model $(MODEL_DIR) --out reports --quick
 
 bench-spark: $(MODEL_DIR)/manifest.json java ## Spark local mode vs in-process throughput on 200,000 messages, 1 vs 2 workers

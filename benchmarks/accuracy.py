@@ -1,20 +1,22 @@
-"""Accuracy of the model on every evaluation set, through the metrics ``make train`` uses.
+"""Accuracy of the model on the development message sets, through the metrics ``make train`` uses.
 
-On top of ``training.evaluate`` (P/R/F1/PR-AUC/ECE, flag rates, register gaps) this adds what a
-reviewer's queue depends on: confusion between categories and reliability bins for the plots.
+On top of ``signals.evaluation.message_metrics`` (P/R/F1, ROC-AUC, PR-AUC, ECE, flag rates by kind
+and negative type, register and length gaps) this adds what a reviewer's queue depends on:
+confusion between categories and reliability bins for the plots. Corpus flag rates are on the
+corpora's ``test`` split and on unlabelled ``--extra`` files.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from training.data_sources import MessageSet
-from training.evaluate import conversation_metrics, corpus_flag_rate, flagged, message_metrics
 
-from benchmarks.sets import EvalSets
-from signals.service import Conversation, ScoringService, Turn
-from signals.taxonomy import CATEGORIES
+from benchmarks.sets import EvalSets, label_matrix
+from signals.evaluation import corpus_flag_rate, flagged, message_metrics
+from signals.service import ScoringService
 
 RELIABILITY_BINS = 10
 
@@ -33,71 +35,72 @@ class AccuracyResult:
     predictions: dict[str, Predictions] = field(default_factory=dict)
 
 
-def category_confusion(Y: np.ndarray, probas: np.ndarray, thresholds: dict[str, float]) -> dict:
+def category_confusion(Y: np.ndarray, probas: np.ndarray, thresholds: dict[str, float],
+                       categories: Sequence[str]) -> dict:
     """For positives of category A that are not labelled B: how often B is flagged (diagonal: recall of A)."""
-    hits = flagged(probas, thresholds)
+    hits = flagged(probas, thresholds, categories)
     out: dict = {}
-    for a, cat_a in enumerate(CATEGORIES):
+    for a, cat_a in enumerate(categories):
         row: dict = {}
-        for b, cat_b in enumerate(CATEGORIES):
+        for b, cat_b in enumerate(categories):
             rows = (Y[:, a] == 1) if a == b else (Y[:, a] == 1) & (Y[:, b] == 0)
             row[cat_b] = float(hits[rows, b].mean()) if rows.any() else None
         out[cat_a] = {"n": int((Y[:, a] == 1).sum()), "flagged_as": row}
     return out
 
 
-def reliability_bins(Y: np.ndarray, probas: np.ndarray, bins: int = RELIABILITY_BINS) -> dict:
+def reliability_bins(Y: np.ndarray, probas: np.ndarray, categories: Sequence[str],
+                     bins: int = RELIABILITY_BINS) -> dict:
     """Per category (and pooled): mean predicted probability vs observed frequency per bin."""
     edges = np.linspace(0, 1, bins + 1)
 
     def table(y: np.ndarray, p: np.ndarray) -> list[dict]:
         index = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
-        rows = []
-        for b in range(bins):
-            mask = index == b
-            if mask.any():
-                rows.append({"lo": float(edges[b]), "hi": float(edges[b + 1]), "n": int(mask.sum()),
-                             "predicted": float(p[mask].mean()), "observed": float(y[mask].mean())})
-        return rows
+        return [{"lo": float(edges[b]), "hi": float(edges[b + 1]), "n": int((index == b).sum()),
+                 "predicted": float(p[index == b].mean()), "observed": float(y[index == b].mean())}
+                for b in range(bins) if (index == b).any()]
 
-    out = {c: table(Y[:, i], probas[:, i]) for i, c in enumerate(CATEGORIES)}
+    out = {c: table(Y[:, i], probas[:, i]) for i, c in enumerate(categories)}
     out["pooled"] = table(Y.ravel(), probas.ravel())
     return out
 
 
-def messages_report(ms: MessageSet, probas: np.ndarray, thresholds: dict[str, float]) -> dict:
-    kinds = ms.column("kind") if any("kind" in r for r in ms.records) else None
-    registers = ms.column("register", "standard") if any("register" in r for r in ms.records) else None
-    report = message_metrics(ms.labels, probas, thresholds, kinds, registers)
-    report["confusion"] = category_confusion(ms.labels, probas, thresholds)
-    report["reliability"] = reliability_bins(ms.labels, probas)
+def messages_report(ms: MessageSet, probas: np.ndarray, thresholds: dict[str, float],
+                    categories: Sequence[str], extras: bool = True) -> dict:
+    """``message_metrics`` with the set's metadata (kind, register, negative type, length), and
+    (``extras``) the confusion table and reliability bins."""
+    Y = label_matrix(ms.records, tuple(categories))
+    has = {key: any(key in r for r in ms.records) for key in ("kind", "register", "negative_type")}
+    report = message_metrics(
+        Y, probas, thresholds, categories,
+        kinds=ms.column("kind") if has["kind"] else None,
+        registers=ms.column("register", "standard") if has["register"] else None,
+        negative_types=[r.get("negative_type") for r in ms.records] if has["negative_type"] else None,
+        texts=ms.texts)
+    if extras:
+        report["confusion"] = category_confusion(Y, probas, thresholds, categories)
+        report["reliability"] = reliability_bins(Y, probas, categories)
     return report
-
-
-def as_conversations(convs: list[dict]) -> list[Conversation]:
-    return [Conversation(str(c["id"]), tuple(Turn(str(t["speaker"]), t["text"]) for t in c["turns"])) for c in convs]
 
 
 def run_accuracy(service: ScoringService, sets: EvalSets, log=print) -> AccuracyResult:
     result = AccuracyResult()
-    thresholds = service.thresholds
+    thresholds, categories = service.thresholds, service.categories
+    result.report["categories"] = list(categories)
     result.report["thresholds"] = dict(thresholds)
+    result.report["precision_target"] = service.model.thresholds.get("messages", {}).get("precision_target")
     result.report["messages"] = {}
     for name, ms in sets.messages.items():
         log(f"accuracy: scoring {name} ({len(ms)} messages)")
         probas = service.score_texts(ms.texts)
-        result.predictions[name] = Predictions(ms.labels, probas)
-        result.report["messages"][name] = messages_report(ms, probas, thresholds)
-    result.report["conversations"] = {}
-    for name, convs in sets.conversations.items():
-        log(f"accuracy: scoring {name} ({len(convs)} conversations)")
-        results = service.score_conversations(as_conversations(convs))
-        result.report["conversations"][name] = conversation_metrics(convs, results)
+        result.predictions[name] = Predictions(label_matrix(ms.records, categories), probas)
+        result.report["messages"][name] = messages_report(ms, probas, thresholds, categories)
     result.report["corpora_test"] = {}
     for corpus in sets.corpora:
         log(f"accuracy: flag rate on corpus {corpus.name} ({len(corpus.texts)} test rows)")
-        result.report["corpora_test"][corpus.name] = corpus_flag_rate(service.score_texts(corpus.texts), thresholds)
+        result.report["corpora_test"][corpus.name] = corpus_flag_rate(service.score_texts(corpus.texts), thresholds,
+                                                                      categories)
     for name, ms in sets.unlabelled.items():
         log(f"accuracy: flag rate on unlabelled {name} ({len(ms)} messages)")
-        result.report["corpora_test"][name] = corpus_flag_rate(service.score_texts(ms.texts), thresholds)
+        result.report["corpora_test"][name] = corpus_flag_rate(service.score_texts(ms.texts), thresholds, categories)
     return result

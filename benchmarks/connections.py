@@ -53,7 +53,7 @@ async def _slow_body(port: int, first_part: int, seconds: float) -> dict:
     """One connection: headers, ``first_part`` bytes, then a byte every 0.2 s until the server
     answers and closes, or ``seconds`` pass."""
     opened = time.monotonic()
-    result = {"status": None, "closed": False, "closed_after_s": None}
+    result: dict[str, object] = {"status": None, "closed": False, "closed_after_s": None}
     try:
         reader, writer = await asyncio.open_connection(HOST, port)
     except OSError as exc:

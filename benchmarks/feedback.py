@@ -24,7 +24,7 @@ METRICS = ("precision", "recall", "f1")
 def _scores(service: ScoringService, ms: MessageSet) -> dict[str, Any]:
     if not len(ms):
         return {"n": 0, "categories": {}}
-    report = message_metrics(ms.labels, service.score_texts(ms.texts), service.thresholds)
+    report = message_metrics(ms.labels, service.score_texts(ms.texts), service.thresholds, service.categories)
     return {"n": report["n"], "flag_rate_negatives": report["flag_rate_negatives"],
             "categories": {c: {k: v for k, v in entry.items() if k in (*METRICS, "support")}
                            for c, entry in report["categories"].items()}}

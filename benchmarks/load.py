@@ -1,10 +1,15 @@
-"""HTTP load: ``signals serve`` in its own process on 127.0.0.1, driven by an asyncio httpx client.
+"""HTTP load (issue 11): ``signals serve`` in its own process on 127.0.0.1, next to a no-op FastAPI
+app (``benchmarks.noop_app``) served the same way in a second process, both driven in the same run
+by one asyncio httpx client.
 
-For each request shape (one message, a batch of 32) and each concurrency level, workers post
-``POST /v1/score`` back to back until the level's time budget is spent; every loop is bounded by
-that deadline and a request cap, and the server is stopped at the end whatever happens. An error
-is any exception, any non-200 status or a 200 whose ``results`` do not match the request.
-Only the loopback address is ever used.
+Levels (``LEVELS``): one message per request at concurrency 1, 4 and 16 on the no-op app, then on
+``signals serve``: a first, "cold" level at concurrency 16 reported on its own (the server sat idle
+meanwhile), one message at concurrency 16, batches of 32 at concurrency 16, one message at 4 and 1.
+req/s(score) / req/s(no-op) compares numbers taken in the same run on the same machine. In each
+level, workers post ``POST /v1/score`` back to back until the level's time budget is spent; every
+loop is bounded by that deadline and a request cap, and both servers are stopped at the end
+whatever happens. An error is any exception, any non-200 status or a 200 whose ``results`` do not
+match the request. Only the loopback address is ever used.
 """
 
 from __future__ import annotations
@@ -22,10 +27,9 @@ from pathlib import Path
 import numpy as np
 
 HOST = "127.0.0.1"  # loopback only, never configurable
-CONCURRENCY = (1, 4, 16)
 BATCH_SIZES = {"single": 1, "batch32": 32}
 SECONDS_PER_LEVEL = 10.0
-QUICK_SECONDS_PER_LEVEL = 3.0
+QUICK_SECONDS_PER_LEVEL = 2.5
 MAX_REQUESTS_PER_LEVEL = 200_000
 READY_TIMEOUT = 120.0
 REQUEST_TIMEOUT = 30.0
@@ -129,24 +133,67 @@ async def run_level(base_url: str, bodies: list[dict], concurrency: int, seconds
     }
 
 
-def drive(server: subprocess.Popen, base_url: str, texts: list[str], seconds: float, report: dict, log=print) -> None:
-    report["ready_seconds"] = round(wait_ready(server, base_url), 2)
-    report["server_rss_mb"] = {"ready": tree_rss_mb(server.pid)}
-    for size in BATCH_SIZES.values():  # warm-up, not counted
-        asyncio.run(run_level(base_url, payloads(texts, size, 2), 1, 0.5))
-    report["server_rss_mb"]["start"] = tree_rss_mb(server.pid)
-    for shape, size in BATCH_SIZES.items():
-        bodies = payloads(texts, size)
-        for concurrency in CONCURRENCY:
-            level = asyncio.run(run_level(base_url, bodies, concurrency, seconds))
-            level["shape"] = shape
-            report["levels"].append(level)
-            log(f"load: {shape:8s} c={concurrency:<3d} {level['requests_per_s']:8.1f} req/s  "
-                f"p50 {level['p50_ms']} ms  p95 {level['p95_ms']} ms  p99 {level['p99_ms']} ms  errors {level['errors']}")
-    report["server_rss_mb"]["end"] = tree_rss_mb(server.pid)
+# (server, shape, concurrency, counted) in the order they run. The first score level comes after the
+# score server sat idle through the no-op levels: it is reported as the cold start (the service builds
+# a spaCy pipeline per worker thread, and idle worker threads are dropped), not counted in the ratios.
+# The concurrency-16 levels come right after it, while the worker threads it started are still there.
+LEVELS = (("noop", "single", 1, True), ("noop", "single", 4, True), ("noop", "single", 16, True),
+          ("score", "single", 16, False), ("score", "single", 16, True), ("score", "batch32", 16, True),
+          ("score", "single", 4, True), ("score", "single", 1, True))
+# issue 11's "done when" for the API
+TARGETS = {"ratio_to_noop_c16": 0.3, "p99_ms_c16": 25.0, "errors": 0, "batch32_messages_per_s": 5000.0}
+
+
+def drive(servers: dict[str, tuple[subprocess.Popen, str]], texts: list[str], seconds: float, report: dict,
+          log=print) -> None:
+    for name, (server, url) in servers.items():
+        report["ready_seconds"][name] = round(wait_ready(server, url), 2)
+    score_server = servers["score"][0]
+    report["server_rss_mb"] = {"ready": tree_rss_mb(score_server.pid)}
+    report["server_threads"] = {"ready": threads(score_server.pid)}
+    for name, (_, url) in servers.items():  # warm-up, not counted
+        for size in BATCH_SIZES.values():
+            asyncio.run(run_level(url, payloads(texts, size, 2), 1, 0.5))
+    report["server_rss_mb"]["start"] = tree_rss_mb(score_server.pid)
+    for name, shape, concurrency, counted in LEVELS:
+        level = asyncio.run(run_level(servers[name][1], payloads(texts, BATCH_SIZES[shape]), concurrency, seconds))
+        level.update(server=name, shape=shape, cold=not counted)
+        report["levels"].append(level)
+        log(f"load: {name:5s} {shape:8s} c={concurrency:<3d}{' (cold)' if not counted else ''} {level['requests_per_s']:8.1f} req/s  "
+            f"p50 {level['p50_ms']} ms  p95 {level['p95_ms']} ms  p99 {level['p99_ms']} ms  errors {level['errors']}")
+    report["server_rss_mb"]["end"] = tree_rss_mb(score_server.pid)
+    report["server_threads"]["end"] = threads(score_server.pid)
     start, end = report["server_rss_mb"]["start"], report["server_rss_mb"]["end"]
     report["server_rss_mb"]["growth"] = round(end - start, 1) if start is not None and end is not None else None
-    report["errors_total"] = sum(level["errors"] for level in report["levels"])
+    report["errors_total"] = sum(level["errors"] for level in report["levels"] if level["server"] == "score")
+    summarise(report)
+
+
+def threads(pid: int) -> int | None:
+    import psutil
+
+    try:
+        return psutil.Process(pid).num_threads()
+    except psutil.Error:
+        return None
+
+
+def summarise(report: dict) -> None:
+    """Ratios score/no-op per concurrency, and issue 11's targets."""
+    by = {(lv["server"], lv["shape"], lv["concurrency"]): lv for lv in report["levels"] if not lv.get("cold")}
+    report["ratio_to_noop"] = {}
+    for (server, shape, concurrency), level in by.items():
+        noop = by.get(("noop", shape, concurrency))
+        if server == "score" and noop and noop["requests_per_s"]:
+            report["ratio_to_noop"][f"c{concurrency}"] = round(level["requests_per_s"] / noop["requests_per_s"], 3)
+    c16, batch = by.get(("score", "single", 16)), by.get(("score", "batch32", 16))
+    ratio = report["ratio_to_noop"].get("c16")
+    report["meets"] = {
+        "ratio_to_noop_c16": None if ratio is None else ratio >= TARGETS["ratio_to_noop_c16"],
+        "p99_ms_c16": None if not c16 or c16["p99_ms"] is None else c16["p99_ms"] <= TARGETS["p99_ms_c16"],
+        "errors": report["errors_total"] == TARGETS["errors"],
+        "batch32_messages_per_s": None if not batch else batch["messages_per_s"] >= TARGETS["batch32_messages_per_s"],
+    }
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -162,25 +209,31 @@ def run_load(model_dir: Path, texts: list[str], quick: bool, log=print) -> dict:
     import httpx
 
     seconds = QUICK_SECONDS_PER_LEVEL if quick else SECONDS_PER_LEVEL
-    port = free_port()
-    base_url = f"http://{HOST}:{port}"
     # no API keys: the benchmark measures the unauthenticated scoring path
     env = dict(os.environ, SIGNALS_API_KEYS="", SIGNALS_ADMIN_KEYS="", PYTHONUNBUFFERED="1")
-    command = serve_command(model_dir, port)
-    log(f"load: starting {' '.join(command[-7:])}")
-    report: dict = {"host": HOST, "seconds_per_level": seconds, "levels": [], "command": command[1:]}
+    ports = {"score": free_port(), "noop": free_port()}
+    commands = {"score": serve_command(model_dir, ports["score"]),
+                "noop": [sys.executable, "-m", "benchmarks.noop_app", "--port", str(ports["noop"])]}
+    report: dict = {"host": HOST, "seconds_per_level": seconds, "levels": [], "ready_seconds": {}, "targets": TARGETS,
+                    "workers_setting": os.environ.get("SIGNALS_WORKERS", "default"),
+                    "commands": {name: " ".join(c[1:]) for name, c in commands.items()}}
+    log(f"load: starting signals serve on port {ports['score']} and the no-op app on port {ports['noop']}")
     with tempfile.TemporaryDirectory(prefix="signals-bench-serve-") as tmp:
-        server_log = Path(tmp) / "serve.log"
-        # the server's log goes to a file: a pipe nobody reads would fill up and stall the server
-        with open(server_log, "w", encoding="utf-8") as log_file:
-            server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
-            try:
-                drive(server, base_url, texts, seconds, report, log)
-            except (RuntimeError, OSError, httpx.HTTPError) as exc:  # reported with the server's log tail
-                report["error"] = f"{exc.__class__.__name__}: {exc}"
-            finally:
+        logs = {name: Path(tmp) / f"{name}.log" for name in commands}
+        servers: dict[str, tuple[subprocess.Popen, str]] = {}
+        try:
+            for name, command in commands.items():
+                # a server's log goes to a file: a pipe nobody reads would fill up and stall the server
+                with open(logs[name], "w", encoding="utf-8") as log_file:
+                    servers[name] = (subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file,
+                                                      stderr=subprocess.STDOUT), f"http://{HOST}:{ports[name]}")
+            drive(servers, texts, seconds, report, log)
+        except (RuntimeError, OSError, httpx.HTTPError) as exc:  # reported with the server's log tail
+            report["error"] = f"{exc.__class__.__name__}: {exc}"
+        finally:
+            for server, _ in servers.values():
                 stop(server)
         if "error" in report or report.get("errors_total"):
-            lines = server_log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+            lines = logs["score"].read_text(encoding="utf-8", errors="replace").strip().splitlines()
             report["server_log_tail"] = [line for line in lines if "/readyz" not in line][-10:]
     return report

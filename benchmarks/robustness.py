@@ -15,10 +15,9 @@ from collections.abc import Callable
 
 import numpy as np
 from training.data_sources import MessageSet
-from training.evaluate import flagged
 
-from benchmarks.sets import EvalSets, handwritten_fallback
-from signals.taxonomy import CATEGORIES
+from benchmarks.sets import EvalSets, label_matrix
+from signals.evaluation import flagged
 
 TARGET_DROP_POINTS = 10.0
 SEED = 20240607
@@ -126,27 +125,23 @@ def examples(seed: int = SEED) -> dict[str, str]:
     return {name: REWRITES[name](EXAMPLE, random.Random(f"{seed}:{name}:example")) for name in REWRITES}
 
 
-def _recall(Y: np.ndarray, hits: np.ndarray, rows: np.ndarray) -> dict:
+def _recall(Y: np.ndarray, hits: np.ndarray, rows: np.ndarray, categories: tuple[str, ...]) -> dict:
     if not rows.any():
         return {"any": None}
     out: dict[str, float | None] = {"any": float((hits[rows] & (Y[rows] == 1)).any(axis=1).mean())}
-    for c, category in enumerate(CATEGORIES):
+    for c, category in enumerate(categories):
         pos = rows & (Y[:, c] == 1)
         out[category] = float(hits[pos, c].mean()) if pos.any() else None
     return out
 
 
 def robustness_sets(sets: EvalSets, quick: bool) -> tuple[dict[str, MessageSet], list[str]]:
+    """The positives of the labelled development sets (``dev`` and labelled ``--extra`` files)."""
     limit = QUICK_MAX_POSITIVES if quick else MAX_POSITIVES
     chosen: dict[str, MessageSet] = {}
     notes: list[str] = []
-    names = [n for n in ("dev", "synth_test") if n in sets.messages]
-    pools: dict[str, MessageSet] = {n: sets.positives(n) for n in names}
-    if not names:
-        pools = {"handwritten_train": handwritten_fallback(sets)}
-        notes.append("neither dev nor synth test is available: robustness runs on the hand-written TRAINING "
-                     "positives; their absolute recall is optimistic (seen in training), the drop is what counts")
-    for name, ms in pools.items():
+    for name in sets.messages:
+        ms = sets.positives(name)
         if len(ms) > limit:
             rng = random.Random(f"{SEED}:sample:{name}")
             ms = MessageSet(ms.name, rng.sample(ms.records, limit))
@@ -163,25 +158,25 @@ def run_robustness(scorers: dict[str, tuple[Callable[[list[str]], np.ndarray], d
     report: dict = {"target_drop_points": TARGET_DROP_POINTS, "seed": SEED, "notes": notes,
                     "example": {"original": EXAMPLE, **examples()}, "sets": {}}
     for set_name, ms in chosen.items():
-        Y, texts = ms.labels, ms.texts
+        Y, texts, categories = label_matrix(ms.records, sets.categories), ms.texts, sets.categories
         rewritten = {name: rewrite_all(name, texts) for name in REWRITES}
         entry: dict = {"n": len(ms), "scorers": {}}
         for scorer_name, (score, thresholds) in scorers.items():
             log(f"robustness: {scorer_name} on {set_name} ({len(ms)} positives × {len(REWRITES)} rewrites)")
-            before = flagged(score(texts), thresholds)
+            before = flagged(score(texts), thresholds, categories)
             everyone = np.ones(len(texts), bool)
-            scorer_entry: dict = {"recall_before": _recall(Y, before, everyone), "rewrites": {}}
+            scorer_entry: dict = {"recall_before": _recall(Y, before, everyone, categories), "rewrites": {}}
             for name, new_texts in rewritten.items():
                 changed = np.array([a != b for a, b in zip(texts, new_texts)])
-                after = flagged(score(new_texts), thresholds)
-                r_before, r_after = _recall(Y, before, changed), _recall(Y, after, changed)
+                after = flagged(score(new_texts), thresholds, categories)
+                r_before, r_after = _recall(Y, before, changed, categories), _recall(Y, after, changed, categories)
                 drop = (None if r_before["any"] is None
                         else round(100 * (r_before["any"] - r_after["any"]), 2))
                 scorer_entry["rewrites"][name] = {
                     "changed_share": float(changed.mean()), "recall_before": r_before["any"],
                     "recall_after": r_after["any"], "drop_points": drop,
-                    "recall_after_all": _recall(Y, after, everyone)["any"],
-                    "per_category_after": {c: r_after[c] for c in CATEGORIES},
+                    "recall_after_all": _recall(Y, after, everyone, categories)["any"],
+                    "per_category_after": {c: r_after[c] for c in categories},
                     "meets_target": None if drop is None else drop <= TARGET_DROP_POINTS,
                 }
             entry["scorers"][scorer_name] = scorer_entry

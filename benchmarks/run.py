@@ -1,14 +1,17 @@
 """``make bench``: run every benchmark against one model directory and write ``OUT/report.{md,json}`` + plots.
 
-    python -m benchmarks.run --model models/signals-nl-0.1.0 --out reports [--extra FILE.jsonl ...] [--quick]
+    python -m benchmarks.run --model models/signals-nl-0.2.0 --out reports [--quick] [--extra FILE.jsonl ...]
+                             [--baseline DIR --feedback FILE]
 
-Sections run in order (accuracy, baselines, robustness, speed, load); one that fails is recorded
-in the report with its error and the others still run; the exit code is then 1.
+Sections, in order: accuracy (+ baselines, robustness), leave-writer-out, sealed test set,
+conversations, conversation cost, speed, API load, training, reviewer feedback. One that fails is
+recorded in the report with its error and the others still run; the exit code is then 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -43,155 +46,136 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
     parser.add_argument("--extra", type=Path, action="extend", nargs="+", default=[],
                         help='extra JSONL sets in the CLI format ({"id", "text"}, optional "labels")')
-    parser.add_argument("--quick", action="store_true", help="smoke-test sizes: smaller sets, 3 s load levels, no training")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke-test sizes: 5,000 messages for speed, 2.5 s load levels, no training run")
     parser.add_argument("--train-time", action=argparse.BooleanOptionalAction, default=None,
                         help="time `python -m training.train` on --train-config (default: on, off with --quick)")
     parser.add_argument("--train-config", type=Path, default=Path("training/config.tiny.yaml"))
     parser.add_argument("--no-load", action="store_true", help="skip the HTTP load benchmark")
+    parser.add_argument("--sealed-cache", type=Path, default=None,
+                        help="where sealed-set results are kept, one file per model sha256 (default: OUT/sealed)")
     parser.add_argument("--baseline", type=Path, default=None,
-                        help="the model before retraining on reviewer feedback: before/after on dev and held-out reviewed items")
+                        help="the model before retraining on reviewer feedback: before/after on dev and held-out items")
     parser.add_argument("--feedback", type=Path, default=None,
                         help="a `signals feedback export` file (default: data.feedback in the model's config, if set)")
     args = parser.parse_args(argv)
     if args.train_time is None:
         args.train_time = not args.quick
+    if args.sealed_cache is None:
+        args.sealed_cache = args.out / "sealed"
     return args
 
 
-def speed_pool(sets) -> list[str]:
-    """Texts the speed and load workloads are built from: dev + synth test, topped up if they are small."""
-    from training.data_sources import handwritten
+class Sections:
+    """Runs one section at a time; a failure is recorded with its error and the run goes on."""
 
-    from benchmarks.sets import project_path
+    def __init__(self, report: dict) -> None:
+        self.report = report
+        self.failed: list[str] = []
 
-    pool = [t for name in ("dev", "synth_test") if name in sets.messages for t in sets.messages[name].texts]
-    if len(pool) < 2000:
-        hand, _ = handwritten(project_path(sets.config["data"]["handwritten_dir"]))
-        pool += hand.texts + [t for c in sets.corpora for t in c.texts[:5000]]
-        sets.notes.append("speed/load: dev + synth test have fewer than 2000 texts; the workload also samples "
-                          "hand-written training messages and corpus test sentences")
-    return pool
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    # SIGTERM unwinds like Ctrl-C, so the server and child processes are stopped by their finally blocks
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    from benchmarks import plots
-    from benchmarks.accuracy import run_accuracy
-    from benchmarks.baselines import run_baselines
-    from benchmarks.load import api_available, run_load
-    from benchmarks.report import headline, render
-    from benchmarks.robustness import run_robustness
-    from benchmarks.sets import load_eval_sets, project_path
-    from benchmarks.speed import run_speed, train_time
-    from signals.service import ScoringService
-
-    args.out.mkdir(parents=True, exist_ok=True)
-    log(f"loading the model from {args.model}")
-    service = ScoringService.load(args.model)
-    sets = load_eval_sets(args.model, args.extra, args.quick, log)
-    report: dict = {"meta": {
-        "model": service.info.as_dict(), "model_dir": str(args.model), "quick": args.quick,
-        "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "cpus": os.cpu_count(), "python": platform.python_version(),
-        "extra": [str(p) for p in args.extra], "notes": sets.notes,
-    }}
-    failed: list[str] = []
-
-    def section(name: str, func):
+    def run(self, name: str, func, keep: bool = True):
+        """``func()``'s result; a dict result is kept as ``report[name]`` unless ``keep`` is False."""
         start = time.time()
         try:
             result = func()
         except Exception as exc:  # noqa: BLE001 -- one broken section must not lose the others
             traceback.print_exc()
-            failed.append(name)
-            report[name] = {"error": f"{exc.__class__.__name__}: {exc}"}
+            self.failed.append(name)
+            self.report[name] = {"error": f"{exc.__class__.__name__}: {exc}"}
             return None
+        if isinstance(result, dict) and "error" in result:
+            self.failed.append(name)
+        if keep and isinstance(result, dict):
+            self.report[name] = result
         log(f"{name}: done in {time.time() - start:.1f}s")
         return result
 
-    accuracy = section("accuracy", lambda: run_accuracy(service, sets, log))
+
+def feedback_section(args, sets) -> dict:
+    if importlib.util.find_spec("benchmarks.feedback") is None:
+        return {"skipped": "benchmarks.feedback is not in this checkout"}
+    configured = sets.config.data.feedback
+    path = args.feedback or (Path(configured[0]) if configured else None)
+    if path is None:
+        if args.baseline:
+            sets.notes.append("feedback: --baseline given without a feedback file (--feedback or data.feedback)")
+        return {"skipped": "no feedback file (--feedback FILE or data.feedback in the model's config)"}
+    from benchmarks.feedback import run_feedback
+    from benchmarks.sets import project_path
+
+    return run_feedback(args.model, args.baseline, project_path(path), Path(sets.config.data.dev_dir) / "messages.jsonl")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so servers and child processes are stopped by their finally blocks
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    from benchmarks import plots
+    from benchmarks.accuracy import run_accuracy
+    from benchmarks.baselines import run_baselines
+    from benchmarks.conv_cost import run_conv_cost
+    from benchmarks.conversations import run_conversations
+    from benchmarks.load import api_available, run_load
+    from benchmarks.report import write_reports
+    from benchmarks.robustness import run_robustness
+    from benchmarks.sealed import run_sealed
+    from benchmarks.sets import load_eval_sets, project_path
+    from benchmarks.speed import build_workload, run_speed, workload_pool
+    from benchmarks.training_bench import run_training
+    from benchmarks.writers import run_leave_writer_out
+    from signals.service import ScoringService
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    log(f"loading the model from {args.model}")
+    service = ScoringService.load(args.model)
+    sets = load_eval_sets(args.model, service.categories, args.extra, args.quick, log)
+    report: dict = {"meta": {
+        "model": service.info.as_dict(), "model_dir": str(args.model), "quick": args.quick,
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "cpus": os.cpu_count(), "python": platform.python_version(),
+        "extra": [str(p) for p in args.extra], "notes": sets.notes,
+    }}
+    sections = Sections(report)
+
+    accuracy = sections.run("accuracy", lambda: run_accuracy(service, sets, log), keep=False)
     if accuracy:
-        report["accuracy"] = dict(accuracy.report, precision_target=service.info.manifest.get("thresholds", {}).get("precision_target"))
-    baselines = section("baselines", lambda: run_baselines(sets, args.quick, log))
+        report["accuracy"] = accuracy.report
+    precision_target = float(service.model.thresholds.get("messages", {}).get("precision_target", 0.85))
+    writers = service.model.spec.info.get("training_data", {}).get("writers")
+    baselines = sections.run("baselines", lambda: run_baselines(sets, precision_target, writers, log), keep=False)
     if baselines:
         report["baselines"] = baselines.report
-
     scorers = {"model": (service.score_texts, service.thresholds)}
     if baselines:
         scorers.update({name: (m.score_texts, m.thresholds) for name, m in baselines.models.items()})
-    robustness = section("robustness", lambda: run_robustness(scorers, sets, args.quick, log))
-    if robustness:
-        report["robustness"] = robustness
-
-    pool = speed_pool(sets)
-    speed = section("speed", lambda: run_speed(args.model, pool, args.quick, log))
-    if speed:
-        report["speed"] = speed
-        if args.train_time:
-            train = section("train_time", lambda: train_time(project_path(args.train_config), log))
-            if train:
-                speed["train"] = train
-                if train["returncode"] != 0:
-                    failed.append("train_time")
-
+    sections.run("robustness", lambda: run_robustness(scorers, sets, args.quick, log))
+    sections.run("leave_writer_out", lambda: run_leave_writer_out(args.model, service.model.thresholds))
+    sealed = sections.run("sealed", lambda: run_sealed(service, sets.config, args.sealed_cache, log))
+    sections.run("conversations", lambda: run_conversations(service, sets, sealed, log))
+    sections.run("conversation_cost", lambda: run_conv_cost(service, sets, args.quick, log))
+    sections.run("speed", lambda: run_speed(args.model, sets, args.quick, log))
     if args.no_load:
         report["load"] = {"skipped": "--no-load"}
     elif not api_available():
         report["load"] = {"skipped": "the API (signals.api.app) is not installed in this checkout"}
-        sets.notes.append("load: skipped, signals.api.app is missing")
     else:
-        load = section("load", lambda: run_load(args.model, pool, args.quick, log))
-        if load:
-            report["load"] = load
-            if "error" in load:
-                failed.append("load")
-
-    configured = sets.config.get("data", {}).get("feedback")  # a path, or {path: ..., weight: ...}
-    feedback_path = args.feedback or (configured.get("path") if isinstance(configured, dict) else configured)
-    if feedback_path:
-        from benchmarks.feedback import run_feedback
-
-        dev_messages = project_path(sets.config["data"]["dev_dir"]) / "messages.jsonl"
-        feedback = section("feedback", lambda: run_feedback(args.model, args.baseline, project_path(feedback_path),
-                                                            dev_messages))
-        if feedback:
-            report["feedback"] = feedback
-    elif args.baseline:
-        sets.notes.append("feedback: --baseline given without a feedback file (--feedback or data.feedback)")
+        sections.run("load", lambda: run_load(args.model, build_workload(workload_pool(sets), 2000), args.quick, log))
+    sections.run("training", lambda: run_training(args.model, project_path(args.train_config), args.train_time, log))
+    sections.run("feedback", lambda: feedback_section(args, sets))
 
     log("plots")
     report["plots"] = {}
-    plot_jobs = {
-        "pr_curves": lambda: plots.pr_curves(accuracy.predictions if accuracy else {},
-                                             baselines.predictions.get("tfidf", {}) if baselines else {},
-                                             baselines.predictions.get("keywords", {}) if baselines else {}, args.out),
-        "reliability": lambda: plots.reliability(report.get("accuracy", {}).get("messages", {}), args.out),
-        "robustness": lambda: plots.robustness_bars(report.get("robustness", {}), args.out),
-        "throughput": lambda: plots.throughput(report.get("speed", {}), args.out),
-        "latency": lambda: plots.latency(report.get("load", {}), args.out),
-    }
-    for name, job in plot_jobs.items():
-        made = section(f"plot:{name}", job)
+    for name, job in plots.jobs(report, accuracy, baselines, args.out).items():
+        made = sections.run(f"plot:{name}", job, keep=False)
         if made:
             report["plots"][name] = made
-
-    report["headline"] = headline(report)
     report["meta"]["elapsed_seconds"] = round(time.time() - _T0, 1)
-    report["meta"]["failed_sections"] = failed
-    (args.out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False, default=_json_default) + "\n",
-                                          encoding="utf-8")
-    markdown = render(report)
-    if isinstance(report.get("feedback"), dict) and "model" in report["feedback"]:
-        from benchmarks.feedback import render_feedback_md
-
-        markdown += "\n" + render_feedback_md(report["feedback"])
-    (args.out / "report.md").write_text(markdown, encoding="utf-8")
+    report["meta"]["failed_sections"] = sections.failed
+    headline = write_reports(report, args.out, _json_default)
     log(f"wrote {args.out / 'report.md'} and {args.out / 'report.json'}")
-    print(json.dumps(report["headline"], indent=2, ensure_ascii=False, default=_json_default))
-    if failed:
-        print(f"failed sections: {', '.join(failed)}", file=sys.stderr)
-    return 1 if failed else 0
+    print(json.dumps(headline, indent=2, ensure_ascii=False, default=_json_default))
+    if sections.failed:
+        print(f"failed sections: {', '.join(sections.failed)}", file=sys.stderr)
+    return 1 if sections.failed else 0
 
 
 if __name__ == "__main__":

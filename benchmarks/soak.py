@@ -84,7 +84,7 @@ def make_request(rng: random.Random, k: int) -> tuple[str, dict, int]:
     size = rng.randint(8, 32) if roll < 0.30 else 1
     messages = []
     for i in range(size):
-        message = {"id": f"m-{k}-{i}", "text": rng.choice(TEXTS)}
+        message: dict[str, object] = {"id": f"m-{k}-{i}", "text": rng.choice(TEXTS)}
         if rng.random() < 0.3:
             message["context"] = [{"speaker": rng.choice(SPEAKERS), "text": rng.choice(TEXTS)}
                                   for _ in range(rng.randint(1, 5))]

@@ -1,0 +1,66 @@
+"""Conversation cost by length (issue 9 point 4): is scoring a conversation linear in its turns?
+
+Conversations of 10, 100 and 1,000 turns are built from dev message texts (two speakers taking
+turns, seeded), the same total number of turns at every length, and scored one conversation per
+call (as ``POST /v1/conversations/score`` and ``signals score-conversations`` do). The best of a
+few passes gives turns per second and milliseconds per turn per length; a linear scorer keeps
+turns/s the same at every length (ratio to the 10-turn rate near 1).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from benchmarks.sets import EvalSets
+from signals.service import Conversation, ScoringService, Turn
+
+LENGTHS = (10, 100, 1000)
+TOTAL_TURNS = 10_000
+QUICK_TOTAL_TURNS = 2_000
+PASSES = 3
+QUICK_PASSES = 1
+SEED = 99
+
+
+def build_conversations(texts: list[str], length: int, count: int, seed: int = SEED) -> list[Conversation]:
+    rng = random.Random(f"{seed}:{length}")
+    speakers = ("a", "b")
+    return [Conversation(f"cost-{length}-{k}", tuple(Turn(speakers[i % 2], rng.choice(texts)) for i in range(length)))
+            for k in range(count)]
+
+
+def text_pool(sets: EvalSets) -> list[str]:
+    texts = [t for ms in sets.messages.values() for t in ms.texts]
+    if not texts:
+        texts = [t["text"] for convs in sets.conversations.values() for c in convs for t in c["turns"]]
+    if not texts:
+        raise RuntimeError("no dev texts to build conversations from")
+    return texts
+
+
+def run_conv_cost(service: ScoringService, sets: EvalSets, quick: bool, log=print) -> dict:
+    total = QUICK_TOTAL_TURNS if quick else TOTAL_TURNS
+    passes = QUICK_PASSES if quick else PASSES
+    texts = text_pool(sets)
+    service.score_conversations(build_conversations(texts, 20, 2, seed=1))  # warm-up: caches, lazy imports
+    report: dict = {"total_turns_per_length": total, "passes": passes, "lengths": {}}
+    for length in LENGTHS:
+        convs = build_conversations(texts, length, max(1, total // length))
+        times = []
+        for _ in range(passes):
+            start = time.perf_counter()
+            for conv in convs:
+                service.score_conversations([conv])
+            times.append(time.perf_counter() - start)
+        best = min(times)
+        turns = length * len(convs)
+        report["lengths"][str(length)] = {
+            "conversations": len(convs), "turns": turns, "seconds_best": round(best, 3),
+            "seconds_all": [round(t, 3) for t in times], "turns_per_s": round(turns / best, 1),
+            "ms_per_turn": round(1000 * best / turns, 4), "ms_per_conversation": round(1000 * best / len(convs), 2)}
+        log(f"conversation cost: {len(convs)} × {length} turns: {turns / best:,.0f} turns/s")
+    base = report["lengths"][str(LENGTHS[0])]["turns_per_s"]
+    for entry in report["lengths"].values():
+        entry["relative_to_10"] = round(entry["turns_per_s"] / base, 3)
+    return report
