@@ -30,7 +30,7 @@ from signals.api.logs import LOGGER_NAME
 from signals.api.metrics import ApiMetrics
 from signals.api.middleware import RequestContextMiddleware
 from signals.api.scheduling import FairScheduler
-from signals.api.state import ModelState, ModelUnavailable, prepare_model
+from signals.api.state import ModelState, ModelUnavailable, ScoringThreads, prepare_model
 from signals.review.runtime import ReviewRuntime
 from signals.service import ScoringService
 from signals.settings import Settings, load_settings
@@ -92,16 +92,21 @@ def create_app(settings: Settings | None = None, service: ScoringService | None 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        model.limiter = anyio.CapacityLimiter(settings.workers)
+        model.threads = ScoringThreads(settings.workers)
         model.reload_lock = anyio.Lock()
         try:
-            model.serve(await anyio.to_thread.run_sync(prepare_model, settings, service))
+            prepared = await anyio.to_thread.run_sync(prepare_model, settings, service)
+            await anyio.to_thread.run_sync(model.threads.warm, prepared)
+            model.serve(prepared)
         except ModelUnavailable as error:
             model.fail(error)  # stay up: /healthz 200, /readyz 503 with the reason, logged
         metrics.set_model(model.service.info if model.service else None)
-        async with review.running():  # the review store: migrated, purged on a timer
-            yield
-        metrics.set_model(None)
+        try:
+            async with review.running():  # the review store: migrated, purged on a timer
+                yield
+        finally:
+            metrics.set_model(None)
+            model.threads.shutdown()
 
     # redirect_slashes off: /v1/score/ is a 404, not a 307 (before auth) to a Location built from Host.
     app = FastAPI(title="signals", version=__version__, description=DESCRIPTION, lifespan=lifespan,

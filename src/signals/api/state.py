@@ -9,9 +9,12 @@ never drops, and if anything fails the old model keeps serving. Nothing else hol
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -97,14 +100,48 @@ def prepare_model(settings: Settings, service: ScoringService | None = None,
     return service
 
 
+class ScoringThreads:
+    """The threads that score: a fixed pool of ``workers`` threads, each with its own spaCy pipeline
+    built when the model is served (not on a request: building one takes seconds), kept for the
+    life of the app (a thread pool that drops idle threads would rebuild pipelines after every lull)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="signals-score")
+
+    def warm(self, service: ScoringService) -> None:
+        """Build ``service``'s pipeline on every thread of the pool (blocking; a barrier makes sure
+        each thread takes exactly one of the warm-up tasks)."""
+        barrier = threading.Barrier(self.workers)
+
+        def build() -> None:
+            _ = service.analyzer.preprocessor.nlp
+            barrier.wait(timeout=120)
+
+        for future in [self.executor.submit(build) for _ in range(self.workers)]:
+            future.result()
+
+    def warm_when_free(self, service: ScoringService) -> None:
+        """After a hot reload: queue one pipeline build per thread ahead of the requests that follow,
+        without waiting for threads still busy with requests on the old model."""
+        for _ in range(self.workers):
+            self.executor.submit(lambda: service.analyzer.preprocessor.nlp)
+
+    async def run(self, func: Callable[..., T], *args, **kwargs) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, partial(func, *args, **kwargs))
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
 @dataclass
 class ModelState:
     """What /readyz reports and what /v1 routes score with: a service is only set here after it
-    was loaded, verified and warmed up (``prepare_model``)."""
+    was loaded, verified and warmed up (``prepare_model``) on every scoring thread."""
 
     service: ScoringService | None = None
     reason: str = "loading"
-    limiter: anyio.CapacityLimiter | None = field(default=None, repr=False)
+    threads: ScoringThreads | None = field(default=None, repr=False)
     reload_lock: anyio.Lock = field(default_factory=anyio.Lock, repr=False)  # one reload at a time
 
     def serve(self, service: ScoringService) -> None:
@@ -143,6 +180,8 @@ class ModelState:
                     "error_code": getattr(cause, "code", None), "error": str(cause)[:500],
                     "serving": previous.info.as_dict() if previous is not None else None}})
                 raise
+            if self.threads is not None:  # the new model's pipelines, ahead of the requests that follow
+                self.threads.warm_when_free(service)
             self.serve(service)  # the swap: one assignment; requests in flight keep their service
             log.info("model_reloaded", extra={"fields": {
                 "previous": previous.info.as_dict() if previous is not None else None,
@@ -150,5 +189,7 @@ class ModelState:
             return previous, service
 
     async def run(self, func: Callable[..., T], *args, **kwargs) -> T:
-        """Run CPU-bound scoring in a worker thread (at most ``settings.workers`` at a time)."""
-        return await anyio.to_thread.run_sync(partial(func, *args, **kwargs), limiter=self.limiter)
+        """Run CPU-bound scoring on a scoring thread (at most ``settings.workers`` at a time)."""
+        if self.threads is None:
+            raise RuntimeError("the scoring threads start with the app (lifespan)")
+        return await self.threads.run(func, *args, **kwargs)
