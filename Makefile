@@ -4,11 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= training/config.yaml
-MODEL_DIR ?= models/signals-nl-0.1.0
+MODEL_DIR ?= models/signals-nl-0.2.0
 INPUT ?= examples/messages.jsonl
 STAMP := $(VENV)/.installed
 
-.PHONY: help install java postgres chromium train score score-conversations test test-fast serve bench bench-quick bench-spark soak spark-sample clean
+.PHONY: help install java postgres chromium lint train score score-conversations test test-fast serve bench bench-quick bench-spark soak spark-sample clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -34,7 +34,7 @@ chromium: ## make sure Debian's Chromium is there for the review page's browser 
 	@command -v chromium >/dev/null 2>&1 || { echo "installing Chromium for the review page's browser test"; \
 	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; }
 
-$(MODEL_DIR)/manifest.json: $(STAMP)
+$(MODEL_DIR)/manifest.json: | $(STAMP)
 	$(BIN)/python -m training.train --config $(CONFIG) --out $(MODEL_DIR)
 
 train: $(STAMP) ## train the model from $(CONFIG) into $(MODEL_DIR)
@@ -46,7 +46,11 @@ score: $(MODEL_DIR)/manifest.json ## score $(INPUT) with the default model (trai
 score-conversations: $(MODEL_DIR)/manifest.json ## score examples/conversations.jsonl
 	$(BIN)/signals score-conversations examples/conversations.jsonl --model $(MODEL_DIR)
 
-test: $(STAMP) java postgres chromium ## run the whole test suite (what CI runs)
+lint: $(STAMP) ## ruff and mypy (part of make test)
+	$(BIN)/ruff check src training tests benchmarks
+	$(BIN)/mypy src
+
+test: $(STAMP) java postgres chromium lint ## lint, then the whole test suite (what CI runs)
 	$(BIN)/python -m pytest -q -ra
 
 test-fast: $(STAMP) ## the suite without slow tests

@@ -54,7 +54,7 @@ def load_hub_corpus(spec: dict) -> CorpusRows | None:
 
     try:
         dataset = load_dataset(spec["id"], split=spec.get("split", "train"))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure of a hub fetch means "unavailable here"
         print(f"[corpora] hub dataset {spec['id']!r} unavailable ({exc.__class__.__name__}): skipped", file=sys.stderr)
         return None
     field = spec.get("text_field", "text")

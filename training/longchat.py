@@ -38,32 +38,35 @@ def _filler_run(filler: Sequence[dict], participants: list[str], rng: random.Ran
     return [{**filler[(start + k) % len(filler)], "speaker": pair[k % 2]} for k in range(length)]
 
 
-PIECE_SHARE = 0.35  # share of a thread's harmless turns that come from written conversations
+MAX_PIECES = 3  # written harmless conversations per thread; the rest is small talk
 
 
 def _benign_material(benign: Sequence[dict], filler: Sequence[dict], participants: list[str], target: int,
                      rng: random.Random, tag: str) -> list[dict]:
-    """Small talk (real dialogue lines) with written harmless conversations among it: most written
-    harmless conversations are hard cases on purpose, so they make up about a third of the turns
-    (threads as platforms see them are mostly small talk, with a few look-alike exchanges)."""
+    """Small talk (real dialogue lines) with one to three written harmless conversations among it.
+
+    Most written harmless conversations are hard cases on purpose (look-alike lines); a thread as
+    platforms see it is mostly small talk with a few such exchanges, not a collage of every hard
+    case put in the mouth of the same two people. Without filler, conversations fill the thread."""
     turns: list[dict] = []
-    from_pieces = 0
+    pieces = rng.randint(1, MAX_PIECES) if filler else 10**6
+    slots = sorted(rng.random() for _ in range(min(pieces, 50)))  # where, as a share of the thread, a piece starts
     piece = 0
     while len(turns) < target:
-        use_piece = benign and (not filler or from_pieces <= PIECE_SHARE * len(turns))
-        if use_piece:
-            chosen = _renamed(rng.choice(benign), participants, f"{tag}.{piece}")
-            from_pieces += len(chosen)
-            turns.extend(chosen)
-        else:
+        due = piece < len(slots) and (not filler or len(turns) >= slots[piece] * target)
+        if benign and due:
+            turns.extend(_renamed(rng.choice(benign), participants, f"{tag}.{piece}"))
+            piece += 1
+        elif filler:
             turns.extend(_filler_run(filler, participants, rng))
-        piece += 1
+        else:
+            break
     return turns[:target]
 
 
 def long_length(rng: random.Random, low: int, high: int) -> int:
     """A length between ``low`` and ``high``, log-uniform (as many short threads as long ones)."""
-    return int(round(math.exp(rng.uniform(math.log(low), math.log(high)))))
+    return round(math.exp(rng.uniform(math.log(low), math.log(high))))
 
 
 def assemble(benign: Sequence[dict], grooming: Sequence[dict], filler: Sequence[dict], count: int,

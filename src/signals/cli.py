@@ -121,11 +121,13 @@ def _worker_init() -> None:
 
 
 def _workers(requested: int, path: str | None) -> int:
-    """``--workers``; 0 (the default) means one per core for an input file of 1 MB or more, else 1."""
+    """``--workers``; 0 (the default) means: for an input file of 1 MB or more, one process per core
+    but one (the reading and writing process needs a core too), else 1."""
     if requested > 0:
         return requested
     big = path not in (None, "-") and Path(path).is_file() and Path(path).stat().st_size >= AUTO_WORKERS_FROM_BYTES
-    return min(os.cpu_count() or 1, 8) if big else 1
+    cores = os.cpu_count() or 1
+    return min(cores - 1, 8) if big and cores >= 3 else 1
 
 
 def _run(args, parse, score: Score) -> int:
@@ -267,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("input", nargs="?", default="-", help="JSONL file, or - for stdin (default)")
         p.add_argument("-o", "--output", default="-", help="JSONL output file (default: stdout)")
         p.add_argument("--workers", type=int, default=0,
-                       help="scoring processes (default 0: one per core for input files of 1 MB or more, else 1)")
+                       help="scoring processes (default 0: cores minus one for input files of 1 MB or more, else 1)")
         _model_options(p)
         p.set_defaults(func=func)
         return p

@@ -117,10 +117,10 @@ def evaluate_conversations(service: ScoringService, path: Path) -> tuple[dict, l
     conversations, records = _conversations(path)
     report = conversation_metrics(records, service.score_conversations(conversations))
     lines = [f"{report['n']} conversations ({report['grooming']} grooming)", "",
-             f"precision {_f(report['precision'])}  recall {_f(report['recall'])}  F1 {_f(report['f1'])}  "
-             f"ROC-AUC {_f(report.get('roc_auc'))}  PR-AUC {_f(report.get('pr_auc'))}",
-             f"harmless flagged {_f(report['flag_rate_benign'])}  right suspect {_f(report['suspect_accuracy'])}  "
-             f"first alert at {_f(report['first_alert_relative_mean'])} of the length"]
+             (f"precision {_f(report['precision'])}  recall {_f(report['recall'])}  F1 {_f(report['f1'])}  "
+              f"ROC-AUC {_f(report.get('roc_auc'))}  PR-AUC {_f(report.get('pr_auc'))}"),
+             (f"harmless flagged {_f(report['flag_rate_benign'])}  right suspect {_f(report['suspect_accuracy'])}  "
+              f"first alert at {_f(report['first_alert_relative_mean'])} of the length")]
     for title, key in (("turns", "length_buckets"), ("register", "registers")):
         if report.get(key):
             lines.append(f"\n{title:10s} n     harmless flagged  recall  ROC-AUC")

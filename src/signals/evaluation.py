@@ -23,7 +23,7 @@ def bucket_name(low: int, high: int) -> str:
 
 def flagged(probas: np.ndarray, thresholds: dict[str, float], categories: Sequence[str]) -> np.ndarray:
     """(n, categories) booleans: which categories cross their threshold."""
-    return probas >= np.array([thresholds[c] for c in categories])
+    return np.asarray(probas >= np.array([thresholds[c] for c in categories]), dtype=bool)
 
 
 def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
@@ -54,8 +54,10 @@ def _group_rates(mask_of: dict[str, np.ndarray], hits: np.ndarray, Y: np.ndarray
         if not mask.any():
             continue
         positives = mask & ~negative
-        out[name] = {"n": int(mask.sum()), "flag_rate_negatives": _rate(hits.any(axis=1)[mask & negative]),
-                     "recall_any": _rate((hits & (Y == 1)).any(axis=1)[positives])}
+        any_hit = np.asarray(hits.any(axis=1), dtype=bool)
+        caught = np.asarray((hits & (Y == 1)).any(axis=1), dtype=bool)
+        out[name] = {"n": int(mask.sum()), "flag_rate_negatives": _rate(any_hit[mask & negative]),
+                     "recall_any": _rate(caught[positives])}
     return out
 
 
@@ -78,8 +80,8 @@ def message_metrics(Y: np.ndarray, probas: np.ndarray, thresholds: dict[str, flo
             if (1 - y).sum():
                 entry["ece"] = expected_calibration_error(y, p)
         out["categories"][category] = entry
-    negative = Y.sum(axis=1) == 0
-    any_flag = hits.any(axis=1)
+    negative = np.asarray(Y.sum(axis=1) == 0, dtype=bool)
+    any_flag = np.asarray(hits.any(axis=1), dtype=bool)
     out["flag_rate_negatives"] = _rate(any_flag[negative])
     if kinds is not None:
         kinds_arr = np.array(kinds)
@@ -105,7 +107,7 @@ def message_metrics(Y: np.ndarray, probas: np.ndarray, thresholds: dict[str, flo
 
 def corpus_flag_rate(probas: np.ndarray, thresholds: dict[str, float], categories: Sequence[str]) -> dict:
     hits = flagged(probas, thresholds, categories)
-    return {"n": len(probas), "flag_rate": _rate(hits.any(axis=1)) or 0.0,
+    return {"n": len(probas), "flag_rate": _rate(np.asarray(hits.any(axis=1), dtype=bool)) or 0.0,
             "per_category": {c: _rate(hits[:, i]) or 0.0 for i, c in enumerate(categories)}}
 
 
@@ -130,7 +132,7 @@ def conversation_metrics(conversations: Sequence[dict], results: Sequence[Conver
         entry.update(_ranking(truth[mask], risk[mask]))
         return entry
 
-    registers = sorted({c.get("register") for c in conversations if c.get("register")})
+    registers = sorted({str(c["register"]) for c in conversations if c.get("register")})
     return {
         "n": len(conversations), "grooming": int(truth.sum()),
         "precision": float(precision_score(truth, predicted, zero_division=0)),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from signals.analysis import Analysis, context_vectors
+from signals.analysis import Analysis
 from signals.model.artifact import ModelFiles
 from signals.model.bundle import SignalsModel
 from signals.model.conversation import ConversationScore, TurnEvidence
@@ -124,17 +124,16 @@ class ScoringService:
 
     # -- conversations ------------------------------------------------------------------------
     def turn_probabilities(self, conversations: Sequence[Conversation]) -> tuple[Analysis, np.ndarray, list[tuple[int, int]]]:
-        """Every turn of every conversation scored with the context of the turns before it."""
+        """Every turn of every conversation scored on its own: the conversation model reads the turns
+        around each one itself (windows per speaker), so the message model's context features, which
+        pile up every tactic of the last ten turns whoever wrote them, are left out here."""
         texts = [t.text for conv in conversations for t in conv.turns]
         analysis = self.analyzer.analyze(texts)
-        contexts = np.zeros_like(analysis.tactics)
         bounds, cursor = [], 0
         for conv in conversations:
-            n = len(conv.turns)
-            contexts[cursor:cursor + n] = context_vectors(analysis.tactics[cursor:cursor + n])
-            bounds.append((cursor, cursor + n))
-            cursor += n
-        return analysis, self.probabilities(analysis, contexts), bounds
+            bounds.append((cursor, cursor + len(conv.turns)))
+            cursor += len(conv.turns)
+        return analysis, self.probabilities(analysis), bounds
 
     def evidence(self, conversation: Conversation, analysis: Analysis, probas: np.ndarray) -> TurnEvidence:
         review = probas[:, self._review].max(axis=1) if self._review else np.zeros(len(probas))

@@ -163,8 +163,8 @@ def _check_columns(df: DataFrame, path: str, conversations: bool) -> None:
 
 
 def _exists(spark: SparkSession, path: str) -> bool:
-    jvm, conf = spark.sparkContext._jvm, spark.sparkContext._jsc.hadoopConfiguration()
-    target = jvm.org.apache.hadoop.fs.Path(path)
+    jvm, conf = spark.sparkContext._jvm, spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+    target = jvm.org.apache.hadoop.fs.Path(path)  # type: ignore[union-attr]
     return bool(target.getFileSystem(conf).exists(target))
 
 
@@ -223,6 +223,7 @@ def run(spark: SparkSession, input_path: str, output: str, fmt: str, model: Mode
             raise
         error_class = getattr(errors, found.group(1), errors.SignalsError)
         raise error_class(f"on a Spark worker: {found.group(2)}") from exc
+    assert counts is not None  # an aggregate always has one row
     return RunReport(messages_path, conversations_path, counts["rows"], counts["turns"] if conversations else 0)
 
 

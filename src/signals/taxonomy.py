@@ -7,6 +7,7 @@ See ``../shared/TAXONOMY.md`` for the meaning of each name.
 from __future__ import annotations
 
 from enum import Enum
+from typing import Literal
 
 
 class Category(str, Enum):
@@ -76,7 +77,10 @@ ROOST_MAPPING: dict[str, dict[str, str]] = {
 }
 
 
-def route_for(labels: list[str] | tuple[str, ...], category_routes: dict[str, str] | None = None) -> str:
+RouteName = Literal["review", "support", "none"]
+
+
+def route_for(labels: list[str] | tuple[str, ...], category_routes: dict[str, str] | None = None) -> RouteName:
     """Route for a set of flagged categories: review wins over support, support over none.
     ``category_routes``: a model's own category → route map (default: this taxonomy's)."""
     table = CATEGORY_ROUTE if category_routes is None else category_routes

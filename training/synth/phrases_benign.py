@@ -2,7 +2,7 @@
 
 from .templates import cm, fam, fl, st, x
 
-B = dict(kind="benign")
+B = {"kind": "benign"}
 
 FAMILIES = [
     fam("ben.school", [

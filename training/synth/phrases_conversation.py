@@ -2,8 +2,8 @@
 
 from .templates import cm, fam, fl, st
 
-S = dict(kind="small")
-R = dict(kind="reply")
+S = {"kind": "small"}
+R = {"kind": "reply"}
 
 FAMILIES = [
     # ---------------------------------------------------------------- small talk (question, answer)

@@ -13,7 +13,7 @@ import random
 
 from .templates import cm, fam, fl, st, x
 
-P = dict(kind="positive", group="disclosure", label="disclosure", tone="serious")
+P = {"kind": "positive", "group": "disclosure", "label": "disclosure", "tone": "serious"}
 
 VERBS = ["ben", "heb", "wil", "durf", "weet", "moet", "kan", "zeg", "krijg", "voel", "stuur", "doe", "ga",
          "word", "betaal", "vertel", "zit", "ken", "kom", "reageer", "zie", "mag", "denk", "vind", "slaap",

@@ -7,7 +7,7 @@ arranging a lift is ``meeting``, a seller with a deadline is ``payment_demand`` 
 
 from .templates import cm, fam, fl, st, x
 
-HN = dict(kind="hard_negative")
+HN = {"kind": "hard_negative"}
 NO_STREET = ("standard", "flemish", "codemix")
 
 FAMILIES = [

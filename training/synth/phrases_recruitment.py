@@ -5,7 +5,7 @@ Leaflet level only: the manipulative, coercive or transactional language, never 
 
 from .templates import cm, fam, fl, st, x
 
-P = dict(kind="positive", group="recruitment", label="recruitment")
+P = {"kind": "positive", "group": "recruitment", "label": "recruitment"}
 
 FAMILIES = [
     fam("rec.flattery", [

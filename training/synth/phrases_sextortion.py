@@ -2,7 +2,7 @@
 
 from .templates import cm, fam, fl, st, x
 
-P = dict(kind="positive", group="sextortion", label="sextortion")
+P = {"kind": "positive", "group": "sextortion", "label": "sextortion"}
 
 FAMILIES = [
     fam("sxt.threat_exposure", [

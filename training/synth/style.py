@@ -206,7 +206,7 @@ def register_transform(text: str, register: str, rng: random.Random, strength: f
         if p <= 0 or not pattern.search(text) or rng.random() >= p * strength:
             continue
 
-        def sub(m: re.Match) -> str:
+        def sub(m: re.Match, reps=reps) -> str:  # bound now: the loop moves on
             return _match_case(m.group(0), m.expand(rng.choice(reps)))
 
         text = pattern.sub(sub, text)
@@ -297,7 +297,7 @@ def evasive(text: str, rng: random.Random) -> str:
 def abbreviate(text: str, rng: random.Random) -> str:
     for pattern, reps, p_rule in _ABBR:
         if rng.random() < p_rule and pattern.search(text):
-            text = pattern.sub(lambda m: _match_case(m.group(0), rng.choice(reps)), text)
+            text = pattern.sub(lambda m, reps=reps: _match_case(m.group(0), rng.choice(reps)), text)
     return text
 
 

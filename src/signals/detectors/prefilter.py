@@ -8,6 +8,8 @@ is much cheaper than the scan, and it never skips a text the regex could match.
 
 from __future__ import annotations
 
+import re
+
 try:  # Python 3.11+
     import re._constants as sre_constants
     import re._parser as sre_parse
@@ -70,5 +72,5 @@ def required_substrings(regex: str, flags: int = 0) -> Requirement:
     """Literal substrings of which every match of ``regex`` contains one, or None if unknown."""
     try:
         return _sequence(sre_parse.parse(regex, flags))
-    except Exception:  # an unusual construct: no filter, always run the regex
+    except (re.error, ValueError, TypeError, IndexError, RecursionError):  # an unusual construct: no filter
         return None

@@ -137,8 +137,8 @@ class DetectorRegistry:
         for d, chosen in rows.items():
             detector = self._patterned[d]
             (cue_spans if index[d] else tactic_spans).extend(detector.detect_normalized(normalized, chosen))
-        for detector in self._others:
-            tactic_spans.extend(detector.detect(doc))
+        for other in self._others:
+            tactic_spans.extend(other.detect(doc))
         if len(tactic_spans) > 1:
             tactic_spans.sort(key=lambda s: (s.start, -s.score))
         if len(cue_spans) > 1:

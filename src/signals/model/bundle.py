@@ -148,7 +148,7 @@ class SignalsModel:
 
     # -- files ---------------------------------------------------------------------------------
     def files(self) -> dict[str, bytes]:
-        weights = {"features": self.features.to_arrays(),
+        weights: dict[str, dict] = {"features": self.features.to_arrays(),
                    "category": {"coef": self.scorer.coef, "intercept": self.scorer.intercept,
                                 "calibration": self.scorer.calibration}}
         if self.conversation is not None:

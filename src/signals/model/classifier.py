@@ -92,11 +92,18 @@ class CategoryModel(BaseEstimator):
             clf = self._classifier().fit(X[keep], Y[keep, c], sample_weight=weights[keep, c])
             return c, held, clf
 
+        # training-only: each fold's weights, to score other views of held-out rows (never shipped)
+        self.fold_coefs_ = [np.zeros((X.shape[1], n_categories), np.float32) for _ in splits]
+        self.fold_intercepts_ = [np.zeros(n_categories) for _ in splits]
+        self.fold_held_ = [held for _, held in splits]
+        fold_of = {id(held): f for f, (_, held) in enumerate(splits)}
         jobs = [(c, train, held) for c in range(n_categories) for train, held in splits]
         # liblinear releases the GIL: fold models fit in parallel threads, sharing X
         with ThreadPoolExecutor(max_workers=max(1, self.n_jobs)) as pool:
             for c, held, clf in pool.map(lambda job: fit_fold(*job), jobs):
                 self.oof_decision_[held, c] = clf.decision_function(X[held])
+                self.fold_coefs_[fold_of[id(held)]][:, c] = clf.coef_[0]
+                self.fold_intercepts_[fold_of[id(held)]][c] = clf.intercept_[0]
                 self.coef_[:, c] += clf.coef_[0].astype(np.float32) / len(splits)
                 self.intercept_[c] += np.float32(clf.intercept_[0] / len(splits))
                 if progress:
@@ -109,6 +116,18 @@ class CategoryModel(BaseEstimator):
         rows = np.ones(n, bool) if threshold_rows is None else np.asarray(threshold_rows, bool)
         self.operating_points_ = self._choose_thresholds(Y[rows], weights[rows], self.oof_proba_[rows])
         return self
+
+    def oof_proba_for(self, X: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
+        """Out-of-fold probabilities of another view of some training rows (``X[k]`` is a view of
+        training row ``rows[k]``, e.g. without its context): each scored by the fold model that never
+        saw that row."""
+        rows = np.asarray(rows)
+        decision = np.zeros((len(rows), len(self.categories)))
+        for coef, intercept, held in zip(self.fold_coefs_, self.fold_intercepts_, self.fold_held_):
+            mine = np.isin(rows, held)
+            if mine.any():
+                decision[mine] = np.asarray(X[mine] @ coef) + intercept
+        return self.calibrate(decision)
 
     def calibrate(self, decision: np.ndarray) -> np.ndarray:
         return sigmoid(decision * self.calibration_[:, 0] + self.calibration_[:, 1])

@@ -27,7 +27,9 @@ class ConversationModel(BaseEstimator):
 
     def fit(self, conversations: Sequence[TurnEvidence], suspects: Sequence[str | None],
             groups: Sequence[str], tactic_names: Sequence[str]) -> ConversationModel:
-        rows, labels, owner = [], [], []
+        rows: list[np.ndarray] = []
+        labels: list[int] = []
+        owner: list[int] = []
         for c, (evidence, suspect) in enumerate(zip(conversations, suspects)):
             names, features = conversation_rows(evidence, tactic_names)
             rows.append(features)

@@ -10,7 +10,7 @@ def threshold_for_precision(y_true: np.ndarray, scores: np.ndarray, target: floa
     """Lowest threshold whose precision reaches ``target`` (highest recall at that precision)."""
     if y_true.sum() == 0:
         return 0.5
-    precision, recall, thresholds = precision_recall_curve(y_true, scores)
+    precision, _recall, thresholds = precision_recall_curve(y_true, scores)
     ok = np.where(precision[:-1] >= target)[0]
     if len(ok) == 0:
         return float(max(floor, thresholds[-1]))
@@ -21,7 +21,7 @@ def threshold_for_recall(y_true: np.ndarray, scores: np.ndarray, target: float, 
     """Highest threshold whose recall still reaches ``target``."""
     if y_true.sum() == 0:
         return 0.5
-    precision, recall, thresholds = precision_recall_curve(y_true, scores)
+    _precision, recall, thresholds = precision_recall_curve(y_true, scores)
     ok = np.where(recall[:-1] >= target)[0]
     if len(ok) == 0:
         return float(max(floor, thresholds[0]))

@@ -43,4 +43,4 @@ def mask_edits(text: str) -> list[Edit]:
     """Edits that replace every maskable span in folded text by its placeholder word."""
     if not _TRIGGER.search(text):
         return []
-    return [(m.start(), m.end(), m.lastgroup) for m in _COMPILED.finditer(text) if m.end() > m.start()]
+    return [(m.start(), m.end(), m.lastgroup or "") for m in _COMPILED.finditer(text) if m.end() > m.start()]

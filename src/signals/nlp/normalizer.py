@@ -86,7 +86,8 @@ def _deelongate(word: str, vocabulary: frozenset[str], lexicon: dict[str, str]) 
     if known_double != known_single:
         return double if known_double else single
     # Dutch doubles vowels inside words ("heel") but rarely at the end ("ja", "bro"), except "ee".
-    run_char = _RUN.search(word).group(1)
+    run = _RUN.search(word)
+    run_char = run.group(1) if run else ""
     if run_char in "aeiou":
         return double if not double.endswith(run_char * 2) or run_char == "e" else single
     return single

@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from signals.nlp.normalizer import NormalizedText, Normalizer
@@ -59,7 +60,7 @@ def _lemma_arrays() -> tuple[np.ndarray, np.ndarray]:
     """The lemma table as (sorted form hashes, lemma hashes in the same order): spaCy's own 64-bit
     string hashes, so no lemma string is added to a pipeline's string store (the features read the
     hashes; ``lemma_string`` turns one back into text)."""
-    from spacy.strings import hash_string
+    from spacy.strings import hash_string  # type: ignore[attr-defined]
 
     table = lemma_table()
     keys = np.fromiter((hash_string(form) for form in table), dtype=np.uint64, count=len(table))
@@ -70,14 +71,15 @@ def _lemma_arrays() -> tuple[np.ndarray, np.ndarray]:
 
 @lru_cache(maxsize=1)
 def _lemma_strings() -> dict[int, str]:
-    from spacy.strings import hash_string
+    from spacy.strings import hash_string  # type: ignore[attr-defined]
 
     return {hash_string(lemma): lemma for lemma in set(lemma_table().values())}
 
 
 def lemma_string(doc: Doc, value: int) -> str:
     """The text of a lemma hash of ``doc`` (a form of the doc itself, or a lemma from the table)."""
-    return doc.vocab.strings[value] if value in doc.vocab.strings else _lemma_strings()[value]
+    strings = doc.vocab.strings
+    return strings[value] if value in strings else _lemma_strings()[value]  # type: ignore[operator]
 
 
 class LookupLemmatizer:
@@ -119,7 +121,7 @@ class LookupLemmatizer:
         for doc, orth in zip(docs, orths):
             n = len(orth)
             if n:
-                doc.from_array(["LEMMA"], lemmas[cursor:cursor + n].reshape(-1, 1))
+                doc.from_array(["LEMMA"], lemmas[cursor:cursor + n].reshape(-1, 1))  # type: ignore[arg-type]
             cursor += n
             yield doc
 
@@ -136,7 +138,7 @@ def build_nlp(resources: LanguageResources | None = None, warmup: Sequence[str] 
     once, outside any memory zone, so spaCy's tokenizer cache answers them from then on; inside a
     memory zone the tokenizer caches nothing, and without this every word was split afresh."""
     nlp = spacy.blank("nl")
-    tokenizer = nlp.tokenizer
+    tokenizer: Tokenizer = nlp.tokenizer  # type: ignore[assignment]
     if warmup:
         tokenizer.max_cache_size = max(tokenizer.max_cache_size, 2 * len(warmup))
         for start in range(0, len(warmup), 5000):
@@ -172,7 +174,11 @@ class Preprocessor:
 
     @property
     def normalizer(self) -> Normalizer:
-        return self.nlp.tokenizer.normalizer
+        return self._tokenizer.normalizer
+
+    @property
+    def _tokenizer(self) -> NormalizingTokenizer:
+        return self.nlp.tokenizer  # type: ignore[return-value]
 
     @contextmanager
     def batch(self, texts: Iterable[str]) -> Iterator[list[Doc]]:
@@ -192,7 +198,7 @@ class Preprocessor:
 
     def tokenize_only(self, texts: Iterable[str]) -> list[Doc]:
         """The plain spaCy tokenizer, no normalisation: the speed floor the benchmarks compare to."""
-        return list(self.nlp.tokenizer.tokenizer.pipe(texts, batch_size=self.batch_size))
+        return list(self._tokenizer.tokenizer.pipe(texts, batch_size=self.batch_size))
 
 
 def normalized_of(doc: Doc) -> NormalizedText:
