@@ -92,6 +92,9 @@ def handwritten(directory: Path, conversation_files: list[str] | None = None) ->
     (``conversation_files`` in the folder, or every ``conversations*.jsonl``)."""
     messages = MessageSet("handwritten")
     conversations: list[dict] = []
+    missing = [name for name in conversation_files or () if not (Path(directory) / name).is_file()]
+    if missing:
+        raise CorpusError(f"conversation files named in the config are missing from {directory}: {missing}")
     for path in sorted(Path(directory).glob("*.jsonl")):
         if path.stem.startswith("conversations"):
             if conversation_files is None or path.name in conversation_files:

@@ -70,6 +70,10 @@ def load_training_data(config: TrainingConfig, categories: tuple[str, ...]) -> T
     rows = Rows()
     hand, conversations = handwritten(Path(data.handwritten_dir), data.conversation_files or None)
     kind_weight = {"hard_negative": data.hard_negative_kind_weight}
+    fragments = [r for r in hand.records if r.get("fragment")]
+    hand = MessageSet(hand.name, [r for r in hand.records if not r.get("fragment")])
+    if fragments:
+        log(f"left out {len(fragments)} fragments (positives that only mean something inside a conversation)")
     for record in hand.records:
         weight = kind_weight.get(record.get("kind", ""), 1.0)
         rows.add(record["text"], _label_vector(record.get("labels", []), categories), weight,
@@ -118,7 +122,7 @@ def load_training_data(config: TrainingConfig, categories: tuple[str, ...]) -> T
                      float(record.get("weight", 1.0)), f"feedback:{Path(path).stem}", "feedback", record)
             feedback_rows += 1
     summary = {
-        "handwritten_messages": originals, "noisy_copies": len([a for a in rows.augmented if a]),
+        "handwritten_messages": originals, "fragments_left_out": len(fragments), "noisy_copies": len([a for a in rows.augmented if a]),
         "writers": sorted(set(hand.column("source"))), "handwritten_conversations": len(conversations) - len(synth_conv_train),
         "synth_train_messages": len(synth_train), "synth_train_conversations": len(synth_conv_train),
         "corpus_rows": corpus_counts, "feedback_rows": feedback_rows,

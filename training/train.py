@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
+import pickle
 import random
 import resource
 import sys
@@ -151,7 +153,12 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
 
     log("fitting the conversation model on out-of-fold turn scores")
     all_tactics = np.vstack([analysis.tactics, conv_analysis.tactics])
-    conversation_model, conversation_info = fit_conversation_model(config, data, model, all_tactics, bounds,
+    # conversations are scored turn by turn without the context features (the conversation model
+    # reads the turns around each one itself); their out-of-fold scores are taken the same way
+    turn_proba = model.oof_proba_.copy()
+    conv_rows = np.arange(n_messages, n_messages + len(conv_analysis))
+    turn_proba[conv_rows] = model.oof_proba_for(features.matrix(conv_analysis), conv_rows)
+    conversation_model, conversation_info = fit_conversation_model(config, data, turn_proba, all_tactics, bounds,
                                                                    n_messages, categories)
     thresholds = {"messages": model.operating_points_.as_dict(),
                   "conversations": {"high_precision": conversation_model.threshold_,
@@ -179,11 +186,10 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
     return 0
 
 
-def fit_conversation_model(config: TrainingConfig, data: TrainingData, model: CategoryModel, tactics: np.ndarray,
+def fit_conversation_model(config: TrainingConfig, data: TrainingData, proba: np.ndarray, tactics: np.ndarray,
                            bounds: list[tuple[int, int]], offset: int, categories: tuple[str, ...]):
     """Evidence from out-of-fold turn scores: the training conversations as written, plus long
     threads assembled from them and real dialogue lines (``training.longchat``)."""
-    proba = model.oof_proba_
     review = [i for i, c in enumerate(categories) if CATEGORY_ROUTE[c] == Route.REVIEW.value]
     support = [i for i, c in enumerate(categories) if CATEGORY_ROUTE[c] == Route.SUPPORT.value]
     turns_by_conv = []
@@ -208,6 +214,9 @@ def fit_conversation_model(config: TrainingConfig, data: TrainingData, model: Ca
                                      tactics[rows], [t["speaker"] for t in conv["turns"]], [t["text"] for t in conv["turns"]]))
         suspects.append(conv.get("suspect") if conv.get("label") == "grooming" else None)
         groups.append(str(conv.get("source", "conv")).replace("assembled:", ""))
+    if os.environ.get("SIGNALS_DUMP_CONVERSATION_EVIDENCE"):  # development aid: study the conversation model
+        with open(os.environ["SIGNALS_DUMP_CONVERSATION_EVIDENCE"], "wb") as handle:
+            pickle.dump((evidence, suspects, groups), handle)
     cc = config.conversation
     fitted = ConversationModel(C=cc.C, folds=cc.folds, precision_target=cc.precision_target,
                                recall_target=cc.recall_target).fit(evidence, suspects, groups, TACTICS)
