@@ -3,12 +3,12 @@ placeholders kept, one pipeline per thread."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from spacy.tokens import Doc
 
 from signals.nlp.normalizer import NormalizedText
-import threading
-
 from signals.nlp.pipeline import Preprocessor, build_nlp, lemma_hashes, lemma_string, normalized_of
 
 
@@ -139,7 +139,6 @@ def test_lookup_lemmatizer_matches_spacys_own_lookup_lemmatizer():
     """Our array-based component gives exactly the lemmas of spaCy's lemmatizer in lookup mode."""
     import spacy
 
-    from signals.nlp.pipeline import build_nlp
 
     reference = spacy.blank("nl")
     reference.add_pipe("lemmatizer", config={"mode": "lookup"})

@@ -6,6 +6,7 @@ the shared model directory is never touched.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -15,8 +16,6 @@ import pytest
 # The fixtures and helpers of tests/api, re-used rather than copied (importing a fixture into a
 # conftest makes it available below that folder).
 from tests.api.conftest import API_DEFAULTS, assert_envelope, client, client_for, make_settings, settings_for  # noqa: F401
-
-import dataclasses
 
 from signals.model.artifact import MANIFEST, WEIGHTS
 from signals.model.bundle import SignalsModel

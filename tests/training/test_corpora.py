@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from training.corpora import load_corpora, load_hub_corpus, load_local_corpus
 
 from signals.errors import CorpusError
-from training.corpora import load_corpora, load_hub_corpus, load_local_corpus
 
 ROWS = [
     {"id": "t-1", "text": "Ik ga morgen naar de markt.", "split": "train"},

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 
 import pytest
-
 from training.longchat import assemble, long_length
 
 BENIGN = [{"id": f"b{i}", "label": "benign", "register": "standard", "source": "w1",
