@@ -16,6 +16,7 @@ from .conftest import assert_envelope
 
 API_KEY = "sleutel-a1"
 ADMIN_KEY = "beheer-b2"
+REVIEWER_KEY = "lezer-c3"
 
 
 async def _never_read():
@@ -51,9 +52,12 @@ def _call(settings, path: str, headers: list[tuple[bytes, bytes]], receive=_neve
     ("/admin/reload", []),
     ("/admin/reload", [(b"x-api-key", API_KEY.encode())]),     # an API key never opens /admin
     ("/admin/reload", [(b"x-admin-key", b"fout")]),
+    ("/v1/review/items", [(b"x-reviewer-key", b"fout")]),      # a wrong reviewer key on the review routes
+    ("/v1/feedback", [(b"x-reviewer-key", b"")]),
+    ("/v1/score", [(b"x-reviewer-key", REVIEWER_KEY.encode())]),  # a reviewer key opens only the review routes
 ])
 def test_no_valid_key_is_a_401_without_reading_the_body(settings_for, path, headers):
-    sent, scope = _call(settings_for(api_keys=API_KEY, admin_keys=ADMIN_KEY), path, headers)
+    sent, scope = _call(settings_for(api_keys=API_KEY, admin_keys=ADMIN_KEY, reviewer_keys=REVIEWER_KEY), path, headers)
     assert sent[0]["status"] == 401
     assert (b"connection", b"close") in sent[0]["headers"]
     body = json.loads(sent[1]["body"])
@@ -112,3 +116,18 @@ def test_the_route_dependency_still_checks_the_key_behind_the_gate(settings_for,
         assert_envelope(response, 401, "unauthorized")
         assert c.post("/v1/score", json={"messages": [{"id": "1", "text": "hoi"}]},
                       headers={"X-API-Key": API_KEY}).status_code == 200
+
+
+@pytest.mark.parametrize(("path", "headers"), [
+    ("/v1/review/items", [(b"x-reviewer-key", REVIEWER_KEY.encode())]),
+    ("/v1/review/items/m-1", [(b"x-reviewer-key", REVIEWER_KEY.encode())]),
+    ("/v1/feedback", [(b"x-reviewer-key", REVIEWER_KEY.encode())]),
+    ("/v1/review/items", [(b"x-api-key", API_KEY.encode())]),   # the routes decide what a scoring key may do
+])
+def test_the_review_routes_pass_the_gate_with_a_reviewer_key(settings_for, path, headers):
+    async def body():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    sent, _ = _call(settings_for(api_keys=API_KEY, admin_keys=ADMIN_KEY, reviewer_keys=REVIEWER_KEY), path, headers,
+                    receive=body)
+    assert sent[0]["status"] == 200

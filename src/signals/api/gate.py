@@ -13,10 +13,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from signals.api.deps import ADMIN_KEY_HEADER, API_KEY_HEADER, admin_keys, key_matches
 from signals.api.errors import ErrorCode, error_response, remember_error
 from signals.api.middleware import app_path
+from signals.api.review_deps import REVIEWER_KEY_HEADER, reviewer_keys
 from signals.settings import Settings
 
 API_PREFIX = "/v1"
 ADMIN_PREFIX = "/admin"
+REVIEW_PATHS = ("/v1/review", "/v1/feedback")  # where a reviewer key stands in for the API key
 
 
 def _under(path: str, prefix: str) -> bool:
@@ -34,15 +36,19 @@ def _header(scope: Scope, name: str) -> str | None:
 class KeyGateMiddleware:
     """401 for /v1 and /admin requests without a valid key, from the headers alone.
 
-    /v1 needs one of ``SIGNALS_API_KEYS`` when any is set; /admin needs one of the admin keys when
-    any is set (without admin keys the /admin routes do not exist, and the router answers 404)."""
+    /v1 needs one of ``SIGNALS_API_KEYS`` when any is set, except that the review routes may carry a
+    reviewer key instead (it must then be one of the reviewer keys); /admin needs one of the admin
+    keys when any is set (without admin keys the /admin routes do not exist, and the router answers 404)."""
 
     def __init__(self, app: ASGIApp, *, settings: Callable[[], Settings]) -> None:
         self.app = app
         self.settings = settings
 
-    def _required(self, path: str) -> tuple[str, list[str]] | None:
+    def _required(self, path: str, scope: Scope) -> tuple[str, list[str]] | None:
         settings = self.settings()
+        if any(_under(path, prefix) for prefix in REVIEW_PATHS) and _header(scope, REVIEWER_KEY_HEADER) is not None:
+            keys = reviewer_keys(settings)  # the routes then check what it may do (403 when the queue is closed)
+            return (REVIEWER_KEY_HEADER, keys) if keys else None
         if _under(path, API_PREFIX):
             keys = settings.keys("api")
             return (API_KEY_HEADER, keys) if keys else None
@@ -52,7 +58,7 @@ class KeyGateMiddleware:
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        required = self._required(app_path(scope)) if scope["type"] == "http" else None
+        required = self._required(app_path(scope), scope) if scope["type"] == "http" else None
         if required is not None:
             header, keys = required
             given = _header(scope, header)
