@@ -94,7 +94,8 @@ class Model(_Section):
 class ConversationSettings(_Section):
     C: float = Field(1.0, gt=0)
     folds: int = Field(5, ge=2)
-    precision_target: float = Field(0.9, gt=0, lt=1)
+    benign_flag_target: float = Field(0.02, gt=0, lt=1, description=(
+        "default operating point: at most this share of harmless held-out conversations flagged, in every length bucket"))
     recall_target: float = Field(0.95, gt=0, lt=1)
 
 

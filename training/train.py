@@ -163,7 +163,7 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
     thresholds = {"messages": model.operating_points_.as_dict(),
                   "conversations": {"high_precision": conversation_model.threshold_,
                                     "high_recall": conversation_model.high_recall_,
-                                    "precision_target": conversation_model.precision_target,
+                                    "benign_flag_target": conversation_model.benign_flag_target,
                                     "recall_target": conversation_model.recall_target,
                                     "reached": conversation_model.reached_}}
     spec = ModelSpec(config.name, config.version, categories, dict(CATEGORY_ROUTE), tuple(TACTICS),
@@ -218,7 +218,7 @@ def fit_conversation_model(config: TrainingConfig, data: TrainingData, proba: np
         with open(os.environ["SIGNALS_DUMP_CONVERSATION_EVIDENCE"], "wb") as handle:
             pickle.dump((evidence, suspects, groups), handle)
     cc = config.conversation
-    fitted = ConversationModel(C=cc.C, folds=cc.folds, precision_target=cc.precision_target,
+    fitted = ConversationModel(C=cc.C, folds=cc.folds, benign_flag_target=cc.benign_flag_target,
                                recall_target=cc.recall_target).fit(evidence, suspects, groups, TACTICS)
     lengths = [len(e.speakers) for e in evidence]
     return fitted, {"conversation_model_conversations": len(items), "conversation_model_turns": int(sum(lengths)),

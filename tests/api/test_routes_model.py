@@ -35,7 +35,8 @@ def test_model_lists_the_conversation_operating_points(client, service):
     assert body["conversation_operating_points"] == points
     assert body["conversation_threshold"] == points["high_precision"]
     assert 0 < points["high_recall"] <= points["high_precision"] < 1
-    assert set(points["reached"]) == {"precision", "recall"}
+    assert set(points["reached"]) == {"precision", "recall", "benign_flag_rate"}
+    assert points["reached"]["benign_flag_rate"] <= points["benign_flag_target"] + 0.01
 
 
 def test_model_reports_training_data_and_headline_metrics_from_its_description(client, service):

@@ -109,3 +109,18 @@ def test_first_alert_is_the_first_turn_where_the_chat_so_far_is_flagged(service)
     prefixes = service.score_conversations([as_conversation(turns[:k + 1], str(k)) for k in range(len(turns))])
     first = next(k for k, r in enumerate(prefixes) if r.risk >= threshold)
     assert result.first_alert_turn == first and result.suspect == "a"
+
+
+def test_the_default_operating_point_holds_the_benign_flag_rate_in_every_length_bucket():
+    from signals.model.conversation_fit import benign_flag_threshold
+
+    rng = np.random.default_rng(0)
+    lengths = np.concatenate([rng.integers(2, 25, 300), rng.integers(26, 100, 300), rng.integers(101, 500, 300)])
+    truth = (rng.random(900) < 0.3).astype(int)
+    risk = np.where(truth == 1, rng.beta(5, 2, 900), rng.beta(2, 5, 900))
+    risk[(lengths > 100) & (truth == 0)] += 0.2            # long harmless chats score higher: the bucket decides
+    threshold = benign_flag_threshold(risk, truth, lengths, 0.02)
+    for low, high in ((1, 25), (26, 100), (101, 500)):
+        benign = (truth == 0) & (lengths >= low) & (lengths <= high)
+        assert (risk[benign] >= threshold).mean() <= 0.02
+    assert (risk[(truth == 0) & (lengths > 100)] >= threshold).mean() > 0   # the long bucket set the bar

@@ -154,11 +154,13 @@ class CategoryInfo(BaseModel):
 
 
 class ConversationOperatingPoints(BaseModel):
-    high_precision: float = Field(description="the conversation risk threshold in use")
-    high_recall: float
-    precision_target: float
+    high_precision: float = Field(description="the conversation risk threshold in use: at most benign_flag_target "
+                                              "of harmless held-out conversations flagged, in every length bucket")
+    high_recall: float = Field(description="a lower threshold that reaches recall_target on held-out conversations")
+    benign_flag_target: float
     recall_target: float
-    reached: dict[str, float] = Field(description="precision and recall at the threshold on held-out conversations")
+    reached: dict[str, float] = Field(description="precision, recall and harmless flag rate at the threshold in use, "
+                                                  "on held-out conversations")
 
 
 class ModelResponse(ModelRef):
