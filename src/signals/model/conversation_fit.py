@@ -9,10 +9,9 @@ from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from signals.model.conversation import ConversationScorer, TurnEvidence, conversation_rows
 from signals.evaluation import CONVERSATION_BUCKETS
+from signals.model.conversation import ConversationScorer, TurnEvidence, conversation_rows
 from signals.model.thresholds import precision_at, threshold_for_recall
-
 
 MIN_BUCKET = 20  # harmless conversations a length bucket needs before it can set the operating point
 
