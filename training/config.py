@@ -62,6 +62,8 @@ class Data(_Section):
     corpora: Corpora = Field(default_factory=Corpora)
     hub: list[HubSource] = Field(default_factory=list)
     long_chats: LongChats = Field(default_factory=LongChats)
+    conversation_turn_weight: float = Field(1.0, ge=0, description=(
+        "weight of conversation turns as message rows (they teach the context features)"))
     feedback: list[str] = Field(default_factory=list, description="reviewer decisions exported by `signals feedback export`")
 
 

@@ -128,7 +128,8 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
     log(f"vocabularies: {len(features.chars)} character n-grams, {len(features.words)} word n-grams")
     X = sparse.vstack([features.matrix(analysis), features.matrix(conv_analysis, conv_context)], format="csr")
     Y = np.vstack([np.array(rows.labels).reshape(-1, len(categories)), Y_conv])
-    W = np.vstack([np.repeat(np.array(rows.weights)[:, None], len(categories), axis=1), W_conv])
+    W = np.vstack([np.repeat(np.array(rows.weights)[:, None], len(categories), axis=1),
+                   W_conv * config.data.conversation_turn_weight])
     G = np.array(rows.groups + conv_groups)
     n_messages = len(rows)
 
