@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from signals import evaluate_cli, spark_args
-from signals.errors import ModelNotFoundError, SignalsError
+from signals.errors import ConfigError, ModelNotFoundError, SignalsError
 from signals.jsonl import (
     LineError,
     atomic_output,
@@ -244,6 +244,13 @@ def cmd_serve(args) -> int:
 
     settings = load_settings(args.env_file)
     model_dir = args.model if args.model is not None else settings.require_model_dir()  # fail here, not "not ready"
+    if args.processes is not None:
+        if args.processes < 1:
+            raise ConfigError("--processes must be 1 or more")
+        settings = settings.model_copy(update={"processes": args.processes})
+        os.environ["SIGNALS_PROCESSES"] = str(args.processes)
+    if args.env_file is not None:
+        os.environ["SIGNALS_ENV_FILE"] = str(args.env_file)  # for server processes started by uvicorn
     return serve(host=args.host, port=args.port, model_dir=model_dir, settings=settings)
 
 
@@ -284,6 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="start the HTTP API (uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--processes", type=int, default=None,
+                       help="server processes, one per core to use (default: SIGNALS_PROCESSES, else 1)")
     _model_options(serve)
     serve.set_defaults(func=cmd_serve)
     spark = sub.add_parser("spark-score", help="score a message archive on Apache Spark")

@@ -50,7 +50,10 @@ class Settings(BaseSettings):
     max_context_turns: int = Field(50, ge=0)
     max_turns: int = Field(200, ge=1)
     max_body_bytes: int = Field(2_000_000, ge=1_000)
-    workers: int = Field(2, ge=1, le=64, description="threads that run CPU-bound scoring")
+    workers: int = Field(2, ge=1, le=64, description="threads per server process that run CPU-bound scoring")
+    processes: int = Field(1, ge=1, le=64, description=(
+        "server processes, each with its own copy of the model (scoring is Python: one process uses about one "
+        "core); /metrics and /admin/reload then answer for the process that takes the request"))
     shutdown_timeout: int = Field(10, ge=0, description="seconds in-flight requests get after SIGTERM")
     body_timeout: float = Field(10.0, gt=0, description="seconds a client has to send the whole request body (408)")
     max_connections: int = Field(256, ge=1, description="open connections before uvicorn answers 503")

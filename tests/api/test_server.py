@@ -86,3 +86,32 @@ def test_signals_serve_end_to_end(tiny_model_dir, tmp_path):
     assert request_line["route"] == "/v1/score" and request_line["status"] == 200 and request_line["messages"] == 2
     assert any(line.get("event") == "model_ready" for line in lines)
     assert SECRET_TEXT not in stderr and SECRET_TEXT not in stdout
+
+
+@pytest.mark.slow
+def test_signals_serve_with_two_processes(tiny_model_dir, tmp_path):
+    """--processes 2: uvicorn's supervisor starts two server processes on one port, each loads and
+    verifies the model and answers; SIGTERM stops both gracefully (exit 0)."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALS_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "signals.cli", "serve", "--port", str(port), "--processes", "2",
+         "--model", str(tiny_model_dir)], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    try:
+        ready = _wait_ready(base, process)
+        answers = [httpx.post(f"{base}/v1/score", json={"messages": [{"id": str(i), "text": "hoe oud ben je?"}]},
+                              timeout=30.0) for i in range(20)]
+        assert all(a.status_code == 200 for a in answers)
+        assert {a.json()["model"]["sha256"] for a in answers} == {ready.json()["model"]["sha256"]}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            _, stderr = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, stderr = process.communicate()
+    assert process.returncode == 0, stderr[-3000:]
+    lines = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    assert sum(line.get("event") == "model_ready" for line in lines) == 2   # one model per process

@@ -219,3 +219,11 @@ def test_the_routes_are_in_the_openapi_schema(review_client):
     assert {"/v1/review/items", "/v1/review/items/{item_id}", "/v1/feedback", "/v1/review/precision"} <= set(paths)
     assert "/review" not in paths
     assert REVIEWER_KEY not in str(paths)
+
+
+def test_feedback_on_a_scored_message_with_no_labels_and_no_scores(review_client):
+    """Found by the API fuzzer: 'scored' without labels or scores used to insert an empty category row (500)."""
+    with review_client() as client:
+        answer = client.post("/v1/feedback", json={"id": "leeg-1", "reviewer": "r-1", "decision": "dismissed",
+                                                   "scored": {"labels": [], "model": None}}, headers=SCORING)
+        assert answer.status_code == 200, answer.text

@@ -29,19 +29,19 @@ _admin_key = APIKeyHeader(name=ADMIN_KEY_HEADER, auto_error=False, scheme_name="
                           description="one of the keys in SIGNALS_ADMIN_KEYS (the /admin routes exist only then)")
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_model_state(request: Request) -> ModelState:
+async def get_model_state(request: Request) -> ModelState:
     return request.app.state.model
 
 
-def get_metrics(request: Request) -> ApiMetrics:
+async def get_metrics(request: Request) -> ApiMetrics:
     return request.app.state.metrics
 
 
-def get_scheduler(request: Request) -> FairScheduler:
+async def get_scheduler(request: Request) -> FairScheduler:
     return request.app.state.scheduler
 
 
@@ -51,7 +51,7 @@ ModelStateDep = Annotated[ModelState, Depends(get_model_state)]
 MetricsDep = Annotated[ApiMetrics, Depends(get_metrics)]
 
 
-def get_service(state: ModelStateDep) -> ScoringService:
+async def get_service(state: ModelStateDep) -> ScoringService:
     """The ready service, read once per request (a hot reload swaps it between requests)."""
     service = state.service
     if service is None:
@@ -78,7 +78,12 @@ def key_matches(given: str, keys: list[str]) -> bool:
     return matched
 
 
-def require_api_key(settings: SettingsDep, key: Annotated[str | None, Security(_api_key)] = None) -> None:
+async def require_api_key(settings: SettingsDep, key: Annotated[str | None, Security(_api_key)] = None) -> None:
+    check_api_key(settings, key)
+
+
+def check_api_key(settings: Settings, key: str | None) -> None:
+    """401 unless ``key`` is one of the API keys (when any is set)."""
     keys = settings.keys("api")
     if not keys:
         return
@@ -93,7 +98,7 @@ def admin_keys(settings: Settings) -> list[str]:
     return [key for key in settings.keys("admin") if key not in api]
 
 
-def require_admin_key(settings: SettingsDep, key: Annotated[str | None, Security(_admin_key)] = None) -> None:
+async def require_admin_key(settings: SettingsDep, key: Annotated[str | None, Security(_admin_key)] = None) -> None:
     """404 when no admin key is configured (the routes do not exist then: ``create_app`` does not
     mount them, and this check keeps it so when settings are overridden); 401 for a missing or wrong
     key. Never the API keys: /admin has its own."""
@@ -104,7 +109,7 @@ def require_admin_key(settings: SettingsDep, key: Annotated[str | None, Security
         raise ApiError(401, ErrorCode.UNAUTHORIZED, f"missing or invalid {ADMIN_KEY_HEADER} header")
 
 
-def require_json(request: Request) -> None:
+async def require_json(request: Request) -> None:
     """415 unless the body is declared as JSON (``application/json`` or ``application/*+json``)."""
     media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     main, _, sub = media_type.partition("/")

@@ -18,7 +18,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
-from signals.api.deps import SettingsDep, _api_key, key_matches, require_api_key
+from signals.api.deps import SettingsDep, _api_key, check_api_key, key_matches
 from signals.api.errors import ApiError, ErrorCode
 from signals.api.logs import LOGGER_NAME
 from signals.review.runtime import ReviewRuntime
@@ -39,7 +39,7 @@ def reviewer_keys(settings: Settings) -> list[str]:
     return [key for key in settings.keys("reviewer") if key not in others]
 
 
-def require_reviewer(settings: SettingsDep, key: Annotated[str | None, Security(_reviewer_key)] = None,
+async def require_reviewer(settings: SettingsDep, key: Annotated[str | None, Security(_reviewer_key)] = None,
                      api_key: Annotated[str | None, Security(_api_key)] = None) -> None:
     keys = reviewer_keys(settings)
     if not keys:
@@ -53,7 +53,7 @@ def require_reviewer(settings: SettingsDep, key: Annotated[str | None, Security(
     raise ApiError(401, ErrorCode.UNAUTHORIZED, f"missing or invalid {REVIEWER_KEY_HEADER} header")
 
 
-def require_scoring_or_reviewer(request: Request, settings: SettingsDep,
+async def require_scoring_or_reviewer(request: Request, settings: SettingsDep,
                                 key: Annotated[str | None, Security(_reviewer_key)] = None,
                                 api_key: Annotated[str | None, Security(_api_key)] = None) -> str:
     """Feedback: a reviewer key when ``X-Reviewer-Key`` is sent (even empty), else the scoring key
@@ -64,18 +64,18 @@ def require_scoring_or_reviewer(request: Request, settings: SettingsDep,
         if keys and key_matches(key, keys):
             return "reviewer"
         raise ApiError(401, ErrorCode.UNAUTHORIZED, f"missing or invalid {REVIEWER_KEY_HEADER} header")
-    require_api_key(settings, api_key)
+    check_api_key(settings, api_key)
     return "platform"
 
 
-def get_review(request: Request) -> ReviewRuntime:
+async def get_review(request: Request) -> ReviewRuntime:
     return request.app.state.review
 
 
 ReviewDep = Annotated[ReviewRuntime, Depends(get_review)]
 
 
-def get_store(review: ReviewDep) -> ReviewStore:
+async def get_store(review: ReviewDep) -> ReviewStore:
     if review.store is None:
         raise ApiError(503, ErrorCode.NOT_READY, f"review store not ready: {review.reason}", headers={"Retry-After": "5"})
     return review.store

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends, Request, Response
 
 from signals.api.deps import MetricsDep, SchedulerDep, ServiceDep, SettingsDep, require_json
 from signals.api.limits import check_conversation_request, check_score_request
+from signals.api.responses import model_response
 from signals.api.schemas import (
     CONVERSATION_EXAMPLES,
     SCORE_EXAMPLES,
@@ -37,7 +38,7 @@ async def score_messages(
     request: Request,
     body: Annotated[ScoreRequest, Body(openapi_examples=SCORE_EXAMPLES)],
     settings: SettingsDep, scheduler: SchedulerDep, service: ServiceDep, metrics: MetricsDep,
-) -> ScoreResponse:
+) -> Response:
     """One result per message, in request order: calibrated category scores, the categories over
     their threshold (`labels`), the `route` (review, support or none) and, with `explain`, the
     tactic spans (character offsets into the message text)."""
@@ -47,7 +48,7 @@ async def score_messages(
     budget = scheduler.budget(getattr(request.state, "started", None))
     results = await scheduler.score_messages(service, messages, costs, body.explain, budget)
     metrics.observe_messages(results)
-    return ScoreResponse.model_construct(model=service.info.ref, results=results)
+    return model_response(ScoreResponse.model_construct(model=service.info.ref, results=results))
 
 
 @router.post("/conversations/score", response_model=ConversationResponse, summary="Score one conversation")
@@ -55,7 +56,7 @@ async def score_conversation(
     request: Request,
     body: Annotated[ConversationRequest, Body(openapi_examples=CONVERSATION_EXAMPLES)],
     settings: SettingsDep, scheduler: SchedulerDep, service: ServiceDep, metrics: MetricsDep,
-) -> ConversationResponse:
+) -> Response:
     """The conversation's `label`, `risk`, `suspect` (the speaker who drives it) and
     `first_alert_turn`, plus per-turn category scores and tactic spans."""
     cost = check_conversation_request(body, settings)
@@ -64,4 +65,4 @@ async def score_conversation(
     budget = scheduler.budget(getattr(request.state, "started", None))
     result = await scheduler.score_conversation(service, conversation, cost, budget)
     metrics.observe_conversation(result)
-    return ConversationResponse.model_construct(model=service.info.ref, **dict(result))
+    return model_response(ConversationResponse.model_construct(model=service.info.ref, **dict(result)))

@@ -8,6 +8,10 @@ for a chunk at most.
   text that is slow per character gets smaller chunks (one message is the smallest).
 - **Heavy requests** (more than one chunk's worth) run at most ``SIGNALS_MAX_HEAVY_REQUESTS`` at a
   time, and never on every worker thread: one worker always stays free for small requests.
+- **Micro-batches**: small requests that arrive while others are being scored are scored together,
+  in one service call (up to ``SIGNALS_CHUNK_MESSAGES`` messages): one message per request is the
+  most common call, and a call's fixed cost (spaCy, the numpy steps) is paid once for the batch.
+  Nothing waits for a timer: a request that finds a thread free is scored at once.
 - **A time budget** (``SIGNALS_REQUEST_BUDGET_S``, counted from the request's arrival): checked
   before every chunk and while waiting for a heavy slot; when it runs out the request is answered
   503 ``time_budget_exceeded`` with ``Retry-After``, and nothing more of it is scored.
@@ -18,6 +22,7 @@ same as one call's (``tests/security/test_fuzz_pipeline.py`` checks batch indepe
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -67,12 +72,73 @@ def next_chunk(costs: Sequence[int], start: int, max_chars: int, max_messages: i
     return end
 
 
+class MicroBatcher:
+    """Small message requests that are waiting when a scoring thread becomes free are scored in one
+    service call; each request gets its own results back (results per message do not depend on the
+    other messages of a call). At most ``workers`` calls run at once."""
+
+    def __init__(self, run: Runner, workers: int, max_messages: int) -> None:
+        self.run = run
+        self.workers = workers
+        self.max_messages = max_messages
+        self._pending: list[tuple[ScoringService, list[Message], bool, asyncio.Future]] = []
+        self._drainers = 0
+
+    async def score(self, service: ScoringService, messages: list[Message], explain: bool) -> list[MessageResult]:
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._pending.append((service, messages, explain, future))
+        if self._drainers < self.workers:
+            self._drainers += 1
+            asyncio.get_running_loop().create_task(self._drain())
+        return await future
+
+    def _take(self) -> list[tuple[ScoringService, list[Message], bool, asyncio.Future]]:
+        """The next batch: waiting requests on the same model, up to ``max_messages`` messages."""
+        service = self._pending[0][0]
+        batch: list[tuple[ScoringService, list[Message], bool, asyncio.Future]] = []
+        rest: list[tuple[ScoringService, list[Message], bool, asyncio.Future]] = []
+        size = 0
+        for item in self._pending:
+            if item[0] is service and (not batch or size + len(item[1]) <= self.max_messages):
+                batch.append(item)
+                size += len(item[1])
+            else:
+                rest.append(item)
+        self._pending = rest
+        return batch
+
+    async def _drain(self) -> None:
+        try:
+            while self._pending:
+                batch = self._take()
+                messages = [m for _, ms, _, _ in batch for m in ms]
+                try:
+                    results = await self.run(batch[0][0].score_messages, messages,
+                                             explain=any(explain for _, _, explain, _ in batch))
+                except Exception as exc:  # noqa: BLE001 - every request of the batch gets the error
+                    for *_, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                cursor = 0
+                for _, ms, explain, future in batch:
+                    mine = results[cursor:cursor + len(ms)]
+                    cursor += len(ms)
+                    if not explain:
+                        mine = [r if not r.tactics else r.model_copy(update={"tactics": []}) for r in mine]
+                    if not future.done():
+                        future.set_result(mine)
+        finally:
+            self._drainers -= 1
+
+
 class FairScheduler:
     """Chunked scoring for the routes; one per app (``app.state.scheduler``)."""
 
     def __init__(self, settings: Settings, run: Runner) -> None:
         self.settings = settings
         self.run = run
+        self.batcher = MicroBatcher(run, settings.workers, settings.chunk_messages)
         # At most workers - 1 heavy requests (one worker stays free for small ones), at least one.
         self.heavy_slots = max(1, min(settings.max_heavy_requests, settings.workers - 1))
         self._heavy: anyio.Semaphore | None = None
@@ -113,7 +179,7 @@ class FairScheduler:
                              explain: bool, budget: Budget) -> list[MessageResult]:
         if not self.is_heavy(costs):
             budget.check()
-            return await self.run(service.score_messages, list(messages), explain=explain)
+            return await self.batcher.score(service, list(messages), explain)
         async with self.heavy_slot(budget):
             results: list[MessageResult] = []
             start, allowance = 0, self._first_chunk_chars()

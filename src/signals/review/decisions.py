@@ -120,7 +120,9 @@ def _locked_item(session: Session, d: DecisionIn, thresholds: dict[str, float], 
                    now=now, route=_route(d.scored.labels))
     statement = insert_ignoring_conflicts(session, Item).values(**row).returning(Item.id)
     if session.execute(statement).first() is not None:
-        session.execute(insert(ItemCategory), category_rows(d.item_id, scores, d.scored.labels))
+        rows = category_rows(d.item_id, scores, d.scored.labels)
+        if rows:  # an empty insert would be one row of NULLs
+            session.execute(insert(ItemCategory), rows)
     return session.scalars(query.execution_options(populate_existing=True)).one()
 
 

@@ -109,9 +109,9 @@ class ReviewStore:
                                tactics=[span.model_dump() for span in result.tactics])
                 statement = insert_ignoring_conflicts(session, Item).values(**row).returning(Item.id)
                 inserted = session.execute(statement).first() is not None
-                if inserted:
-                    session.execute(insert(ItemCategory), category_rows(message.id, row["category_scores"],
-                                                                       result.labels))
+                rows = category_rows(message.id, row["category_scores"], result.labels) if inserted else []
+                if rows:  # an empty insert would be one row of NULLs
+                    session.execute(insert(ItemCategory), rows)
                 created.append(inserted)
         return created
 
