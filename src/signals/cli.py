@@ -9,6 +9,7 @@ bad setting; 130 stopped by SIGINT, 143 by SIGTERM (no output file is left behin
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
@@ -121,13 +122,12 @@ def _worker_init() -> None:
 
 
 def _workers(requested: int, path: str | None) -> int:
-    """``--workers``; 0 (the default) means: for an input file of 1 MB or more, one process per core
-    but one (the reading and writing process needs a core too), else 1."""
+    """``--workers``; 0 (the default) means one process per core (at most 8) for an input file of
+    1 MB or more, else 1 (a small input is done before worker processes would have started)."""
     if requested > 0:
         return requested
     big = path not in (None, "-") and Path(path).is_file() and Path(path).stat().st_size >= AUTO_WORKERS_FROM_BYTES
-    cores = os.cpu_count() or 1
-    return min(cores - 1, 8) if big and cores >= 3 else 1
+    return min(os.cpu_count() or 1, 8) if big else 1
 
 
 def _run(args, parse, score: Score) -> int:
@@ -197,6 +197,8 @@ def _score_file(args, parse, score: Score) -> int:
     settings = load_settings(args.env_file)
     model_dir = args.model if args.model is not None else settings.require_model_dir()
     service = _load_service(model_dir, settings)
+    _ = service.analyzer.preprocessor.nlp
+    gc.freeze()  # the model's long-lived objects: left out of every garbage collection from here on
     info = service.info
     print(f"model: {info.name} {info.version} from {Path(model_dir).resolve()} (sha256 {info.sha256})",
           file=sys.stderr)
@@ -276,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("input", nargs="?", default="-", help="JSONL file, or - for stdin (default)")
         p.add_argument("-o", "--output", default="-", help="JSONL output file (default: stdout)")
         p.add_argument("--workers", type=int, default=0,
-                       help="scoring processes (default 0: cores minus one for input files of 1 MB or more, else 1)")
+                       help="scoring processes (default 0: one per core for input files of 1 MB or more, else 1)")
         _model_options(p)
         p.set_defaults(func=func)
         return p
