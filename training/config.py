@@ -20,6 +20,13 @@ class Augment(_Section):
     weight: float = Field(0.5, ge=0)
 
 
+class Mention(_Section):
+    """Mention copies (``training.mention``): harmful messages quoted inside warnings and questions."""
+
+    share: float = Field(0.0, ge=0, le=1, description="share of recruitment and sextortion messages copied")
+    weight: float = Field(1.0, ge=0)
+
+
 class Synth(_Section):
     messages: int = Field(0, ge=0)
     conversations: int = Field(0, ge=0)
@@ -56,6 +63,7 @@ class Data(_Section):
     handwritten_dir: str
     conversation_files: list[str] = Field(default_factory=list, description="conversation files under handwritten_dir")
     augment: Augment = Field(default_factory=Augment)
+    mention: Mention = Field(default_factory=Mention)
     hard_negative_kind_weight: float = Field(2.0, ge=0)
     dev_dir: str
     synth: Synth = Field(default_factory=Synth)

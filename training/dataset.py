@@ -86,6 +86,14 @@ def load_training_data(config: TrainingConfig, categories: tuple[str, ...]) -> T
             weight = kind_weight.get(record.get("kind", ""), 1.0) * data.augment.weight
             rows.add(record["text"], _label_vector(record.get("labels", []), categories), weight,
                      f"writer:{record.get('source', 'handwritten')}", "writer", record, augmented=True)
+    if data.mention.share:
+        from training.mention import mention_copies
+
+        copies = mention_copies(hand.records, config.seed, data.mention.share)
+        for record in copies:
+            rows.add(record["text"], _label_vector([], categories), data.mention.weight * kind_weight["hard_negative"],
+                     f"writer:{record.get('source', 'handwritten')}", "writer", record, augmented=True)
+        log(f"mention copies: {len(copies)} harmful messages quoted in warnings and questions, labelled harmless")
     log(f"hand-written: {originals} messages by {len(set(hand.column('source')))} writers, "
         f"{len(rows) - originals} noisy copies, {len(conversations)} conversations")
 
