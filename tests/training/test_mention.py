@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from training.mention import FRAMES, mention_copies
 
 RECORDS = [
