@@ -21,7 +21,7 @@ import time
 import traceback
 from pathlib import Path
 
-import numpy as np
+from signals.evaluation import json_default
 
 _T0 = time.time()
 
@@ -29,15 +29,6 @@ _T0 = time.time()
 def log(message: str) -> None:
     print(f"[bench {time.time() - _T0:6.1f}s] {message}", file=sys.stderr, flush=True)
 
-
-def _json_default(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"not JSON serialisable: {type(value)}")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -170,9 +161,9 @@ def main(argv: list[str] | None = None) -> int:
             report["plots"][name] = made
     report["meta"]["elapsed_seconds"] = round(time.time() - _T0, 1)
     report["meta"]["failed_sections"] = sections.failed
-    headline = write_reports(report, args.out, _json_default)
+    headline = write_reports(report, args.out, json_default)
     log(f"wrote {args.out / 'report.md'} and {args.out / 'report.json'}")
-    print(json.dumps(headline, indent=2, ensure_ascii=False, default=_json_default))
+    print(json.dumps(headline, indent=2, ensure_ascii=False, default=json_default))
     if sections.failed:
         print(f"failed sections: {', '.join(sections.failed)}", file=sys.stderr)
     return 1 if sections.failed else 0

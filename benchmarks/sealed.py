@@ -31,6 +31,7 @@ from training.longchat import assemble
 from benchmarks.accuracy import messages_report
 from benchmarks.conversations import score_conversation_set
 from benchmarks.writers import precision_against_target
+from signals.evaluation import json_default
 from signals.service import ScoringService
 from training import corpora as corpora_mod
 
@@ -115,16 +116,7 @@ def run_sealed(service: ScoringService, config: TrainingConfig, cache_dir: Path,
               **score_sealed(service, config, directory, log)}
     cache.parent.mkdir(parents=True, exist_ok=True)
     partial = cache.with_name(f".{cache.name}.partial")
-    partial.write_text(json.dumps(result, indent=1, ensure_ascii=False, default=_plain) + "\n", encoding="utf-8")
+    partial.write_text(json.dumps(result, indent=1, ensure_ascii=False, default=json_default) + "\n", encoding="utf-8")
     os.replace(partial, cache)
     return dict(result, reused=False, cache=str(cache))
 
-
-def _plain(value):
-    import numpy as np
-
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"not JSON serialisable: {type(value)}")

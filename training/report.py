@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from signals.evaluation import conversation_metrics, corpus_flag_rate, message_metrics
+from signals.evaluation import conversation_metrics, corpus_flag_rate, json_default, message_metrics
 from signals.model.bundle import SignalsModel
 from signals.model.classifier import CategoryModel
 from signals.model.conversation_fit import ConversationModel
@@ -126,7 +126,7 @@ def headline(metrics: dict) -> dict:
 
 def write_reports(model: SignalsModel, out: Path, config: TrainingConfig, metrics: dict) -> None:
     """Metrics, the model card and the training config, under the model's manifest."""
-    metrics_json = json.dumps(metrics, indent=2, ensure_ascii=False, default=_plain) + "\n"
+    metrics_json = json.dumps(metrics, indent=2, ensure_ascii=False, default=json_default) + "\n"
     config_dict = config.model_dump(mode="json")
     card = render_model_card(config_dict, model.spec.info.get("training_data", {}), metrics, model.thresholds)
     model.spec.info["metrics_headline"] = headline(metrics)
@@ -134,10 +134,3 @@ def write_reports(model: SignalsModel, out: Path, config: TrainingConfig, metric
                          "config.yaml": yaml.safe_dump(config_dict, sort_keys=False).encode("utf-8")}
     model.save(out)
 
-
-def _plain(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"not JSON serialisable: {type(value)}")

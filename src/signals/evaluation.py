@@ -148,3 +148,16 @@ def conversation_metrics(conversations: Sequence[dict], results: Sequence[Conver
                            for lo, hi in CONVERSATION_BUCKETS if ((lengths >= lo) & (lengths <= hi)).any()},
         "registers": {r: group(np.array([c.get("register") == r for c in conversations])) for r in registers},
     }
+
+
+def json_default(value: object) -> object:
+    """``json.dumps(default=...)`` for reports: numpy numbers and arrays, paths."""
+    from pathlib import PurePath
+
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, PurePath):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value)}")
