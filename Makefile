@@ -8,7 +8,7 @@ MODEL_DIR ?= models/signals-nl-0.2.0
 INPUT ?= examples/messages.jsonl
 STAMP := $(VENV)/.installed
 
-.PHONY: help install java postgres chromium lint train score score-conversations test test-fast serve bench bench-quick bench-spark soak spark-sample clean
+.PHONY: help install java postgres chromium wrk lint train score score-conversations test test-fast serve bench bench-quick bench-spark soak spark-sample clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -33,6 +33,10 @@ postgres: ## make sure PostgreSQL's server binaries are there for the review sto
 chromium: ## make sure Debian's Chromium is there for the review page's browser test (apt-get if missing)
 	@command -v chromium >/dev/null 2>&1 || { echo "installing Chromium for the review page's browser test"; \
 	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; }
+
+wrk: ## make sure the wrk load generator is there for the API load benchmark (apt-get if missing; else httpx is used)
+	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk for the API load benchmark"; \
+	  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null || echo "wrk could not be installed: the load benchmark uses its Python client"; }
 
 $(MODEL_DIR)/manifest.json: | $(STAMP)
 	$(BIN)/python -m training.train --config $(CONFIG) --out $(MODEL_DIR)
@@ -59,10 +63,10 @@ test-fast: $(STAMP) ## the suite without slow tests
 serve: $(MODEL_DIR)/manifest.json ## start the HTTP API on 127.0.0.1:8000
 	$(BIN)/signals serve --model $(MODEL_DIR)
 
-bench: $(MODEL_DIR)/manifest.json ## accuracy, leave-writer-out, sealed set, conversations, speed, API load, training → reports/ (BASELINE=dir FEEDBACK=file: reviewer feedback before/after)
+bench: $(MODEL_DIR)/manifest.json wrk ## accuracy, leave-writer-out, sealed set, conversations, speed, API load, training → reports/ (BASELINE=dir FEEDBACK=file: reviewer feedback before/after)
 	$(BIN)/python -m benchmarks.run --model $(MODEL_DIR) --out reports $(if $(BASELINE),--baseline $(BASELINE)) $(if $(FEEDBACK),--feedback $(FEEDBACK))
 
-bench-quick: $(MODEL_DIR)/manifest.json ## every benchmark section at smoke-test sizes (about 1 minute) → reports/
+bench-quick: $(MODEL_DIR)/manifest.json wrk ## every benchmark section at smoke-test sizes (about 1 minute) → reports/
 	$(BIN)/python -m benchmarks.run --model $(MODEL_DIR) --out reports --quick
 
 bench-spark: $(MODEL_DIR)/manifest.json java ## Spark local mode vs in-process throughput on 200,000 messages, 1 vs 2 workers

@@ -1,6 +1,10 @@
 """HTTP load (issue 11): ``signals serve`` in its own process on 127.0.0.1, next to a no-op FastAPI
 app (``benchmarks.noop_app``) served the same way in a second process, both driven in the same run
-by one asyncio httpx client.
+by the same client: ``wrk`` when it is installed (``benchmarks.wrk_client``), else one asyncio httpx
+client (which spends more CPU per request than the servers it measures: the report names the client).
+On a machine with more than one core, ``signals serve --processes <cores>`` is measured as a third
+server (levels ``score_procs``), to show how the API scales with processes; the targets are checked
+on the one-process server against the one-process no-op app.
 
 Levels (``LEVELS``): one message per request at concurrency 1, 4 and 16 on the no-op app, then on
 ``signals serve``: a first, "cold" level at concurrency 16 reported on its own (the server sat idle
@@ -25,6 +29,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from benchmarks import wrk_client
 
 HOST = "127.0.0.1"  # loopback only, never configurable
 BATCH_SIZES = {"single": 1, "batch32": 32}
@@ -51,10 +57,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve_command(model_dir: Path, port: int) -> list[str]:
+def serve_command(model_dir: Path, port: int, processes: int = 1) -> list[str]:
     script = Path(sys.executable).with_name("signals")
     base = [str(script)] if script.is_file() else [sys.executable, "-m", "signals.cli"]
-    return base + ["serve", "--host", HOST, "--port", str(port), "--model", str(Path(model_dir).resolve())]
+    return base + ["serve", "--host", HOST, "--port", str(port), "--model", str(Path(model_dir).resolve())] + (
+        ["--processes", str(processes)] if processes > 1 else [])
 
 
 def tree_rss_mb(pid: int) -> float | None:
@@ -139,7 +146,8 @@ async def run_level(base_url: str, bodies: list[dict], concurrency: int, seconds
 # The concurrency-16 levels come right after it, while the worker threads it started are still there.
 LEVELS = (("noop", "single", 1, True), ("noop", "single", 4, True), ("noop", "single", 16, True),
           ("score", "single", 16, False), ("score", "single", 16, True), ("score", "batch32", 16, True),
-          ("score", "single", 4, True), ("score", "single", 1, True))
+          ("score", "single", 4, True), ("score", "single", 1, True),
+          ("score_procs", "single", 16, False), ("score_procs", "single", 16, True), ("score_procs", "batch32", 16, True))
 # issue 11's "done when" for the API
 TARGETS = {"ratio_to_noop_c16": 0.3, "p99_ms_c16": 25.0, "errors": 0, "batch32_messages_per_s": 5000.0}
 
@@ -155,11 +163,14 @@ def drive(servers: dict[str, tuple[subprocess.Popen, str]], texts: list[str], se
         for size in BATCH_SIZES.values():
             asyncio.run(run_level(url, payloads(texts, size, 2), 1, 0.5))
     report["server_rss_mb"]["start"] = tree_rss_mb(score_server.pid)
+    level_runner = wrk_client.run_level if report["client"] == "wrk" else lambda *a: asyncio.run(run_level(*a))
     for name, shape, concurrency, counted in LEVELS:
-        level = asyncio.run(run_level(servers[name][1], payloads(texts, BATCH_SIZES[shape]), concurrency, seconds))
+        if name not in servers:
+            continue
+        level = level_runner(servers[name][1], payloads(texts, BATCH_SIZES[shape]), concurrency, seconds)
         level.update(server=name, shape=shape, cold=not counted)
         report["levels"].append(level)
-        log(f"load: {name:5s} {shape:8s} c={concurrency:<3d}{' (cold)' if not counted else ''} {level['requests_per_s']:8.1f} req/s  "
+        log(f"load: {name:11s} {shape:8s} c={concurrency:<3d}{' (cold)' if not counted else ''} {level['requests_per_s']:8.1f} req/s  "
             f"p50 {level['p50_ms']} ms  p95 {level['p95_ms']} ms  p99 {level['p99_ms']} ms  errors {level['errors']}")
     report["server_rss_mb"]["end"] = tree_rss_mb(score_server.pid)
     report["server_threads"]["end"] = threads(score_server.pid)
@@ -186,6 +197,8 @@ def summarise(report: dict) -> None:
         noop = by.get(("noop", shape, concurrency))
         if server == "score" and noop and noop["requests_per_s"]:
             report["ratio_to_noop"][f"c{concurrency}"] = round(level["requests_per_s"] / noop["requests_per_s"], 3)
+        if server == "score_procs" and shape == "single" and noop and noop["requests_per_s"]:
+            report["ratio_to_noop"][f"processes_c{concurrency}"] = round(level["requests_per_s"] / noop["requests_per_s"], 3)
     c16, batch = by.get(("score", "single", 16)), by.get(("score", "batch32", 16))
     ratio = report["ratio_to_noop"].get("c16")
     report["meets"] = {
@@ -211,10 +224,14 @@ def run_load(model_dir: Path, texts: list[str], quick: bool, log=print) -> dict:
     seconds = QUICK_SECONDS_PER_LEVEL if quick else SECONDS_PER_LEVEL
     # no API keys: the benchmark measures the unauthenticated scoring path
     env = dict(os.environ, SIGNALS_API_KEYS="", SIGNALS_ADMIN_KEYS="", PYTHONUNBUFFERED="1")
-    ports = {"score": free_port(), "noop": free_port()}
+    cores = os.cpu_count() or 1
+    ports = {"score": free_port(), "noop": free_port(), "score_procs": free_port()}
     commands = {"score": serve_command(model_dir, ports["score"]),
                 "noop": [sys.executable, "-m", "benchmarks.noop_app", "--port", str(ports["noop"])]}
+    if cores > 1:
+        commands["score_procs"] = serve_command(model_dir, ports["score_procs"], processes=cores)
     report: dict = {"host": HOST, "seconds_per_level": seconds, "levels": [], "ready_seconds": {}, "targets": TARGETS,
+                    "client": "wrk" if wrk_client.available() else "httpx", "cores": cores,
                     "workers_setting": os.environ.get("SIGNALS_WORKERS", "default"),
                     "commands": {name: " ".join(c[1:]) for name, c in commands.items()}}
     log(f"load: starting signals serve on port {ports['score']} and the no-op app on port {ports['noop']}")

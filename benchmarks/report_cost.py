@@ -71,10 +71,15 @@ def load_md(report: dict) -> list[str]:
     if load.get("error"):
         parts.append(f"**Failed:** `{load['error']}`\n\n")
     if load.get("levels"):
-        parts.append(f"{load['seconds_per_level']:g} s per level; ready after {load['ready_seconds'].get('score')} s "
-                     f"(no-op {load['ready_seconds'].get('noop')} s). The *cold* level is the first traffic after the "
-                     "scoring server sat idle; it is shown, not counted.\n")
-        rows = [[lv["server"], lv["shape"], lv["concurrency"], "yes" if lv.get("cold") else "", lv["requests"]]
+        client = {"wrk": "`wrk` (C load generator)", "httpx": "one asyncio httpx client (Python: it may be the bottleneck; "
+                  "install `wrk` for server-bound numbers)"}.get(load.get("client", "httpx"))
+        parts.append(f"Client: {client}. {load['seconds_per_level']:g} s per level; ready after "
+                     f"{load['ready_seconds'].get('score')} s (no-op {load['ready_seconds'].get('noop')} s). The *cold* level is "
+                     "the first traffic after the scoring server sat idle; it is shown, not counted. "
+                     f"`score --processes {load.get('cores')}` is the same server with one process per core; the targets "
+                     "are checked on one process against the one-process no-op app.\n")
+        names = {"score_procs": f"score --processes {load.get('cores')}"}
+        rows = [[names.get(lv["server"], lv["server"]), lv["shape"], lv["concurrency"], "yes" if lv.get("cold") else "", lv["requests"]]
                 + [fmt(lv[k], 1) for k in ("requests_per_s", "messages_per_s", "p50_ms", "p95_ms", "p99_ms")]
                 + [lv["errors"] if not lv["errors"] else f"**{lv['errors']}** {lv['error_kinds']}"] for lv in load["levels"]]
         parts.append(table(["server", "request", "concurrency", "cold", "requests", "req/s", "messages/s", "p50 ms", "p95 ms",

@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     request_budget_s: float = Field(30.0, gt=0, description=(
         "seconds a request may spend waiting for and being scored before it is answered 503"))
     chunk_chars: int = Field(20_000, ge=1, description="normalised characters scored per service call")
-    chunk_messages: int = Field(16, ge=1, description="messages scored per service call")
+    chunk_messages: int = Field(64, ge=1, description="messages scored per service call")
     chunk_seconds: float = Field(0.02, gt=0, description="time one chunk should take; chunks shrink to it")
     max_heavy_requests: int = Field(1, ge=1, description=(
         "requests of more than one chunk scored at once (at most workers - 1, so one worker stays free)"))

@@ -10,6 +10,7 @@ import importlib.util
 import json
 import numbers
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,9 @@ def test_quick_bench_writes_every_section(tiny_model_dir, tmp_path, monkeypatch)
         shapes = {(lv["server"], lv["shape"], lv["concurrency"]) for lv in load["levels"]}
         assert {("noop", "single", 16), ("score", "single", 1), ("score", "single", 16), ("score", "batch32", 16)} <= shapes
         assert _is_number(load["ratio_to_noop"]["c16"]) and _is_number(load["errors_total"])
+        assert load["client"] == ("wrk" if shutil.which("wrk") else "httpx")
+        if load["cores"] > 1:  # the same server with one process per core
+            assert ("score_procs", "single", 16) in shapes and _is_number(load["ratio_to_noop"]["processes_c16"])
 
     # 8. training, 9. feedback before/after
     assert "model" in report["training"] and "skipped" in report["training"]["timed_run"]
