@@ -42,15 +42,6 @@ REQUEST_TIMEOUT = 30.0
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def api_available() -> bool:
-    import importlib.util
-
-    try:
-        return importlib.util.find_spec("signals.api.app") is not None
-    except ModuleNotFoundError:
-        return False
-
-
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))

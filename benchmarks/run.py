@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.baselines import run_baselines
     from benchmarks.conv_cost import run_conv_cost
     from benchmarks.conversations import run_conversations
-    from benchmarks.load import api_available, run_load
+    from benchmarks.load import run_load
     from benchmarks.report import write_reports
     from benchmarks.robustness import run_robustness
     from benchmarks.sealed import run_sealed
@@ -146,8 +146,6 @@ def main(argv: list[str] | None = None) -> int:
     sections.run("speed", lambda: run_speed(args.model, sets, args.quick, log))
     if args.no_load:
         report["load"] = {"skipped": "--no-load"}
-    elif not api_available():
-        report["load"] = {"skipped": "the API (signals.api.app) is not installed in this checkout"}
     else:
         sections.run("load", lambda: run_load(args.model, build_workload(workload_pool(sets), 2000), args.quick, log))
     sections.run("training", lambda: run_training(args.model, project_path(args.train_config), args.train_time, log))

@@ -6,7 +6,6 @@ not something a test asserts.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import numbers
 import os
@@ -18,13 +17,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SECTIONS = ("accuracy", "baselines", "robustness", "leave_writer_out", "sealed", "conversations", "conversation_cost",
             "speed", "load", "training", "feedback")
-
-
-def _api_missing() -> bool:
-    try:
-        return importlib.util.find_spec("signals.api.app") is None
-    except ModuleNotFoundError:
-        return True
 
 
 def _dev_rows(n: int) -> list[dict]:
@@ -70,8 +62,6 @@ def test_quick_bench_writes_every_section(tiny_model_dir, tmp_path, monkeypatch)
     argv = ["--model", str(tiny_model_dir), "--out", str(out), "--quick",
             "--extra", str(_labelled_extra(tmp_path)), str(ROOT / "examples" / "messages.jsonl"),
             "--feedback", str(_feedback_file(tmp_path)), "--baseline", str(tiny_model_dir)]
-    if _api_missing():
-        argv.append("--no-load")
     assert run.main(argv) == 0
     assert "SIGNALS_READ_SEALED" not in os.environ  # set only while the sealed files are read
 
@@ -131,14 +121,13 @@ def test_quick_bench_writes_every_section(tiny_model_dir, tmp_path, monkeypatch)
     assert _is_number(stages["load_seconds"])
 
     # 7. API load next to the no-op app
-    if not _api_missing():
-        load = report["load"]
-        shapes = {(lv["server"], lv["shape"], lv["concurrency"]) for lv in load["levels"]}
-        assert {("noop", "single", 16), ("score", "single", 1), ("score", "single", 16), ("score", "batch32", 16)} <= shapes
-        assert _is_number(load["ratio_to_noop"]["c16"]) and _is_number(load["errors_total"])
-        assert load["client"] == ("wrk" if shutil.which("wrk") else "httpx")
-        if load["cores"] > 1:  # the same server with one process per core
-            assert ("score_procs", "single", 16) in shapes and _is_number(load["ratio_to_noop"]["processes_c16"])
+    load = report["load"]
+    shapes = {(lv["server"], lv["shape"], lv["concurrency"]) for lv in load["levels"]}
+    assert {("noop", "single", 16), ("score", "single", 1), ("score", "single", 16), ("score", "batch32", 16)} <= shapes
+    assert _is_number(load["ratio_to_noop"]["c16"]) and _is_number(load["errors_total"])
+    assert load["client"] == ("wrk" if shutil.which("wrk") else "httpx")
+    if load["cores"] > 1:  # the same server with one process per core
+        assert ("score_procs", "single", 16) in shapes and _is_number(load["ratio_to_noop"]["processes_c16"])
 
     # 8. training, 9. feedback before/after
     assert "model" in report["training"] and "skipped" in report["training"]["timed_run"]
