@@ -1,0 +1,38 @@
+"""The model card is rendered from the model's own metrics: every number in it comes from them."""
+
+from __future__ import annotations
+
+from training.model_card import render_model_card
+
+CATEGORIES = {"recruitment": {"precision": 0.871, "recall": 0.702, "f1": 0.777, "pr_auc": 0.84, "support": 120}}
+METRICS = {
+    "operating_points": {"high_precision": {"recruitment": 0.5446}, "high_recall": {"recruitment": 0.133},
+                         "precision_target": 0.85, "recall_target": 0.9,
+                         "reached": {"recruitment": {"precision": 0.8501, "recall": 0.6856}}},
+    "handwritten_leave_writer_out": {"categories": CATEGORIES, "flag_rate_hard_negative": 0.069,
+                                     "flag_rate_by_negative_type": {"awareness": 0.145},
+                                     "registers": {"flemish": {"recall_any": 0.823, "flag_rate_negatives": 0.047}}},
+    "dev_long_threads": {"n": 150, "precision": 0.941, "recall": 1.0, "f1": 0.97, "roc_auc": 0.997,
+                         "flag_rate_benign": 0.029, "suspect_accuracy": 1.0,
+                         "length_buckets": {"101-500": {"n": 87, "flag_rate_benign": 0.053, "recall": 1.0}}},
+    "conversations_out_of_fold": {"n": 1350, "threshold": 0.7388,
+                                  "reached": {"precision": 0.98, "recall": 0.918, "benign_flag_rate": 0.0143}},
+    "corpora_test": {"tatoeba_nl": {"n": 11982, "flag_rate": 0.0051}},
+    "training": {"seconds": 83.0, "peak_rss_mib": 1227.0, "rows": 55695, "features": 160914},
+}
+
+
+def test_the_card_carries_the_models_numbers():
+    card = render_model_card({"name": "signals-nl", "version": "9.9.9", "seed": 13}, {"writers": ["writer_a"]},
+                             METRICS, {"messages": {"high_precision": {"recruitment": 0.544539862}}})
+    for expected in ("# Model card: signals-nl 9.9.9", "| recruitment | 0.871 | 0.702 | 0.777 | 0.840 | 120 |",
+                     "awareness 0.145", "| flemish | 0.823 | 0.047 |", "| recruitment | 0.545 | 0.133 | 0.850 | 0.686 |",
+                     "| dev, small talk with written pieces inside | 101-500 | 87 | 0.053 | 1.000 |",
+                     "precision 0.980, recall 0.918, benign flagged 0.014", "| tatoeba_nl | 11982 | 0.0051 |",
+                     "Trained in 83.0 s, peak RSS 1227.0 MiB", '"recruitment": 0.5445', "writer_a"):
+        assert expected in card, expected
+
+
+def test_missing_sections_are_named_not_invented():
+    card = render_model_card({"name": "m", "version": "1", "seed": 1}, {}, {}, {})
+    assert "_dev: not available_" in card and "_operating points: not available_" in card
