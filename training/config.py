@@ -57,6 +57,9 @@ class LongChats(_Section):
     min_turns: int = Field(30, ge=2)
     max_turns: int = Field(400, ge=2)
     filler_corpora: list[str] = Field(default_factory=lambda: ["subtitles_nl", "tatoeba_nl"])
+    spike_rate: float = Field(0.0, ge=0, le=0.5, description=(
+        "per small-talk line, the chance that a single hand-written hard negative follows it (a look-alike line "
+        "on its own, as real long chats have)"))
 
 
 class Data(_Section):

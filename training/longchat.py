@@ -35,15 +35,33 @@ def _filler_run(filler: Sequence[dict], participants: list[str], rng: random.Ran
     start = rng.randrange(len(filler))
     length = rng.randint(3, 12)
     pair = participants[:2] if len(participants) >= 2 else participants * 2
-    return [{**filler[(start + k) % len(filler)], "speaker": pair[k % 2]} for k in range(length)]
+    return [{**filler[(start + k) % len(filler)], "speaker": pair[k % 2], "filler": True} for k in range(length)]
 
 
 MAX_PIECES = 3  # written harmless conversations per thread; the rest is small talk
 
 
+def _with_spikes(turns: list[dict], spikes: Sequence[dict], rate: float, participants: list[str],
+                 rng: random.Random) -> list[dict]:
+    """Single look-alike lines dropped into small talk: each filler turn is followed, with probability
+    ``rate``, by one line drawn from ``spikes`` (hand-written hard negatives), said by one of the two
+    main participants. Real long chats hold the odd line that reads like a tactic out of context (a
+    job tip, a joke about a photo); one such line alone is not grooming."""
+    if not spikes or rate <= 0:
+        return turns
+    pair = participants[:2] if len(participants) >= 2 else participants * 2
+    out: list[dict] = []
+    for turn in turns:
+        out.append(turn)
+        if turn.get("filler") and rng.random() < rate:
+            out.append({**rng.choice(spikes), "speaker": rng.choice(pair)})
+    return out
+
+
 def _benign_material(benign: Sequence[dict], filler: Sequence[dict], participants: list[str], target: int,
-                     rng: random.Random, tag: str) -> list[dict]:
-    """Small talk (real dialogue lines) with one to three written harmless conversations among it.
+                     rng: random.Random, tag: str, spikes: Sequence[dict] = (), spike_rate: float = 0.0) -> list[dict]:
+    """Small talk (real dialogue lines) with one to three written harmless conversations among it, and
+    (with ``spikes``) the odd single look-alike line.
 
     Most written harmless conversations are hard cases on purpose (look-alike lines); a thread as
     platforms see it is mostly small talk with a few such exchanges, not a collage of every hard
@@ -58,10 +76,10 @@ def _benign_material(benign: Sequence[dict], filler: Sequence[dict], participant
             turns.extend(_renamed(rng.choice(benign), participants, f"{tag}.{piece}"))
             piece += 1
         elif filler:
-            turns.extend(_filler_run(filler, participants, rng))
+            turns.extend(_with_spikes(_filler_run(filler, participants, rng), spikes, spike_rate, participants, rng))
         else:
             break
-    return turns[:target]
+    return [{k: v for k, v in turn.items() if k != "filler"} for turn in turns[:target]]
 
 
 def long_length(rng: random.Random, low: int, high: int) -> int:
@@ -71,10 +89,11 @@ def long_length(rng: random.Random, low: int, high: int) -> int:
 
 def assemble(benign: Sequence[dict], grooming: Sequence[dict], filler: Sequence[dict], count: int,
              rng: random.Random, min_turns: int, max_turns: int, grooming_share: float = 0.3,
-             prefix: str = "long") -> list[dict]:
+             prefix: str = "long", spikes: Sequence[dict] = (), spike_rate: float = 0.0) -> list[dict]:
     """``count`` threads of ``min_turns``..``max_turns`` turns; about ``grooming_share`` of them embed
     one grooming conversation at a random depth. Turns are the source turns (any fields) with
-    ``speaker`` set; filler items need no speaker."""
+    ``speaker`` set; filler items need no speaker. ``spikes``/``spike_rate``: see ``_with_spikes``
+    (in benign and grooming threads alike, so a look-alike line is never a cue for either)."""
     out = []
     for k in range(count):
         target = long_length(rng, min_turns, max_turns)
@@ -84,7 +103,8 @@ def assemble(benign: Sequence[dict], grooming: Sequence[dict], filler: Sequence[
             names = _speakers(core)
             suspect = core["suspect"]
             participants = [suspect] + [n for n in names if n != suspect]
-            material = _benign_material(benign, filler, participants, max(0, target - len(core["turns"])), rng, tag)
+            material = _benign_material(benign, filler, participants, max(0, target - len(core["turns"])), rng, tag,
+                                        spikes, spike_rate)
             depth = rng.randrange(len(material) + 1)
             turns = material[:depth] + list(core["turns"]) + material[depth:]
             out.append({"id": tag, "turns": turns, "label": "grooming", "suspect": suspect,
@@ -94,7 +114,7 @@ def assemble(benign: Sequence[dict], grooming: Sequence[dict], filler: Sequence[
         else:
             base = rng.choice(benign) if benign else None
             participants = _speakers(base) if base else ["a", "b"]
-            turns = _benign_material(benign, filler, participants, target, rng, tag)
+            turns = _benign_material(benign, filler, participants, target, rng, tag, spikes, spike_rate)
             out.append({"id": tag, "turns": turns, "label": "benign", "suspect": None, "first_grooming_turn": None,
                         "register": base.get("register") if base else None,
                         "source": f"assembled:{base.get('source', '') if base else 'filler'}"})

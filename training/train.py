@@ -205,8 +205,12 @@ def fit_conversation_model(config: TrainingConfig, data: TrainingData, proba: np
     if long_cfg.count:
         benign = [c for c in turns_by_conv if c.get("label") != "grooming"]
         grooming = [c for c in turns_by_conv if c.get("label") == "grooming"]
+        rows = data.messages
+        spikes = [{"text": rows.texts[i], "row": i} for i in range(len(rows))
+                  if rows.origin[i] == "writer" and not rows.augmented[i] and rows.records[i].get("kind") == "hard_negative"]
         items += assemble(benign, grooming, filler, long_cfg.count, random.Random(config.seed),
-                          long_cfg.min_turns, long_cfg.max_turns, prefix="train-long")
+                          long_cfg.min_turns, long_cfg.max_turns, prefix="train-long",
+                          spikes=spikes, spike_rate=long_cfg.spike_rate)
     evidence, suspects, groups = [], [], []
     for conv in items:
         rows = np.array([t["row"] for t in conv["turns"]], dtype=int)

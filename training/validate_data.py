@@ -55,6 +55,8 @@ def message_problems(record: object) -> list[str]:
         problems.append("'kind' is 'positive' exactly when 'labels' is not empty")
     if record.get("negative_type") is not None and record["negative_type"] not in NEGATIVE_TYPES:
         problems.append(f"'negative_type' must be one of {list(NEGATIVE_TYPES)}")
+    if "fragment" in record and (record["fragment"] is not True or kind != "positive"):
+        problems.append("'fragment' is only ever true, and only on a positive")
     if isinstance(record.get("text"), str) and not clean_text(record["text"]):
         problems.append("text breaks the content rules (explicit word)")
     return problems

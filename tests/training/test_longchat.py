@@ -51,3 +51,32 @@ def test_lengths_are_log_uniform_between_the_bounds():
     lengths = [long_length(rng, 30, 400) for _ in range(2000)]
     assert min(lengths) >= 30 and max(lengths) <= 400
     assert 0.35 < sum(n <= 110 for n in lengths) / len(lengths) < 0.65   # the geometric middle is ~110
+
+
+SPIKES = [{"text": f"ik betaal je 50 euro voor die klus {i}", "spike": True} for i in range(10)]
+
+
+@pytest.mark.parametrize("grooming_share", [0.0, 1.0])
+def test_spikes_are_single_lines_in_small_talk_of_either_label(grooming_share):
+    threads = assemble(BENIGN, GROOMING, FILLER, 30, random.Random(3), 100, 300, grooming_share=grooming_share,
+                       spikes=SPIKES, spike_rate=0.1)
+    spiked = 0
+    for thread in threads:
+        turns = thread["turns"]
+        assert not any("filler" in t for t in turns)  # the internal marker never leaks into a thread
+        for k, turn in enumerate(turns):
+            if turn.get("spike"):
+                spiked += 1
+                assert not turns[k - 1].get("spike")                  # one line on its own, after small talk
+                assert turns[k - 1]["text"].startswith("zin ")
+                assert turn["speaker"] in ({"dader", "kind"} if grooming_share else {"x", "y"})
+        if thread["label"] == "grooming":
+            first = thread["first_grooming_turn"]
+            assert turns[first]["text"] == "vertel het aan niemand" and turns[first]["speaker"] == "dader"
+    assert spiked > 30
+
+
+def test_without_spikes_threads_are_the_same_as_before():
+    plain = assemble(BENIGN, GROOMING, FILLER, 10, random.Random(5), 30, 200)
+    zero_rate = assemble(BENIGN, GROOMING, FILLER, 10, random.Random(5), 30, 200, spikes=SPIKES, spike_rate=0.0)
+    assert plain == zero_rate

@@ -1,0 +1,72 @@
+"""The data validator: a table of broken records, each with the problem it must report, and every
+committed data file passes it (schema and content rules)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from training.validate_data import conversation_problems, main, message_problems
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = {"id": "x-1", "text": "hoe oud ben je eigenlijk? kom ff op snap", "labels": ["recruitment"],
+        "tactics": ["age_probe", "platform_switch"], "register": "standard", "kind": "positive", "source": "writer_x"}
+TURNS = [{"speaker": "A", "text": "hey, wat doe je"}, {"speaker": "B", "text": "niks, huiswerk"},
+         {"speaker": "A", "text": "zeg niks tegen je ma he, dit blijft tussen ons"}]
+GOOD_CONVERSATION = {"id": "c-1", "turns": TURNS, "label": "grooming", "suspect": "A", "first_grooming_turn": 2,
+                     "register": "standard", "source": "writer_x"}
+
+MESSAGE_CASES = [
+    ({}, "'id' must be a non-empty string"),
+    ({"labels": ["grooming"]}, "'labels' must be a list of"),
+    ({"tactics": ["love_bombing"]}, "'tactics' must be a list of"),
+    ({"register": "belgian"}, "'register' must be one of"),
+    ({"kind": "negative"}, "'kind' must be one of"),
+    ({"kind": "benign"}, "'kind' is 'positive' exactly when 'labels' is not empty"),
+    ({"labels": [], "kind": "hard_negative", "negative_type": "warning"}, "'negative_type' must be one of"),
+    ({"labels": [], "kind": "benign", "fragment": True}, "'fragment' is only ever true, and only on a positive"),
+    ({"fragment": False}, "'fragment' is only ever true"),
+]
+
+
+@pytest.mark.parametrize(("change", "problem"), MESSAGE_CASES)
+def test_broken_messages_are_named(change, problem):
+    record = {**GOOD, **change} if change else {"text": "hoi"}
+    assert any(problem in p for p in message_problems(record)), message_problems(record)
+
+
+CONVERSATION_CASES = [
+    ({"turns": TURNS[:1]}, "'turns' must be a list of at least two turns"),
+    ({"suspect": "C"}, "'suspect' must be one of the speakers"),
+    ({"first_grooming_turn": 9}, "'first_grooming_turn' must be a turn index"),
+    ({"first_grooming_turn": 1}, "'first_grooming_turn' must be a turn of the suspect"),
+    ({"label": "benign"}, "a benign conversation has 'suspect' and 'first_grooming_turn' null"),
+    ({"label": "maybe"}, "'label' must be one of"),
+]
+
+
+@pytest.mark.parametrize(("change", "problem"), CONVERSATION_CASES)
+def test_broken_conversations_are_named(change, problem):
+    record = {**GOOD_CONVERSATION, **change}
+    assert any(problem in p for p in conversation_problems(record)), conversation_problems(record)
+
+
+def test_good_records_have_no_problems():
+    assert message_problems(GOOD) == [] and message_problems({**GOOD, "fragment": True}) == []
+    assert conversation_problems(GOOD_CONVERSATION) == []
+
+
+def test_a_file_with_problems_exits_2(tmp_path, capsys):
+    bad = tmp_path / "writer_x.jsonl"
+    bad.write_text(json.dumps(GOOD) + "\n" + json.dumps({**GOOD, "kind": "benign"}) + "\n", encoding="utf-8")
+    assert main([str(bad)]) == 2
+    assert "writer_x.jsonl:2: " in capsys.readouterr().err
+
+
+DATA_FILES = sorted((ROOT / "training" / "data").glob("*/*.jsonl"))
+
+
+@pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_committed_data_file_is_valid(path, capsys):
+    assert main([str(path)]) == 0, capsys.readouterr().err[-2000:]
