@@ -35,9 +35,11 @@ def test_messages(tiny_model_dir, tmp_path, capsys):
     report = tmp_path / "report.json"
     code = main(["evaluate", "messages", str(write(tmp_path / "m.jsonl", MESSAGES)), "--model", str(tiny_model_dir),
                  "--report", str(report)])
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     assert code == 0
     assert "4 messages" in out and "ROC-AUC" in out and "flemish" in out and "words" in out
+    assert captured.err.startswith("model: signals-nl ") and f"from {tiny_model_dir.resolve()} (sha256 " in captured.err
     data = json.loads(report.read_text(encoding="utf-8"))
     assert set(data["categories"]) == {"recruitment", "sextortion", "disclosure"}
     assert set(data["registers"]) == {"standard", "flemish"} and data["model"]["sha256"]

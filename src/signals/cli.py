@@ -86,12 +86,17 @@ def _chunks(records: Iterable[tuple[int, object]]) -> Iterator[list[tuple[int, o
 
 
 def _load_service(model_dir: Path, settings: Settings):
+    """The verified model, named on stderr (which model, from where, which sha256)."""
     from signals.service import ScoringService
 
     try:
-        return ScoringService.load(model_dir, settings.model_root, batch_size=settings.batch_size)
+        service = ScoringService.load(model_dir, settings.model_root, batch_size=settings.batch_size)
     except ModelNotFoundError as exc:
         raise ModelNotFoundError(f"{exc.message}; {MODEL_HINT}") from None
+    info = service.info
+    print(f"model: {info.name} {info.version} from {Path(model_dir).resolve()} (sha256 {info.sha256})",
+          file=sys.stderr)
+    return service
 
 
 Score = Callable[["ScoringService", list], list]
@@ -199,9 +204,6 @@ def _score_file(args, parse, score: Score) -> int:
     service = _load_service(model_dir, settings)
     _ = service.analyzer.preprocessor.nlp
     gc.freeze()  # the model's long-lived objects: left out of every garbage collection from here on
-    info = service.info
-    print(f"model: {info.name} {info.version} from {Path(model_dir).resolve()} (sha256 {info.sha256})",
-          file=sys.stderr)
     limits = LineLimits(settings.max_line_bytes, settings.max_nesting, settings.max_text_chars)
     workers = _workers(args.workers, args.input)
     errors = 0
