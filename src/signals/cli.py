@@ -30,6 +30,7 @@ from signals.jsonl import (
     parse_message,
     read_lines,
 )
+from signals.locate import add_model_arguments
 from signals.rawlines import LineLimits
 from signals.review import cli as review_cli
 from signals.service import Conversation, Message
@@ -162,16 +163,8 @@ def _scored_chunks(chunks: Iterator[list], score: Score, service, workers: int, 
         _ = service.analyzer.preprocessor.nlp  # built once here, so every worker inherits it
     if method == "spawn":
         return (yield from _spawned_chunks(chunks, score, service, workers, settings))
-    with multiprocessing.get_context(method).Pool(workers, _worker_init) as pool:
-        pending: list = []
-        for chunk in chunks:
-            valid = [r for _, r in chunk if not isinstance(r, LineError)]
-            pending.append((chunk, pool.apply_async(_worker_lines, (score, valid))))
-            if len(pending) >= 2 * workers:
-                first, result = pending.pop(0)
-                yield first, result.get()
-        for chunk, result in pending:
-            yield chunk, result.get()
+    pool = multiprocessing.get_context(method).Pool(workers, _worker_init)
+    return (yield from _pooled_chunks(pool, chunks, score, workers))
 
 
 def _spawn_init(model_dir: str, root: str | None, batch_size: int) -> None:
@@ -185,17 +178,33 @@ def _spawned_chunks(chunks: Iterator[list], score: Score, service, workers: int,
     import multiprocessing
 
     root = str(settings.model_root) if settings.model_root else None
-    with multiprocessing.get_context("spawn").Pool(
-            workers, _spawn_init, (str(service.model_dir), root, settings.batch_size)) as pool:
+    pool = multiprocessing.get_context("spawn").Pool(
+        workers, _spawn_init, (str(service.model_dir), root, settings.batch_size))
+    return (yield from _pooled_chunks(pool, chunks, score, workers))
+
+
+def _pooled_chunks(pool, chunks: Iterator[list], score: Score, workers: int):
+    """Chunks scored by the pool's workers, a few per worker in flight, in input order. A run that ends
+    normally closes the pool and waits for its workers to exit; only a failure or an interrupt
+    terminates them (``Pool.terminate`` on idle workers can block forever on the task queue's lock,
+    which is why ``with Pool(...)`` is not used here)."""
+    try:
         pending: list = []
         for chunk in chunks:
-            pending.append((chunk, pool.apply_async(_worker_lines, (score, [r for _, r in chunk
-                                                                            if not isinstance(r, LineError)]))))
+            valid = [r for _, r in chunk if not isinstance(r, LineError)]
+            pending.append((chunk, pool.apply_async(_worker_lines, (score, valid))))
             if len(pending) >= 2 * workers:
                 first, result = pending.pop(0)
                 yield first, result.get()
         for chunk, result in pending:
             yield chunk, result.get()
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
 
 
 def _score_file(args, parse, score: Score) -> int:
@@ -264,13 +273,6 @@ def cmd_spark_score(args) -> int:
     return spark.run_command(args)
 
 
-def _model_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", type=Path, default=None,
-                        help="model directory (default: SIGNALS_MODEL, else models/<default model> here or in the checkout)")
-    parser.add_argument("--env-file", default=None, metavar="FILE",
-                        help="read SIGNALS_* settings from FILE too (default: SIGNALS_ENV_FILE; never ./.env on its own)")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="signals", description="Grooming signals in Dutch messages, for human review.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -281,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("-o", "--output", default="-", help="JSONL output file (default: stdout)")
         p.add_argument("--workers", type=int, default=0,
                        help="scoring processes (default 0: one per core for input files of 1 MB or more, else 1)")
-        _model_options(p)
+        add_model_arguments(p)
         p.set_defaults(func=func)
         return p
 
@@ -290,18 +292,18 @@ def build_parser() -> argparse.ArgumentParser:
                cmd_score_conversations)
     evaluate = sub.add_parser("evaluate", help="precision, recall, F1, ROC-AUC on your own labelled messages or conversations")
     evaluate_cli.add_arguments(evaluate)
-    _model_options(evaluate)
+    add_model_arguments(evaluate)
     evaluate.set_defaults(func=cmd_evaluate)
     serve = sub.add_parser("serve", help="start the HTTP API (uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--processes", type=int, default=None,
                        help="server processes, one per core to use (default: SIGNALS_PROCESSES, else 1)")
-    _model_options(serve)
+    add_model_arguments(serve)
     serve.set_defaults(func=cmd_serve)
     spark = sub.add_parser("spark-score", help="score a message archive on Apache Spark")
     spark_args.add_arguments(spark)
-    _model_options(spark)
+    add_model_arguments(spark)
     spark.set_defaults(func=cmd_spark_score)
     review_cli.add_arguments(sub)  # signals review purge, signals feedback export
     return parser
