@@ -65,6 +65,19 @@ def test_no_valid_key_is_a_401_without_reading_the_body(settings_for, path, head
     assert scope["state"]["error_code"] == "unauthorized"
 
 
+@pytest.mark.parametrize(("path", "headers"), [
+    ("/v1/review/items", [(b"x-reviewer-key", b"wat-dan-ook")]),
+    ("/v1/review/items/bestaat-niet", [(b"x-reviewer-key", b"")]),
+    ("/v1/feedback", [(b"x-reviewer-key", REVIEWER_KEY.encode())]),
+])
+def test_without_reviewer_keys_a_reviewer_header_opens_nothing(settings_for, path, headers):
+    """With API keys set and no reviewer keys, a reviewer header does not stand in for the API key:
+    401 from the headers alone, the body never read."""
+    sent, _ = _call(settings_for(api_keys=API_KEY, admin_keys=ADMIN_KEY), path, headers)
+    assert sent[0]["status"] == 401
+    assert json.loads(sent[1]["body"])["error"]["code"] == "unauthorized"
+
+
 async def _body():
     return {"type": "http.request", "body": b"{}", "more_body": False}
 

@@ -37,7 +37,8 @@ class KeyGateMiddleware:
     """401 for /v1 and /admin requests without a valid key, from the headers alone.
 
     /v1 needs one of ``SIGNALS_API_KEYS`` when any is set, except that the review routes may carry a
-    reviewer key instead (it must then be one of the reviewer keys); /admin needs one of the admin
+    reviewer key instead (it must then be one of the reviewer keys; without reviewer keys configured
+    the header counts for nothing and the API key is required as everywhere else); /admin needs one of the admin
     keys when any is set (without admin keys the /admin routes do not exist, and the router answers 404)."""
 
     def __init__(self, app: ASGIApp, *, settings: Callable[[], Settings]) -> None:
@@ -47,8 +48,10 @@ class KeyGateMiddleware:
     def _required(self, path: str, scope: Scope) -> tuple[str, list[str]] | None:
         settings = self.settings()
         if any(_under(path, prefix) for prefix in REVIEW_PATHS) and _header(scope, REVIEWER_KEY_HEADER) is not None:
-            keys = reviewer_keys(settings)  # the routes then check what it may do (403 when the queue is closed)
-            return (REVIEWER_KEY_HEADER, keys) if keys else None
+            keys = reviewer_keys(settings)  # the routes then check what it may do
+            if keys:
+                return REVIEWER_KEY_HEADER, keys
+            # no reviewer keys: a reviewer header opens nothing, the API key rules below hold
         if _under(path, API_PREFIX):
             keys = settings.keys("api")
             return (API_KEY_HEADER, keys) if keys else None
