@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from signals.detectors.prefilter import required_substrings
+from signals.detectors.prefilter import nested_repeat, required_substrings
 from signals.detectors.registry import load_patterns
 
 PATTERNS = [(t, p) for t, rows in load_patterns().items() for p in rows]
@@ -50,3 +50,22 @@ def test_prefilter_never_hides_a_match(words):
         required = required_substrings(pattern.regex)
         if required is not None and re.search(pattern.regex, text):
             assert any(s in text for s in required), (pattern.name, text)
+
+
+@pytest.mark.parametrize(("regex", "refused"), [
+    (r"(a+)*b", True),                       # the textbook exponential case
+    (r"(?:\w{1,9} ?)+x", True),              # a variable repeat inside an unbounded one
+    (r"(?:geheim|stil)+\s*(?:[a-z]+)*", True),
+    (r"(?=(?:a+)+)b", True),                 # inside a lookahead too
+    (r"(ab)+", False),                       # a fixed body repeated
+    (r"(?:a{2})*", False),
+    (r"x(?:\s+\w+){0,3}", False),            # unbounded inside bounded: polynomial, allowed
+    (r"\bsn[a4]p(?:chat)?\b", False),
+])
+def test_nested_variable_repeats_are_found(regex, refused):
+    assert (nested_repeat(regex) is not None) is refused
+
+
+@pytest.mark.parametrize(("tactic", "pattern"), PATTERNS, ids=[f"{t}:{p.name}" for t, p in PATTERNS])
+def test_no_packaged_row_nests_repeats(tactic, pattern):
+    assert nested_repeat(pattern.regex) is None

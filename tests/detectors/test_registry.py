@@ -83,3 +83,11 @@ def test_detect_batch_keeps_order():
     registry = DetectorRegistry([PatternDetector(t, rows) for t, rows in load_patterns().items()])
     docs = Preprocessor().pipe(["hoe oud ben je", "hallo", "verwijder deze chat"])
     assert [[s.label for s in spans] for spans in registry.detect_batch(docs)] == [["age_probe"], [], ["secrecy"]]
+
+
+def test_a_row_that_could_backtrack_is_refused(tmp_path: Path):
+    """A patterns file (a team's, or one inside a model directory) cannot bring a slow regex."""
+    path = tmp_path / "patterns.yaml"
+    path.write_text("secrecy:\n  - {name: traag, regex: '(?:geheim\\s*)+(?:\\w+\\s?)*!', score: 0.5}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="traag.*variable repeat inside an unbounded one"):
+        load_patterns(path)

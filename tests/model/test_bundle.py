@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from signals.errors import ArtifactIntegrityError
+from signals.errors import ArtifactIntegrityError, SignalsError
 from signals.model.bundle import LibraryMismatch, ModelSpec, SignalsModel, check_libraries, installed_versions
 from signals.nlp import resources as resources_module
 from signals.service import Message, ScoringService
@@ -75,6 +75,14 @@ def test_the_model_uses_its_own_patterns(loaded, tmp_path):
     service = ScoringService.load(edited.save(tmp_path / "eigen-patronen"))
     [result] = service.score_messages([Message("p", "ik wil een pannenkoek")])
     assert [(t.tactic, t.start, t.end) for t in result.tactics] == [("secrecy", 11, 21)]
+
+
+def test_a_model_whose_patterns_could_backtrack_is_refused(loaded, tmp_path):
+    """A crafted model directory cannot bring a regex that takes minutes on one message."""
+    edited = dataclasses.replace(loaded, patterns_text=loaded.patterns_text.replace(
+        "\nsecrecy:\n", "\nsecrecy:\n  - {name: traag, regex: '(?:\\w+\\s?)*!', score: 0.9}\n", 1))
+    with pytest.raises(SignalsError, match="traag.*variable repeat inside an unbounded one"):
+        ScoringService.load(edited.save(tmp_path / "traag"))
 
 
 @pytest.mark.parametrize(("library", "refused"), [

@@ -1,8 +1,9 @@
 """Pattern detectors: a label (tactic or cue) plus a table of (name, regex, score) rows, declared as data.
 
 Regexes run on the normalised text (lowercase, folded, evasions undone, chat forms canonical), so
-one row covers "snap", "sn4p", "s n a p" and "snapchat". Rows avoid nested unbounded quantifiers so
-that matching stays linear on hostile input.
+one row covers "snap", "sn4p", "s n a p" and "snapchat". A row that nests a variable repeat inside an
+unbounded one is refused (``prefilter.nested_repeat``), in the packaged files and in a model's, so
+that matching stays fast on hostile input.
 
 Each row is compiled on its own and carries the literal substrings every match of it must contain
 (``prefilter.required_substrings``); the registry looks for all rows' literals in one pass over the
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from signals.detectors.base import Detector
-from signals.detectors.prefilter import required_substrings
+from signals.detectors.prefilter import nested_repeat, required_substrings
 from signals.nlp.normalizer import NormalizedText
 from signals.results import Explanation, Span
 
@@ -32,6 +33,9 @@ class Pattern:
     required: frozenset[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        nested = nested_repeat(self.regex)
+        if nested:
+            raise ValueError(f"row {self.name!r}: {nested} (it could backtrack for minutes on one message)")
         object.__setattr__(self, "compiled", re.compile(self.regex))
         object.__setattr__(self, "required", required_substrings(self.regex))
 

@@ -74,3 +74,33 @@ def required_substrings(regex: str, flags: int = 0) -> Requirement:
         return _sequence(sre_parse.parse(regex, flags))
     except (re.error, ValueError, TypeError, IndexError, RecursionError):  # an unusual construct: no filter
         return None
+
+
+def nested_repeat(regex: str, flags: int = 0) -> str | None:
+    """Where ``regex`` nests a variable repeat inside an unbounded one (``(a+)*``, ``(\\w{1,9} ?)+``):
+    the shape that backtracks exponentially on a near match. None when there is none; rows from a
+    model directory are refused with it, since a crafted file could otherwise bring a slow regex."""
+    try:
+        return _nested(sre_parse.parse(regex, flags), inside_unbounded=False)
+    except (re.error, ValueError, TypeError, IndexError, RecursionError) as exc:
+        return f"unparseable ({exc})"
+
+
+def _nested(items, inside_unbounded: bool) -> str | None:
+    for op, av in items:
+        if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_constants, "POSSESSIVE_REPEAT", None)):
+            low, high, body = av
+            if inside_unbounded and high != low:
+                return "a variable repeat inside an unbounded one"
+            found = _nested(body, inside_unbounded or high == sre_constants.MAXREPEAT)
+        elif op is sre_constants.SUBPATTERN:
+            found = _nested(av[-1], inside_unbounded)
+        elif op is sre_constants.BRANCH:
+            found = next((f for branch in av[1] if (f := _nested(branch, inside_unbounded))), None)
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            found = _nested(av[1], inside_unbounded)
+        else:
+            found = None
+        if found:
+            return found
+    return None

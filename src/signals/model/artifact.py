@@ -18,14 +18,16 @@ import hashlib
 import io
 import json
 import os
+import pickle
 import shutil
 import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import joblib
-from joblib.numpy_pickle import NumpyUnpickler
+from joblib.numpy_pickle import NumpyArrayWrapper, NumpyUnpickler
 
 from signals.errors import ArtifactIntegrityError, ModelNotFoundError
 
@@ -143,13 +145,25 @@ def read_model_files(model_dir: Path, root: Path | None = None, expected_sha256:
 
 
 class _ArraysOnly(NumpyUnpickler):
-    """joblib's unpickler, allowed to build numpy arrays and plain Python data and nothing else."""
+    """joblib's unpickler, allowed to build numpy arrays of numbers and plain Python data and nothing
+    else. Arrays of Python objects are refused before they are read: joblib reads them with a nested
+    pickle stream, which older joblib versions did not route through ``find_class``."""
 
     def find_class(self, module: str, name: str):
         if (module, name) not in _ALLOWED_CLASSES:
             raise ArtifactIntegrityError(f"refused to load {module}.{name} from a model file: "
                                          "model weights hold only arrays and plain data")
         return super().find_class(module, name)
+
+    def load_build(self) -> None:
+        target, state = self.stack[-2], self.stack[-1]
+        if isinstance(target, NumpyArrayWrapper) and isinstance(state, dict) \
+                and getattr(state.get("dtype"), "hasobject", True):
+            raise ArtifactIntegrityError("refused an array of Python objects in a model file: "
+                                         "model weights hold only arrays of numbers and plain data")
+        super().load_build()
+
+    dispatch: ClassVar[dict] = {**NumpyUnpickler.dispatch, pickle.BUILD[0]: load_build}
 
 
 def dump_weights(weights: dict) -> bytes:
