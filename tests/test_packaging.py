@@ -92,3 +92,45 @@ def test_the_scan_sees_imports_inside_functions(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("import os\n\ndef f():\n    import ahocorasick\n    from yaml import safe_load\n", encoding="utf-8")
     assert _top_level_imports(module) == {"os", "ahocorasick", "yaml"}
+
+
+def _package_data() -> dict[str, list[str]]:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="tomllib is Python 3.11+")
+def test_every_data_file_in_the_package_is_installed():
+    """A wheel carries only the data files package-data names: a lexicon, pattern file or template
+    left out works in the checkout and is missing after `pip install signals`."""
+    import fnmatch
+
+    declared = _package_data()
+    missing = []
+    for path in sorted(SRC.rglob("*")):
+        if not path.is_file() or path.suffix in {".py", ".pyc"} or "__pycache__" in path.parts:
+            continue
+        relative = path.relative_to(SRC.parent)
+        package_dir = relative.parent
+        matched = False
+        while package_dir != Path("."):
+            patterns = declared.get(".".join(package_dir.parts), [])
+            inside = str(relative.relative_to(package_dir))
+            if any(fnmatch.fnmatch(inside, pattern) for pattern in patterns):
+                matched = True
+                break
+            package_dir = package_dir.parent
+        if not matched:
+            missing.append(str(relative))
+    assert not missing, f"data files not in [tool.setuptools.package-data]: {missing}"
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="tomllib is Python 3.11+")
+def test_the_package_version_is_the_project_version():
+    import tomllib
+
+    import signals
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert signals.__version__ == project["version"]

@@ -1,3 +1,3 @@
 """signals: grooming and sextortion signals in Dutch social-media messages, for human review."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
