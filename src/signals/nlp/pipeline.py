@@ -163,6 +163,8 @@ class Preprocessor:
         self.resources = resources or LanguageResources.default()
         self.warmup = list(warmup)
         self._local = threading.local()
+        self._built: list[Language] = []
+        self._built_lock = threading.Lock()
 
     @property
     def nlp(self) -> Language:
@@ -170,7 +172,14 @@ class Preprocessor:
         nlp = getattr(self._local, "nlp", None)
         if nlp is None:
             nlp = self._local.nlp = build_nlp(self.resources, self.warmup)
+            with self._built_lock:
+                self._built.append(nlp)
         return nlp
+
+    def pipelines(self) -> list[Language]:
+        """Every thread's pipeline built so far (what the privacy checks inspect)."""
+        with self._built_lock:
+            return list(self._built)
 
     @property
     def normalizer(self) -> Normalizer:
