@@ -60,7 +60,7 @@ def _delta(after: dict[str, Any], before: dict[str, Any]) -> str:
 
 def render_feedback_md(report: dict[str, Any]) -> str:
     """Per set and category: P / R / F1 of the model, of the baseline, and the F1 change."""
-    lines = ["## Reviewer feedback: before and after", "",
+    lines = ["## 9. Reviewer feedback: before and after", "",
              (f"Held-out reviewed items (`split == \"test\"` of `{report['feedback_path']}`): {report['held_out']}. "
              "They are never trained on; dev is the independent hand-written set."), ""]
     model, baseline = report["model"], report.get("baseline")

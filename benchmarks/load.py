@@ -132,9 +132,9 @@ async def run_level(base_url: str, bodies: list[dict], concurrency: int, seconds
 
 
 # (server, shape, concurrency, counted) in the order they run. The first score level comes after the
-# score server sat idle through the no-op levels: it is reported as the cold start (the service builds
-# a spaCy pipeline per worker thread, and idle worker threads are dropped), not counted in the ratios.
-# The concurrency-16 levels come right after it, while the worker threads it started are still there.
+# score server sat idle through the no-op levels: it is reported as the cold start (first requests after
+# a lull: caches and the allocator warm up again; the scoring threads and their pipelines were built when
+# the model was served), not counted in the ratios. The concurrency-16 levels come right after it.
 LEVELS = (("noop", "single", 1, True), ("noop", "single", 4, True), ("noop", "single", 16, True),
           ("score", "single", 16, False), ("score", "single", 16, True), ("score", "batch32", 16, True),
           ("score", "single", 4, True), ("score", "single", 1, True),

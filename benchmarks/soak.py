@@ -1,7 +1,7 @@
 """Soak test: ``signals serve`` under steady mixed traffic for a bounded time, watching for errors,
 latency drift and memory growth.
 
-    .venv/bin/python -m benchmarks.soak --model models/signals-nl-0.1.0              # 300 s, c = 1, 8, 32
+    .venv/bin/python -m benchmarks.soak                                  # default model, 300 s, c = 1, 8, 32
     .venv/bin/python -m benchmarks.soak --model DIR --seconds 20 --concurrency 1,8 --out soak.json
 
 The server runs in its own process on 127.0.0.1 (a free port; never another address), started with
@@ -35,6 +35,8 @@ if str(ROOT) not in sys.path:  # `python benchmarks/soak.py` as well as `python 
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.load import HOST, free_port, serve_command, stop, tree_rss_mb, wait_ready
+from signals.errors import ModelNotFoundError
+from signals.settings import load_settings
 
 DEFAULT_SECONDS = 300.0
 DEFAULT_CONCURRENCY = (1, 8, 32)
@@ -224,8 +226,8 @@ def run_soak(model_dir: Path, seconds: float, levels: tuple[int, ...], log=print
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.soak", description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=Path(os.environ.get("SIGNALS_MODEL_DIR", "models/signals-nl-0.1.0")),
-                        help="trained model directory (default: $SIGNALS_MODEL_DIR or models/signals-nl-0.1.0)")
+    parser.add_argument("--model", type=Path, default=None,
+                        help="trained model directory (default: $SIGNALS_MODEL, else the default model in ./models)")
     parser.add_argument("--seconds", type=float, default=DEFAULT_SECONDS,
                         help=f"total time under load, split over the levels (default {DEFAULT_SECONDS:.0f})")
     parser.add_argument("--concurrency", type=parse_concurrency, default=DEFAULT_CONCURRENCY,
@@ -234,6 +236,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.seconds <= 24 * 3600:
         parser.error("--seconds must be between 1 and 86400")
+    if args.model is None:
+        try:
+            args.model = load_settings().require_model_dir()
+        except ModelNotFoundError as exc:
+            parser.error(exc.message)
     if not (args.model / "manifest.json").is_file():
         parser.error(f"no trained model at {args.model} (missing manifest.json)")
 

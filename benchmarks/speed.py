@@ -5,7 +5,7 @@ Whole processes, measured from outside (``benchmarks.procs``) on one JSONL file 
 chat prefixes and suffixes, case changes):
 
 - ``tokenizer``: ``python -m benchmarks.tokenize_only``, spaCy's blank Dutch tokenizer and nothing else;
-- ``score --workers 1`` and ``score`` (the default: one process per core for input files over 4 MB):
+- ``score --workers 1`` and ``score`` (the default: one process per core for input files of 1 MB or more):
   the real ``signals score FILE -o OUT``;
 - ``startup``: ``signals score`` on a one-message file (imports, model verification and loading).
 

@@ -319,7 +319,7 @@ def test_spark_submit_entry_point_has_the_same_arguments_as_the_cli():
     from signals.cli import build_parser
 
     cli_help = build_parser()._subparsers._group_actions[0].choices["spark-score"].format_help()  # type: ignore[union-attr]
-    for option in ("--partition-by", "--conversations", "--format", "--master", "--model"):
+    for option in ("--partition-by", "--conversations", "--format", "--master", "--model", "--env-file"):
         assert option in done.stdout and option in cli_help
 
 

@@ -3,6 +3,7 @@ in ``./models``, else the default model beside the installed package (a source c
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from signals.settings import Settings
@@ -10,3 +11,11 @@ from signals.settings import Settings
 
 def resolve_model_dir(explicit: Path | None, settings: Settings) -> Path:
     return Path(explicit) if explicit is not None else settings.require_model_dir()
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--model`` and ``--env-file``, the same for every command that loads a model."""
+    parser.add_argument("--model", type=Path, default=None,
+                        help="model directory (default: SIGNALS_MODEL, else models/<default model> here or in the checkout)")
+    parser.add_argument("--env-file", default=None, metavar="FILE",
+                        help="read SIGNALS_* settings from FILE too (default: SIGNALS_ENV_FILE; never ./.env on its own)")

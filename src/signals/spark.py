@@ -289,11 +289,12 @@ def main(argv: list[str] | None = None) -> int:
     """``spark-submit src/signals/spark.py INPUT OUTPUT [options]``: the same arguments and exit codes."""
     import argparse
 
+    from signals.locate import add_model_arguments
     from signals.spark_args import add_arguments
 
     parser = argparse.ArgumentParser(prog="spark.py", description="Score a message archive on Apache Spark.")
     add_arguments(parser)
-    parser.add_argument("--model", type=Path, default=None)
+    add_model_arguments(parser)
     try:
         return run_command(parser.parse_args(argv))
     except errors.SignalsError as exc:

@@ -100,5 +100,5 @@ def test_before_and_after_report(exported, tiny_model_dir):
     assert all({"precision", "recall", "f1"} <= set(dev[c]) for c in dev)
     assert report["baseline"]["sets"]["dev"] == report["model"]["sets"]["dev"]  # the same model: no change
     markdown = render_feedback_md(report)
-    assert "## Reviewer feedback: before and after" in markdown and "| dev | recruitment |" in markdown
+    assert "## 9. Reviewer feedback: before and after" in markdown and "| dev | recruitment |" in markdown
     assert "+0.000" in markdown
