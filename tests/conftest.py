@@ -42,10 +42,15 @@ CLI_VARIABLES = ("SIGNALS_MODEL", "SIGNALS_MODEL_DIR", "SIGNALS_MODEL_ROOT", "SI
 
 @pytest.fixture
 def clean_cli_environment(monkeypatch, tmp_path):
-    """No settings from the caller's environment, and a working directory of the test's own."""
+    """No settings from the caller's environment, a working directory of the test's own, and no
+    default model from the source checkout (``make train`` puts one there): the default place is
+    ``./models`` of that working directory only."""
+    from signals.settings import DEFAULT_MODEL_NAME
+
     for name in CLI_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("signals.settings.default_model_dirs", lambda: [Path.cwd() / "models" / DEFAULT_MODEL_NAME])
 
 
 @pytest.fixture
@@ -55,5 +60,5 @@ def loaded(tiny_model_dir, service, monkeypatch) -> Path:
         assert Path(model_dir) == Path(tiny_model_dir)
         return service
 
-    monkeypatch.setattr("signals.cli._load_service", load)
+    monkeypatch.setattr("signals.cli._verified_service", load)
     return tiny_model_dir

@@ -86,14 +86,18 @@ def _chunks(records: Iterable[tuple[int, object]]) -> Iterator[list[tuple[int, o
         yield chunk
 
 
-def _load_service(model_dir: Path, settings: Settings):
-    """The verified model, named on stderr (which model, from where, which sha256)."""
+def _verified_service(model_dir: Path, settings: Settings):
     from signals.service import ScoringService
 
     try:
-        service = ScoringService.load(model_dir, settings.model_root, batch_size=settings.batch_size)
+        return ScoringService.load(model_dir, settings.model_root, batch_size=settings.batch_size)
     except ModelNotFoundError as exc:
         raise ModelNotFoundError(f"{exc.message}; {MODEL_HINT}") from None
+
+
+def _load_service(model_dir: Path, settings: Settings):
+    """The verified model, named on stderr (which model, from where, which sha256)."""
+    service = _verified_service(model_dir, settings)
     info = service.info
     print(f"model: {info.name} {info.version} from {Path(model_dir).resolve()} (sha256 {info.sha256})",
           file=sys.stderr)
