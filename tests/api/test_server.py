@@ -23,6 +23,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _terminate(process: subprocess.Popen, timeout: float) -> tuple[str, str]:
+    """SIGTERM, then the output; killed when it has not exited within ``timeout`` (the test then fails on its exit code)."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.communicate()
+
+
 def _wait_ready(base: str, process: subprocess.Popen, timeout: float = 120.0) -> httpx.Response:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -72,12 +82,7 @@ def test_signals_serve_end_to_end(tiny_model_dir, tmp_path):
         assert too_large.status_code == 413
         assert 'status="200"' in httpx.get(f"{base}/metrics").text
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            stdout, stderr = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            stdout, stderr = process.communicate()
+        stdout, stderr = _terminate(process, timeout=30)
     assert process.returncode == 0, stderr[-3000:]
 
     lines = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
@@ -106,12 +111,7 @@ def test_signals_serve_with_two_processes(tiny_model_dir, tmp_path):
         assert all(a.status_code == 200 for a in answers)
         assert {a.json()["model"]["sha256"] for a in answers} == {ready.json()["model"]["sha256"]}
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            _, stderr = process.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            _, stderr = process.communicate()
+        _, stderr = _terminate(process, timeout=60)
     assert process.returncode == 0, stderr[-3000:]
     lines = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
     assert sum(line.get("event") == "model_ready" for line in lines) == 2   # one model per process
