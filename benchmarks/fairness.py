@@ -1,7 +1,7 @@
 """Small requests while a cap-size hostile batch is scored, against a real ``signals serve`` on
 127.0.0.1: the one-message latency before and during the batch.
 
-    .venv/bin/python -m benchmarks.fairness --model models/signals-nl-0.1.0
+    .venv/bin/python -m benchmarks.fairness --model models/signals-nl-0.2.0
 
 The batch has the most messages a request may hold (``SIGNALS_MAX_BATCH``, 256). ``hostile`` fills
 the body limit with text that is slow per byte: ``U+FDFA`` (18 characters after NFKC), emoji the normaliser
@@ -41,6 +41,8 @@ KINDS = {
     "fdfa": "\ufdfa" * 277,                 # 831 bytes, 4,986 characters after NFKC
     "emoji_words": "\U0001f4b3" * 1_900,    # 7,600 bytes; the normaliser spells each one out as a word
     "symbol_run": "\u20ac" * 2_500,         # 7,500 bytes; one token of 2,500 symbols
+    "emoji_mixed": "\U0001f4b3\U0001f4b0" * 950,   # 7,600 bytes; two word emoji in turn (no run of one)
+    "emoji_letters": "\U0001f4b3a" * 1_500,  # 7,500 bytes; word emoji between letters
 }
 PLAIN = ("hoe oud ben je eigenlijk? we eten om zes uur, kom je op tijd thuis? " * 80)[:5_000]
 SMALL = {"messages": [{"id": "klein", "text": "hoe oud ben je eigenlijk?"}]}

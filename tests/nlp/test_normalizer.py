@@ -180,8 +180,17 @@ MASK_CASES = [
     pytest.param("groep 8", "groep xnumx", [("xnumx", "8")], id="plain-number"),
 ]
 
+RUN_CASES = [
+    pytest.param("wauw!!!!!! top", "wauw!!! top", [("!!!", "!!!!!!"), ("top", "top")], id="exclamation-run"),
+    pytest.param("hmm...... ok", "hmm... oke", [("...", "......")], id="ellipsis-run"),
+    pytest.param("geef €€€€€€€€ nu", "geef €€€ nu", [("€€€", "€€€€€€€€"), ("nu", "nu")], id="symbol-run"),
+    pytest.param("hoi 💰💰💰💰💰 ok", "hoi geld geld geld oke", [("hoi", "hoi"), ("oke", "ok")], id="emoji-run"),
+    pytest.param("wauw!!! top", "wauw!!! top", [("!!!", "!!!")], id="three-stay-three"),
+    pytest.param("1000000 euro", "xmoneyx", [("xmoneyx", "1000000 euro")], id="digits-are-not-cut"),
+]
+
 ALL_CASES = (CHARACTER_CASES + LEET_CASES + SEPARATOR_CASES + ELONGATION_CASES + CHAT_CASES
-             + STRAATTAAL_CASES + FLEMISH_CASES + CODEMIX_AND_EMOJI_CASES + MASK_CASES)
+             + STRAATTAAL_CASES + FLEMISH_CASES + CODEMIX_AND_EMOJI_CASES + MASK_CASES + RUN_CASES)
 
 
 @pytest.mark.parametrize(("original", "expected", "spans"), ALL_CASES)
@@ -232,6 +241,22 @@ def test_only_decorative_emoji(normalize):
     result = normalize(original)
     assert result.text.strip() == ""
     assert all(0 <= a <= b <= len(original) for a, b in zip(result.mapped.starts, result.mapped.ends))
+
+
+@pytest.mark.parametrize(("original", "max_words"), [
+    ("\U0001f4b3" * 5_000, 3),               # one emoji repeated: a run, cut to three
+    ("\U0001f4b3\U0001f4b0" * 2_500, 64),     # alternating: only the first 64 are spelled out
+    ("\U0001f4b3a" * 2_500, 64 + 1),          # between letters: the letters stay ("a a a ..." folds)
+    ("\u20ac" * 5_000, 1),                    # one symbol repeated
+])
+def test_hostile_runs_stay_small_after_normalising(normalize, original, max_words):
+    """Thousands of emoji or symbols would grow twelve-fold and hold a scoring thread (and the GIL)
+    in spaCy's tokenizer; runs are cut and at most 64 emoji per message are spelled out as words."""
+    result = normalize(original)
+    words = result.text.split()
+    assert len(set(words)) <= 3 and sum(w in {"betaalkaart", "geld"} for w in words) <= 64
+    assert len([w for w in words if w not in {"a"}]) <= max_words
+    assert result.to_original(0, len(result.text))[1] <= len(original)
 
 
 @pytest.mark.parametrize("unit", [

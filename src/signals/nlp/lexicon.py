@@ -82,23 +82,30 @@ def _pictograph(char: str) -> bool:
     return char >= "\u20d0" and unicodedata.category(char) in ("So", "Sk", "Me")
 
 
+MAX_EMOJI_WORDS = 64
+
+
 class EmojiWords:
     """Emoji that stand in for a word become that word ("💸" → "geld", "📸" → "foto", a row of people
-    emoji → "familie"); every other pictograph is dropped.
+    emoji → "familie"); every other pictograph is dropped. Only the first ``MAX_EMOJI_WORDS`` of a
+    message are spelled out (later ones are dropped): a message of thousands of emoji would otherwise
+    grow twelve-fold and hold a scoring thread for a tenth of a second.
 
     Decorative emoji carry no meaning the model should learn: in hand-written data they were far more
     frequent in harmless messages than in harmful ones, a cue the world does not have. Dropping them
     (offsets kept, as everywhere) takes that shortcut away; the word-like ones keep their meaning.
     """
 
-    def __init__(self, table: dict[str, str]) -> None:
+    def __init__(self, table: dict[str, str], max_words: int = MAX_EMOJI_WORDS) -> None:
         self.table = table
+        self.max_words = max_words
 
     def edits(self, text: str) -> list[Edit]:
         if text.isascii():
             return []
         edits: list[Edit] = []
         table = self.table
+        words = 0
         i, n = 0, len(text)
         while i < n:
             char = text[i]
@@ -107,12 +114,14 @@ class EmojiWords:
                 while j < n and text[j] in _FAMILY:
                     j += 1
                 if j - i >= 2 or char == "👪":
-                    edits.append((i, j, f" {FAMILY_WORD} "))
+                    words += 1
+                    edits.append((i, j, f" {FAMILY_WORD} " if words <= self.max_words else " "))
                     i = j
                     continue
             word = table.get(char)
             if word is not None:
-                edits.append((i, i + 1, f" {word} "))
+                words += 1
+                edits.append((i, i + 1, f" {word} " if words <= self.max_words else " "))
             elif _pictograph(char):
                 edits.append((i, i + 1, " "))
             i += 1

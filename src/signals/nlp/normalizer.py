@@ -1,7 +1,9 @@
 """Undo what evaders and chat style do to Dutch text, keeping offsets into the original.
 
 Stages, in order (each an offset-preserving rewrite, see ``offsets.MappedText``):
-1. characters: NFKC, invisible characters, homoglyphs, fancy fonts, diacritics, lowercase;
+1. characters: NFKC, invisible characters, homoglyphs, fancy fonts, diacritics, lowercase; runs of
+   one symbol, punctuation mark or emoji cut to three ("!!!!!!" → "!!!"; thousands of "€" or "💳"
+   would otherwise cost spaCy's tokenizer tens of milliseconds with the GIL held);
 2. separators: "s n a p", "t.e.l.e.g.r.a.m", "b-e-t-a-a-l" → one word;
 3. masks: handles, URLs, phone numbers, money, times, durations, ages, numbers → typed placeholders;
 4. leetspeak inside words: "f0t0", "d0ekoe", "sn4p" → "foto", "doekoe", "snap"; when a message
@@ -33,6 +35,8 @@ _LEET_CHARS = frozenset("01345790@$")
 _ELONGATED = re.compile(r"\b\w*?(\w)\1{2,}\w*")
 _RUN = re.compile(r"(\w)\1{2,}")
 _SPACES = re.compile(r"\s{2,}")
+_SYMBOL_RUN_KEEP = 3
+_SYMBOL_RUN = re.compile(r"([^\w\s])\1{3,}")  # "!!!!!!", "€€€€€€", "💳💳💳💳💳" → three of them
 _LONG_RUN = re.compile(r"\S{64,}")
 _RUN_PIECE = 32
 _PLACEHOLDERS = frozenset(PLACEHOLDERS)
@@ -115,6 +119,9 @@ class Normalizer:
 
     def __call__(self, text: str) -> NormalizedText:
         mapped = fold(text)
+        if _SYMBOL_RUN.search(mapped.text):
+            mapped = mapped.apply((m.start(), m.end(), m.group(1) * _SYMBOL_RUN_KEEP)
+                                  for m in _SYMBOL_RUN.finditer(mapped.text))
         for stage in (self.emoji.edits, _separator_edits, mask_edits, _leet_edits, self._elongation_edits,
                       self.lexicon.edits):
             mapped = mapped.apply(stage(mapped.text))
