@@ -82,6 +82,20 @@ def _rounded(value):
     return value
 
 
+def _summary(summary: dict) -> str:
+    """What training recorded about its data, as a table (lists and mappings on one line)."""
+    if not summary:
+        return "_training data summary: not available_"
+    rows = ["| what | value |", "| --- | --- |"]
+    for key, value in summary.items():
+        if isinstance(value, list):
+            value = ", ".join(map(str, value))
+        elif isinstance(value, dict):
+            value = ", ".join(f"{name} {count}" for name, count in value.items())
+        rows.append(f"| {key.replace('_', ' ')} | {value} |")
+    return "\n".join(rows)
+
+
 def render_model_card(config: dict, summary: dict, metrics: dict, thresholds: dict) -> str:
     corpora = "\n".join(f"| {name} | {v['n']} | {v['flag_rate']:.4f} |" for name, v in metrics.get("corpora_test", {}).items())
     training = metrics.get("training", {})
@@ -111,7 +125,7 @@ Any automatic action on users or content without a human decision; languages oth
 evidence in legal proceedings; judging adults' consensual conversations; age estimation.
 
 ## Training data
-{json.dumps(summary, indent=2)}
+{_summary(summary)}
 
 Messages and conversations hand-written by independent writers, each with its own brief and voice
 (`training/data/handwritten/`; positives that only make sense inside a conversation are left out

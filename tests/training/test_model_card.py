@@ -23,16 +23,19 @@ METRICS = {
 
 
 def test_the_card_carries_the_models_numbers():
-    card = render_model_card({"name": "signals-nl", "version": "9.9.9", "seed": 13}, {"writers": ["writer_a"]},
+    card = render_model_card({"name": "signals-nl", "version": "9.9.9", "seed": 13},
+                             {"writers": ["writer_a", "writer_b"], "corpus_rows": {"tatoeba_nl": 6000}},
                              METRICS, {"messages": {"high_precision": {"recruitment": 0.544539862}}})
     for expected in ("# Model card: signals-nl 9.9.9", "| recruitment | 0.871 | 0.702 | 0.777 | 0.840 | 120 |",
                      "awareness 0.145", "| flemish | 0.823 | 0.047 |", "| recruitment | 0.545 | 0.133 | 0.850 | 0.686 |",
                      "| dev, small talk with written pieces inside | 101-500 | 87 | 0.053 | 1.000 |",
                      "precision 0.980, recall 0.918, benign flagged 0.014", "| tatoeba_nl | 11982 | 0.0051 |",
-                     "Trained in 83.0 s, peak RSS 1227.0 MiB", '"recruitment": 0.5445', "writer_a"):
+                     "Trained in 83.0 s, peak RSS 1227.0 MiB", '"recruitment": 0.5445',
+                     "| writers | writer_a, writer_b |", "| corpus rows | tatoeba_nl 6000 |"):
         assert expected in card, expected
 
 
 def test_missing_sections_are_named_not_invented():
     card = render_model_card({"name": "m", "version": "1", "seed": 1}, {}, {}, {})
     assert "_dev: not available_" in card and "_operating points: not available_" in card
+    assert "_training data summary: not available_" in card
