@@ -35,7 +35,7 @@ def _filler_run(filler: Sequence[dict], participants: list[str], rng: random.Ran
     start = rng.randrange(len(filler))
     length = rng.randint(3, 12)
     pair = participants[:2] if len(participants) >= 2 else participants * 2
-    return [{**filler[(start + k) % len(filler)], "speaker": pair[k % 2], "filler": True} for k in range(length)]
+    return [{**filler[(start + k) % len(filler)], "speaker": pair[k % 2]} for k in range(length)]
 
 
 MAX_PIECES = 3  # written harmless conversations per thread; the rest is small talk
@@ -43,7 +43,7 @@ MAX_PIECES = 3  # written harmless conversations per thread; the rest is small t
 
 def _with_spikes(turns: list[dict], spikes: Sequence[dict], rate: float, participants: list[str],
                  rng: random.Random) -> list[dict]:
-    """Single look-alike lines dropped into small talk: each filler turn is followed, with probability
+    """Single look-alike lines dropped into a run of small talk: each turn is followed, with probability
     ``rate``, by one line drawn from ``spikes`` (hand-written hard negatives), said by one of the two
     main participants. Real long chats hold the odd line that reads like a tactic out of context (a
     job tip, a joke about a photo); one such line alone is not grooming."""
@@ -53,7 +53,7 @@ def _with_spikes(turns: list[dict], spikes: Sequence[dict], rate: float, partici
     out: list[dict] = []
     for turn in turns:
         out.append(turn)
-        if turn.get("filler") and rng.random() < rate:
+        if rng.random() < rate:
             out.append({**rng.choice(spikes), "speaker": rng.choice(pair)})
     return out
 
@@ -79,7 +79,7 @@ def _benign_material(benign: Sequence[dict], filler: Sequence[dict], participant
             turns.extend(_with_spikes(_filler_run(filler, participants, rng), spikes, spike_rate, participants, rng))
         else:
             break
-    return [{k: v for k, v in turn.items() if k != "filler"} for turn in turns[:target]]
+    return turns[:target]
 
 
 def long_length(rng: random.Random, low: int, high: int) -> int:

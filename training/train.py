@@ -207,7 +207,8 @@ def fit_conversation_model(config: TrainingConfig, data: TrainingData, proba: np
         grooming = [c for c in turns_by_conv if c.get("label") == "grooming"]
         rows = data.messages
         spikes = [{"text": rows.texts[i], "row": i} for i in range(len(rows))
-                  if rows.origin[i] == "writer" and not rows.augmented[i] and rows.records[i].get("kind") == "hard_negative"]
+                  if rows.origin[i] == "writer" and not rows.augmented[i] and rows.records[i].get("kind") == "hard_negative"
+                  ] if long_cfg.spike_rate > 0 else []
         items += assemble(benign, grooming, filler, long_cfg.count, random.Random(config.seed),
                           long_cfg.min_turns, long_cfg.max_turns, prefix="train-long",
                           spikes=spikes, spike_rate=long_cfg.spike_rate)

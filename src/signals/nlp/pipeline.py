@@ -13,6 +13,7 @@ language resources: no lock is held around the work, and threads never wait for 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -163,7 +164,7 @@ class Preprocessor:
         self.resources = resources or LanguageResources.default()
         self.warmup = list(warmup)
         self._local = threading.local()
-        self._built: list[Language] = []
+        self._built: weakref.WeakSet[Language] = weakref.WeakSet()  # a finished thread's pipeline is still freed
         self._built_lock = threading.Lock()
 
     @property
@@ -173,11 +174,11 @@ class Preprocessor:
         if nlp is None:
             nlp = self._local.nlp = build_nlp(self.resources, self.warmup)
             with self._built_lock:
-                self._built.append(nlp)
+                self._built.add(nlp)
         return nlp
 
     def pipelines(self) -> list[Language]:
-        """Every thread's pipeline built so far (what the privacy checks inspect)."""
+        """The pipelines of the threads still alive (what the privacy checks inspect)."""
         with self._built_lock:
             return list(self._built)
 
