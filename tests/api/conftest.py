@@ -17,6 +17,7 @@ from signals.settings import Settings
 # the tests cannot change what the tests see.
 API_DEFAULTS = {"api_keys": "", "admin_keys": "", "max_text_chars": 5_000, "max_batch": 256,
                 "max_context_turns": 50, "max_turns": 200, "max_body_bytes": 2_000_000, "workers": 2,
+                "inline_chars": 4096,
                 "batch_size": 512, "model_root": None, "review_db": "sqlite://", "reviewer_keys": "",
                 "review_purge_interval": 0}
 

@@ -106,7 +106,11 @@ def test_context_turns_are_not_scored_themselves(client):
     assert all(span["end"] <= len("hoi") for span in result["tactics"])
 
 
-def test_the_whole_batch_is_one_service_call_off_the_event_loop(client, service, monkeypatch):
+@pytest.mark.parametrize("inline_chars, on_loop", [
+    (4096, True),   # a small batch: the loop scores it itself (no hand-over to a thread and back)
+    (10, False),    # over the inline size: a scoring thread
+])
+def test_the_whole_batch_is_one_service_call(client_for, service, monkeypatch, inline_chars, on_loop):
     calls = []
     original = service.score_messages
 
@@ -120,12 +124,15 @@ def test_the_whole_batch_is_one_service_call_off_the_event_loop(client, service,
         return original(messages, explain=explain)
 
     monkeypatch.setattr(service, "score_messages", spy)
-    _score(client, [{"id": str(i), "text": f"bericht {i}"} for i in range(5)], explain=True)
-    assert calls == [(5, True, False)], "one call with every message, in a worker thread"
+    with client_for(inline_chars=inline_chars) as client:
+        calls.clear()  # the warm-up's
+        _score(client, [{"id": str(i), "text": f"bericht {i}"} for i in range(5)], explain=True)
+    assert calls == [(5, True, on_loop)], "one call with every message"
 
 
-def test_scoring_does_not_block_the_event_loop(client, service, monkeypatch):
-    """While a slow batch is scored in a worker thread, /healthz still answers at once."""
+def test_scoring_does_not_block_the_event_loop(client_for, service, monkeypatch):
+    """While a slow batch (over the inline size) is scored in a worker thread, /healthz still answers
+    at once. (The loop itself scores only batches of at most ``inline_chars`` characters.)"""
     original = service.score_messages
 
     def slow(messages, explain=True):
@@ -133,7 +140,7 @@ def test_scoring_does_not_block_the_event_loop(client, service, monkeypatch):
         return original(messages, explain=explain)
 
     monkeypatch.setattr(service, "score_messages", slow)
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with client_for(inline_chars=2) as client, ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(client.post, "/v1/score", json={"messages": [{"id": "1", "text": "hoi"}]})
         time.sleep(0.3)
         started = time.perf_counter()

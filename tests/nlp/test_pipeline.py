@@ -103,6 +103,30 @@ def test_one_pipeline_per_thread_and_no_shared_lock():
     assert len({id(nlp) for nlp in seen.values()} | {id(preprocessor.nlp)}) == 3
 
 
+def test_a_pipeline_built_for_another_thread_is_handed_to_it_not_shared():
+    """A server builds its event loop's pipeline on a worker thread; the loop takes that one."""
+    preprocessor = Preprocessor()
+    taken: dict[str, object] = {}
+    ready = threading.Event()
+
+    def loop_thread() -> None:
+        ready.wait(timeout=60)
+        taken["ready"] = preprocessor.ready_here()
+        taken["nlp"] = preprocessor.nlp
+        taken["again"] = preprocessor.nlp
+
+    loop = threading.Thread(target=loop_thread)
+    loop.start()
+    assert not preprocessor.ready_here()
+    preprocessor.build_for(loop.ident)
+    built = preprocessor.pipelines()
+    ready.set()
+    loop.join()
+    assert taken["ready"] is True
+    assert [taken["nlp"]] == built and taken["again"] is taken["nlp"]
+    assert preprocessor.nlp is not taken["nlp"]          # this thread builds its own
+
+
 def test_threads_score_the_same_as_one_thread():
     preprocessor = Preprocessor(batch_size=16)
     texts = [f"hoe oud ben je {i}? stuur je s n a p" for i in range(200)]

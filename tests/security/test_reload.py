@@ -132,8 +132,12 @@ def test_reload_under_load_drops_no_request_and_readiness_never_drops(admin_app)
     assert f'version="{OLD}"' not in metrics
 
 
-def test_a_request_in_flight_finishes_on_the_old_model(admin_app, monkeypatch):
-    """Deterministic: the old model is held inside a request while the reload swaps the model."""
+def test_a_request_in_flight_finishes_on_the_old_model(settings_for, model_root, v1_service, monkeypatch):
+    """Deterministic: the old model is held inside a request while the reload swaps the model. The
+    request is scored on a scoring thread (``inline_chars=0``): one the loop scores itself cannot be
+    held while the loop serves the reload, and no reload can swap the model in the middle of it."""
+    admin_app = create_app(settings_for(model_dir=model_root / "v1", model_root=model_root, admin_keys=ADMIN_KEY,
+                                        api_keys=API_KEY, inline_chars=0), v1_service)
     entered, release = threading.Event(), threading.Event()
     with TestClient(admin_app) as client:
         old_service = admin_app.state.model.service

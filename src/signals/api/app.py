@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
@@ -77,7 +78,8 @@ def create_app(settings: Settings | None = None, service: ScoringService | None 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        model.threads = ScoringThreads(settings.workers)
+        # the loop scores small micro-batches itself when inline_chars allows it (see scheduling)
+        model.threads = ScoringThreads(settings.workers, threading.get_ident() if settings.inline_chars else None)
         model.reload_lock = anyio.Lock()
         try:
             prepared = await anyio.to_thread.run_sync(prepare_model, settings, service)
@@ -107,9 +109,9 @@ def create_app(settings: Settings | None = None, service: ScoringService | None 
     app.state.scheduler = FairScheduler(settings, model.run)
     install_error_handlers(app)
 
-    v1 = APIRouter(prefix=API_PREFIX, dependencies=[Depends(require_api_key)])
-    for router in V1_ROUTERS:
-        v1.include_router(router)
+    v1 = APIRouter(prefix=API_PREFIX)
+    v1.include_router(routes_score.router)  # its one dependency checks the API key (the hot path)
+    v1.include_router(routes_model.router, dependencies=[Depends(require_api_key)])
     # A response class set here (not a placeholder) turns off FastAPI's pydantic-to-JSON fast path for
     # these routes, which would fail on a lone surrogate echoed back in an id (see EchoSafeJSONResponse).
     app.include_router(v1, default_response_class=EchoSafeJSONResponse)

@@ -42,6 +42,10 @@ def configure_logging(level: int = logging.INFO) -> None:
             root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
+    # The JSON lines carry none of these: leave them out of every record (the logging HOWTO's
+    # "Optimization"; a request log line is written for every request on the event loop).
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    logging._srcfile = None  # type: ignore[attr-defined]  # no caller lookup (file, line, function)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).setLevel(level)
     # spaCy attaches its own plain-text handler; its records reach the root JSON handler anyway.

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 import time
 import traceback
-import uuid
 from collections.abc import Callable
 
 from starlette.datastructures import MutableHeaders
@@ -35,7 +35,7 @@ def request_id_from(scope: Scope) -> str:
             if _REQUEST_ID.fullmatch(candidate):
                 return candidate
             break
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # 32 hex digits, like uuid4().hex, at a third of the cost
 
 
 def app_path(scope: Scope) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Request, Response
+from fastapi import APIRouter, Body, Request, Response
 
-from signals.api.deps import MetricsDep, SchedulerDep, ServiceDep, SettingsDep, require_json
+from signals.api.deps import ScoringDep
 from signals.api.limits import check_conversation_request, check_score_request
 from signals.api.responses import model_response
 from signals.api.schemas import (
@@ -25,8 +25,7 @@ from signals.api.schemas import (
 )
 from signals.service import Conversation, Message, Turn
 
-router = APIRouter(tags=["scoring"], dependencies=[Depends(require_json)],
-                   responses=error_responses(400, 401, 408, 413, 415, 422, 503))
+router = APIRouter(tags=["scoring"], responses=error_responses(400, 401, 408, 413, 415, 422, 503))
 
 
 def _turns(turns) -> tuple[Turn, ...]:
@@ -37,32 +36,32 @@ def _turns(turns) -> tuple[Turn, ...]:
 async def score_messages(
     request: Request,
     body: Annotated[ScoreRequest, Body(openapi_examples=SCORE_EXAMPLES)],
-    settings: SettingsDep, scheduler: SchedulerDep, service: ServiceDep, metrics: MetricsDep,
+    scoring: ScoringDep,
 ) -> Response:
     """One result per message, in request order: calibrated category scores, the categories over
     their threshold (`labels`), the `route` (review, support or none) and, with `explain`, the
     tactic spans (character offsets into the message text)."""
-    costs = check_score_request(body, settings)
+    costs = check_score_request(body, scoring.settings)
     request.state.messages = len(body.messages)
     messages = [Message(m.id, m.text, _turns(m.context)) for m in body.messages]
-    budget = scheduler.budget(getattr(request.state, "started", None))
-    results = await scheduler.score_messages(service, messages, costs, body.explain, budget)
-    metrics.observe_messages(results)
-    return model_response(ScoreResponse.model_construct(model=service.info.ref, results=results))
+    budget = scoring.scheduler.budget(getattr(request.state, "started", None))
+    results = await scoring.scheduler.score_messages(scoring.service, messages, costs, body.explain, budget)
+    scoring.metrics.observe_messages(results)
+    return model_response(ScoreResponse.model_construct(model=scoring.service.info.ref, results=results))
 
 
 @router.post("/conversations/score", response_model=ConversationResponse, summary="Score one conversation")
 async def score_conversation(
     request: Request,
     body: Annotated[ConversationRequest, Body(openapi_examples=CONVERSATION_EXAMPLES)],
-    settings: SettingsDep, scheduler: SchedulerDep, service: ServiceDep, metrics: MetricsDep,
+    scoring: ScoringDep,
 ) -> Response:
     """The conversation's `label`, `risk`, `suspect` (the speaker who drives it) and
     `first_alert_turn`, plus per-turn category scores and tactic spans."""
-    cost = check_conversation_request(body, settings)
+    cost = check_conversation_request(body, scoring.settings)
     request.state.messages = len(body.turns)
     conversation = Conversation(body.id, _turns(body.turns))
-    budget = scheduler.budget(getattr(request.state, "started", None))
-    result = await scheduler.score_conversation(service, conversation, cost, budget)
-    metrics.observe_conversation(result)
-    return model_response(ConversationResponse.model_construct(model=service.info.ref, **dict(result)))
+    budget = scoring.scheduler.budget(getattr(request.state, "started", None))
+    result = await scoring.scheduler.score_conversation(scoring.service, conversation, cost, budget)
+    scoring.metrics.observe_conversation(result)
+    return model_response(ConversationResponse.model_construct(model=scoring.service.info.ref, **dict(result)))

@@ -11,7 +11,10 @@ for a chunk at most.
 - **Micro-batches**: small requests that arrive while others are being scored are scored together,
   in one service call (up to ``SIGNALS_CHUNK_MESSAGES`` messages): one message per request is the
   most common call, and a call's fixed cost (spaCy, the numpy steps) is paid once for the batch.
-  Nothing waits for a timer: a request that finds a thread free is scored at once.
+  Nothing waits for a timer: a request that finds a thread free is scored at once. A micro-batch of
+  at most ``SIGNALS_INLINE_CHARS`` characters (a few milliseconds of work) is scored on the event
+  loop's own thread: handing it to a scoring thread and back costs more than scoring it (two threads
+  taking turns at one interpreter lock), and requests that arrive meanwhile form the next batch.
 - **A time budget** (``SIGNALS_REQUEST_BUDGET_S``, counted from the request's arrival): checked
   before every chunk and while waiting for a heavy slot; when it runs out the request is answered
   503 ``time_budget_exceeded`` with ``Retry-After``, and nothing more of it is scored.
@@ -26,6 +29,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import TypeVar
 
 import anyio
@@ -72,64 +76,95 @@ def next_chunk(costs: Sequence[int], start: int, max_chars: int, max_messages: i
     return end
 
 
+@dataclass
+class Pending:
+    """A small request waiting to be scored in a micro-batch."""
+
+    service: ScoringService
+    messages: list[Message]
+    explain: bool
+    chars: int
+    future: asyncio.Future
+
+
 class MicroBatcher:
     """Small message requests that are waiting when a scoring thread becomes free are scored in one
     service call; each request gets its own results back (results per message do not depend on the
     other messages of a call). At most ``workers`` calls run at once."""
 
-    def __init__(self, run: Runner, workers: int, max_messages: int) -> None:
+    def __init__(self, run: Runner, workers: int, max_messages: int, inline_chars: int = 0) -> None:
         self.run = run
         self.workers = workers
         self.max_messages = max_messages
-        self._pending: list[tuple[ScoringService, list[Message], bool, asyncio.Future]] = []
+        self.inline_chars = inline_chars
+        self._pending: list[Pending] = []
         self._drainers = 0
 
-    async def score(self, service: ScoringService, messages: list[Message], explain: bool) -> list[MessageResult]:
+    async def score(self, service: ScoringService, messages: list[Message], explain: bool,
+                    chars: int = 0) -> list[MessageResult]:
+        """``chars``: the request's normalised characters (what decides whether the loop scores it)."""
         future: asyncio.Future = asyncio.get_running_loop().create_future()
-        self._pending.append((service, messages, explain, future))
+        self._pending.append(Pending(service, messages, explain, chars, future))
         if self._drainers < self.workers:
             self._drainers += 1
             asyncio.get_running_loop().create_task(self._drain())
         return await future
 
-    def _take(self) -> list[tuple[ScoringService, list[Message], bool, asyncio.Future]]:
+    def _take(self) -> list[Pending]:
         """The next batch: waiting requests on the same model, up to ``max_messages`` messages."""
-        service = self._pending[0][0]
-        batch: list[tuple[ScoringService, list[Message], bool, asyncio.Future]] = []
-        rest: list[tuple[ScoringService, list[Message], bool, asyncio.Future]] = []
+        service = self._pending[0].service
+        batch: list[Pending] = []
+        rest: list[Pending] = []
         size = 0
         for item in self._pending:
-            if item[0] is service and (not batch or size + len(item[1]) <= self.max_messages):
+            if item.service is service and (not batch or size + len(item.messages) <= self.max_messages):
                 batch.append(item)
-                size += len(item[1])
+                size += len(item.messages)
             else:
                 rest.append(item)
         self._pending = rest
         return batch
 
+    def _inline(self, batch: list[Pending]) -> bool:
+        """Score ``batch`` here, on the loop: small enough, and the loop has the model's pipeline."""
+        return (self.inline_chars > 0 and sum(item.chars for item in batch) <= self.inline_chars
+                and batch[0].service.analyzer.preprocessor.ready_here())
+
     async def _drain(self) -> None:
         try:
             while self._pending:
                 batch = self._take()
-                messages = [m for _, ms, _, _ in batch for m in ms]
+                messages = [m for item in batch for m in item.messages]
+                explain = any(item.explain for item in batch)
                 try:
-                    results = await self.run(batch[0][0].score_messages, messages,
-                                             explain=any(explain for _, _, explain, _ in batch))
+                    if self._inline(batch):
+                        results = batch[0].service.score_messages(messages, explain=explain)
+                    else:
+                        results = await self.run(batch[0].service.score_messages, messages, explain=explain)
                 except Exception as exc:  # noqa: BLE001 - every request of the batch gets the error
-                    for *_, future in batch:
-                        if not future.done():
-                            future.set_exception(exc)
+                    for item in batch:
+                        if not item.future.done():
+                            item.future.set_exception(exc)
                     continue
-                cursor = 0
-                for _, ms, explain, future in batch:
-                    mine = results[cursor:cursor + len(ms)]
-                    cursor += len(ms)
-                    if not explain:
-                        mine = [r if not r.tactics else r.model_copy(update={"tactics": []}) for r in mine]
-                    if not future.done():
-                        future.set_result(mine)
+                self._answer(batch, results)
+                # Two turns of the loop before the next batch: one reads the requests that arrived
+                # meanwhile, one brings them here, so they form the next batch together.
+                await asyncio.sleep(0)
+                await asyncio.sleep(0)
         finally:
             self._drainers -= 1
+
+    @staticmethod
+    def _answer(batch: list[Pending], results: list[MessageResult]) -> None:
+        """Each request its own results (tactics only where asked for)."""
+        cursor = 0
+        for item in batch:
+            mine = results[cursor:cursor + len(item.messages)]
+            cursor += len(item.messages)
+            if not item.explain:
+                mine = [r if not r.tactics else r.model_copy(update={"tactics": []}) for r in mine]
+            if not item.future.done():
+                item.future.set_result(mine)
 
 
 class FairScheduler:
@@ -138,7 +173,7 @@ class FairScheduler:
     def __init__(self, settings: Settings, run: Runner) -> None:
         self.settings = settings
         self.run = run
-        self.batcher = MicroBatcher(run, settings.workers, settings.chunk_messages)
+        self.batcher = MicroBatcher(run, settings.workers, settings.chunk_messages, settings.inline_chars)
         # At most workers - 1 heavy requests (one worker stays free for small ones), at least one.
         self.heavy_slots = max(1, min(settings.max_heavy_requests, settings.workers - 1))
         self._heavy: anyio.Semaphore | None = None
@@ -179,7 +214,7 @@ class FairScheduler:
                              explain: bool, budget: Budget) -> list[MessageResult]:
         if not self.is_heavy(costs):
             budget.check()
-            return await self.batcher.score(service, list(messages), explain)
+            return await self.batcher.score(service, list(messages), explain, sum(costs))
         async with self.heavy_slot(budget):
             results: list[MessageResult] = []
             start, allowance = 0, self._first_chunk_chars()

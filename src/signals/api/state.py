@@ -103,15 +103,18 @@ def prepare_model(settings: Settings, service: ScoringService | None = None,
 class ScoringThreads:
     """The threads that score: a fixed pool of ``workers`` threads, each with its own spaCy pipeline
     built when the model is served (not on a request: building one takes seconds), kept for the
-    life of the app (a thread pool that drops idle threads would rebuild pipelines after every lull)."""
+    life of the app (a thread pool that drops idle threads would rebuild pipelines after every lull).
+    With ``loop_thread`` (the event loop's thread id), a pipeline is also built for the loop, which
+    scores small micro-batches itself (``scheduling.MicroBatcher``)."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, loop_thread: int | None = None) -> None:
         self.workers = workers
+        self.loop_thread = loop_thread
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="signals-score")
 
     def warm(self, service: ScoringService) -> None:
-        """Build ``service``'s pipeline on every thread of the pool (blocking; a barrier makes sure
-        each thread takes exactly one of the warm-up tasks)."""
+        """Build ``service``'s pipeline on every thread of the pool, and the loop's (blocking; a
+        barrier makes sure each thread takes exactly one of the warm-up tasks)."""
         barrier = threading.Barrier(self.workers)
 
         def build() -> None:
@@ -120,12 +123,17 @@ class ScoringThreads:
 
         for future in [self.executor.submit(build) for _ in range(self.workers)]:
             future.result()
+        if self.loop_thread is not None:
+            service.analyzer.preprocessor.build_for(self.loop_thread)
 
     def warm_when_free(self, service: ScoringService) -> None:
-        """After a hot reload: queue one pipeline build per thread ahead of the requests that follow,
-        without waiting for threads still busy with requests on the old model."""
+        """After a hot reload: queue one pipeline build per thread (and one for the loop) ahead of
+        the requests that follow, without waiting for threads still busy with requests on the old
+        model. Until the loop's is built, the loop hands its micro-batches to the threads."""
         for _ in range(self.workers):
             self.executor.submit(lambda: service.analyzer.preprocessor.nlp)
+        if self.loop_thread is not None:
+            self.executor.submit(service.analyzer.preprocessor.build_for, self.loop_thread)
 
     async def run(self, func: Callable[..., T], *args, **kwargs) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, partial(func, *args, **kwargs))

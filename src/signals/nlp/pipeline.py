@@ -165,17 +165,42 @@ class Preprocessor:
         self.warmup = list(warmup)
         self._local = threading.local()
         self._built: weakref.WeakSet[Language] = weakref.WeakSet()  # a finished thread's pipeline is still freed
+        self._handed: dict[int, Language] = {}  # built for another thread, taken by it on first use
         self._built_lock = threading.Lock()
 
     @property
     def nlp(self) -> Language:
-        """This thread's pipeline (built on first use)."""
+        """This thread's pipeline (built on first use, or the one built for it by ``build_for``)."""
         nlp = getattr(self._local, "nlp", None)
         if nlp is None:
-            nlp = self._local.nlp = build_nlp(self.resources, self.warmup)
             with self._built_lock:
-                self._built.add(nlp)
+                handed = self._handed.pop(threading.get_ident(), None)
+            nlp = self._local.nlp = handed if handed is not None else self._build()
         return nlp
+
+    def _build(self) -> Language:
+        nlp = build_nlp(self.resources, self.warmup)
+        with self._built_lock:
+            self._built.add(nlp)
+        return nlp
+
+    def build_for(self, thread_id: int) -> None:
+        """Build, here, the pipeline that thread ``thread_id`` takes on its first batch (a server
+        builds its event loop's pipeline on a worker thread: building takes seconds, and the loop
+        must not stop). A pipeline is only ever used by one thread: it is handed over, not shared."""
+        with self._built_lock:
+            if thread_id in self._handed:
+                return
+        nlp = self._build()
+        with self._built_lock:
+            self._handed.setdefault(thread_id, nlp)
+
+    def ready_here(self) -> bool:
+        """Whether this thread can run a batch without building a pipeline first."""
+        if getattr(self._local, "nlp", None) is not None:
+            return True
+        with self._built_lock:
+            return threading.get_ident() in self._handed
 
     def pipelines(self) -> list[Language]:
         """The pipelines of the threads still alive (what the privacy checks inspect)."""
