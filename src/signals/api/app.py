@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 
 import anyio
 import anyio.to_thread
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import Depends, FastAPI
 from starlette.routing import BaseRoute
 
 from signals import __version__
@@ -109,12 +109,13 @@ def create_app(settings: Settings | None = None, service: ScoringService | None 
     app.state.scheduler = FairScheduler(settings, model.run)
     install_error_handlers(app)
 
-    v1 = APIRouter(prefix=API_PREFIX)
-    v1.include_router(routes_score.router)  # its one dependency checks the API key (the hot path)
-    v1.include_router(routes_model.router, dependencies=[Depends(require_api_key)])
     # A response class set here (not a placeholder) turns off FastAPI's pydantic-to-JSON fast path for
     # these routes, which would fail on a lone surrogate echoed back in an id (see EchoSafeJSONResponse).
-    app.include_router(v1, default_response_class=EchoSafeJSONResponse)
+    # The scoring routes come first and one level deep (each level of included routers is matched
+    # on every request); their one dependency checks the API key.
+    app.include_router(routes_score.router, prefix=API_PREFIX, default_response_class=EchoSafeJSONResponse)
+    app.include_router(routes_model.router, prefix=API_PREFIX, dependencies=[Depends(require_api_key)],
+                       default_response_class=EchoSafeJSONResponse)
     # The review routes have their own keys per route (scoring key, reviewer key), not v1's.
     app.include_router(routes_review.router, prefix=API_PREFIX, default_response_class=EchoSafeJSONResponse)
     routes_review_page.install_review_page(app)

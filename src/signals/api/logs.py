@@ -15,9 +15,24 @@ LOGGER_NAME = "signals.api"
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, event, then the record's ``fields``."""
 
+    _second: int | None = None
+    _second_text = ""
+
+    def _timestamp(self, created: float) -> str:
+        """ISO 8601 in UTC with milliseconds (``2026-12-06T13:32:33.771+00:00``); the date and time
+        to the second are formatted once per second (a log line is written per request)."""
+        second = int(created)
+        micro = round((created - second) * 1_000_000)  # rounded as datetime.fromtimestamp does
+        if micro >= 1_000_000:
+            second, micro = second + 1, micro - 1_000_000
+        if second != self._second:
+            self._second_text = datetime.fromtimestamp(second, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+            self._second = second
+        return f"{self._second_text}.{micro // 1000:03d}+00:00"
+
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": self._timestamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "event": record.getMessage(),

@@ -45,27 +45,42 @@ class ApiMetrics:
                                 ["name", "version", "sha256"], registry=self.registry)
         self.ready = Gauge("signals_ready", "1 when the model is loaded, verified and warmed up",
                            registry=self.registry)
-        for category in Category:
-            self.predictions.labels(category.value)
-        for route in Route:
-            self.routes.labels(route.value)
-        for label in ConversationLabel:
-            self.conversations.labels(label.value)
+        # The series of closed label sets, looked up once (``labels()`` costs more than the increment,
+        # and these are counted on every request).
+        self._predictions = {category.value: self.predictions.labels(category.value) for category in Category}
+        self._routes = {route.value: self.routes.labels(route.value) for route in Route}
+        self._conversations = {label.value: self.conversations.labels(label.value) for label in ConversationLabel}
+        self._http: dict[tuple[str, str, int], tuple] = {}  # (method, template, status): bounded too
 
     def observe_request(self, method: str, handler: str, status: int, seconds: float) -> None:
-        method = bounded_method(method)
-        self.requests.labels(method, handler, str(status)).inc()
-        self.latency.labels(method, handler, str(status)).observe(seconds)
+        key = (bounded_method(method), handler, status)
+        series = self._http.get(key)
+        if series is None:
+            labels = (key[0], handler, str(status))
+            series = self._http[key] = (self.requests.labels(*labels), self.latency.labels(*labels))
+        series[0].inc()
+        series[1].observe(seconds)
 
     def observe_messages(self, results: Iterable[MessageResult]) -> None:
+        count = 0
         for result in results:
-            self.messages.inc()
-            self.routes.labels(result.route).inc()
+            count += 1
+            self._series(self._routes, self.routes, result.route).inc()
             for category in result.labels:
-                self.predictions.labels(category).inc()
+                self._series(self._predictions, self.predictions, category).inc()
+        if count:
+            self.messages.inc(count)
 
     def observe_conversation(self, result: ConversationResult) -> None:
-        self.conversations.labels(result.label).inc()
+        self._series(self._conversations, self.conversations, result.label).inc()
+
+    @staticmethod
+    def _series(known: dict, metric: Counter, label: str):
+        """The series of ``label`` (a model trained with its own categories may name one not listed yet)."""
+        series = known.get(label)
+        if series is None:
+            series = known[label] = metric.labels(label)
+        return series
 
     def set_model(self, info: ModelInfo | None) -> None:
         """The model info gauge and readiness; a hot reload calls this again with the new model."""

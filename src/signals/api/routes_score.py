@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, Response
 
-from signals.api.deps import ScoringDep
+from signals.api.deps import API_KEY_SECURITY, ScoringDep
 from signals.api.limits import check_conversation_request, check_score_request
 from signals.api.responses import model_response
 from signals.api.schemas import (
@@ -32,7 +32,7 @@ def _turns(turns) -> tuple[Turn, ...]:
     return tuple(Turn(t.speaker, t.text) for t in turns)
 
 
-@router.post("/score", response_model=ScoreResponse, summary="Score a batch of messages")
+@router.post("/score", response_model=ScoreResponse, summary="Score a batch of messages", openapi_extra=API_KEY_SECURITY)
 async def score_messages(
     request: Request,
     body: Annotated[ScoreRequest, Body(openapi_examples=SCORE_EXAMPLES)],
@@ -50,7 +50,8 @@ async def score_messages(
     return model_response(ScoreResponse.model_construct(model=scoring.service.info.ref, results=results))
 
 
-@router.post("/conversations/score", response_model=ConversationResponse, summary="Score one conversation")
+@router.post("/conversations/score", response_model=ConversationResponse, summary="Score one conversation",
+             openapi_extra=API_KEY_SECURITY)
 async def score_conversation(
     request: Request,
     body: Annotated[ConversationRequest, Body(openapi_examples=CONVERSATION_EXAMPLES)],
