@@ -114,11 +114,50 @@ def run(model_dir: Path, kind: str = "hostile", extra_env: dict[str, str] | None
             stop(server)
 
 
+def loop_batches(model_dir: Path, repeats: int = 5) -> dict:
+    """How long the event loop is busy with the biggest micro-batch it scores itself: for each kind
+    (the hostile ones, plain Dutch, and 64 one-word messages: documents, not characters), messages
+    cut to ``SIGNALS_INLINE_CHARS`` characters and ``SIGNALS_CHUNK_MESSAGES`` documents in all, scored
+    in one call; the slowest of ``repeats`` in ms."""
+    from signals.service import Message, ScoringService
+    from signals.settings import Settings
+    from signals.sizes import text_size
+
+    settings = Settings(_env_file=None)
+    service = ScoringService.load(model_dir)
+    service.score_messages([Message("warm", "hoi")])
+    texts = {**KINDS, "plain": PLAIN, "one_word": "hoi"}
+    out = {}
+    for kind, text in texts.items():
+        messages: list[Message] = []
+        chars = 0
+        while len(messages) < settings.chunk_messages:
+            piece = text
+            while piece and text_size(piece, settings.max_text_chars) > settings.inline_chars - chars:
+                piece = piece[: len(piece) // 2]
+            if not piece:
+                break
+            messages.append(Message(f"{kind}-{len(messages)}", piece))
+            chars += text_size(piece, settings.max_text_chars)
+        worst = 0.0
+        for _ in range(repeats):
+            started = time.perf_counter()
+            service.score_messages(messages)
+            worst = max(worst, time.perf_counter() - started)
+        out[kind] = {"messages": len(messages), "characters": chars, "worst_ms": round(worst * 1000, 1)}
+    return {"inline_chars": settings.inline_chars, "max_documents": settings.chunk_messages, "kinds": out}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.fairness", description=__doc__.split("\n")[0])
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--batch", choices=["hostile", "plain", "both"], default="both")
+    parser.add_argument("--loop-batches", action="store_true",
+                        help="instead: how long the loop is busy with the biggest batch it scores itself")
     args = parser.parse_args(argv)
+    if args.loop_batches:
+        print(json.dumps(loop_batches(args.model), indent=2))
+        return 0
     kinds = ["hostile", "plain"] if args.batch == "both" else [args.batch]
     print(json.dumps([run(args.model, kind) for kind in kinds], indent=2))
     return 0

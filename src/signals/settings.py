@@ -63,9 +63,10 @@ class Settings(BaseSettings):
         "seconds a request may spend waiting for and being scored before it is answered 503"))
     chunk_chars: int = Field(20_000, ge=1, description="normalised characters scored per service call")
     chunk_messages: int = Field(64, ge=1, description="messages scored per service call")
-    inline_chars: int = Field(4096, ge=0, description=(
+    inline_chars: int = Field(4096, ge=0, le=20_000, description=(
         "small requests waiting together are scored on the event loop's own thread when their "
-        "normalised characters are at most this (no hand-over to a scoring thread); 0: never"))
+        "normalised characters are at most this and their documents (messages and context turns) at "
+        "most chunk_messages (no hand-over to a scoring thread); 0: never"))
     chunk_seconds: float = Field(0.02, gt=0, description="time one chunk should take; chunks shrink to it")
     max_heavy_requests: int = Field(1, ge=1, description=(
         "requests of more than one chunk scored at once (at most workers - 1, so one worker stays free)"))

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from signals.api import create_app
 from signals.api.scheduling import MicroBatcher
-from signals.service import Message, ScoringService
+from signals.service import Message, ScoringService, Turn
 
 SCORING_THREAD = "signals-score"
 
@@ -21,35 +21,48 @@ class ThreadRecordingService:
 
     def __init__(self, service) -> None:
         self._service = service
-        self.threads: list[str] = []
+        self.threads: list[tuple[int, str]] = []
 
     def __getattr__(self, name):
         return getattr(self._service, name)
 
     def score_messages(self, messages, explain=True):
-        self.threads.append(threading.current_thread().name)
+        self.threads.append((threading.get_ident(), threading.current_thread().name))
         return self._service.score_messages(messages, explain)
 
 
-def _one(tag: str, text: str) -> dict:
-    return {"messages": [{"id": tag, "text": text}], "explain": True}
+SHORT_CONTEXT = [{"speaker": "a", "text": "ok"}] * 10
 
 
-@pytest.mark.parametrize("inline_chars, text, on_loop", [
-    (4096, "hoe oud ben je eigenlijk? 😊", True),          # small: scored by the loop itself
-    (20, "hoe oud ben je eigenlijk? ben je alleen thuis?", False),  # over the inline size: a scoring thread
-    (0, "hoi", False),                                      # 0: never on the loop
+def _messages(count: int, text: str, context: list | None = None) -> dict:
+    return {"messages": [{"id": f"m{i}", "text": text, "context": context or []} for i in range(count)],
+            "explain": True}
+
+
+@pytest.mark.parametrize("inline_chars, body, on_loop", [
+    (4096, _messages(1, "hoe oud ben je eigenlijk? 😊"), True),         # small: scored by the loop itself
+    (4096, _messages(5, "hoi", SHORT_CONTEXT), True),                   # 55 documents, 115 characters
+    (4096, _messages(6, "hoi", SHORT_CONTEXT), False),                  # 66 documents: over 64, a thread
+    (20, _messages(1, "hoe oud ben je eigenlijk? ben je alleen thuis?"), False),  # over the inline size
+    (0, _messages(1, "hoi"), False),                                    # 0: never on the loop
 ])
 def test_small_requests_are_scored_on_the_loop_and_bigger_ones_on_a_scoring_thread(
-        settings_for, service, inline_chars, text, on_loop):
+        settings_for, service, inline_chars, body, on_loop):
     recorder = ThreadRecordingService(service)
-    with TestClient(create_app(settings_for(inline_chars=inline_chars), recorder)) as client:
+    app = create_app(settings_for(inline_chars=inline_chars), recorder)
+    with TestClient(app) as client:
+        loop_thread = app.state.model.threads.loop_thread
         recorder.threads.clear()
-        response = client.post("/v1/score", json=_one("m1", text))
+        response = client.post("/v1/score", json=body)
     assert response.status_code == 200
     assert len(recorder.threads) == 1
-    assert recorder.threads[0].startswith(SCORING_THREAD) is not on_loop
-    direct = service.score_messages([Message("m1", text)])
+    ident, name = recorder.threads[0]
+    if on_loop:
+        assert ident == loop_thread
+    else:
+        assert name.startswith(SCORING_THREAD) and ident != loop_thread
+    direct = service.score_messages([Message(m["id"], m["text"], tuple(Turn(t["speaker"], t["text"]) for t in m["context"]))
+                                     for m in body["messages"]])
     assert response.json()["results"] == [r.model_dump(mode="json") for r in direct]
 
 
@@ -59,16 +72,50 @@ def test_explain_is_answered_per_request_inside_one_micro_batch(service):
     async def run_in_thread(func, *args, **kwargs):  # pragma: no cover - the loop scores these itself
         raise AssertionError("a small batch went to a scoring thread")
 
+    calls: list[int] = []
+    recorder = ThreadRecordingService(service)
+
     async def main():
         _ = service.analyzer.preprocessor.nlp  # this thread's pipeline exists, so the batch may run here
         batcher = MicroBatcher(run_in_thread, workers=1, max_messages=8, inline_chars=4096)
         text = "vertel het aan niemand, hoe oud ben je?"
-        return await asyncio.gather(batcher.score(service, [Message("a", text)], True, len(text)),
-                                    batcher.score(service, [Message("b", text)], False, len(text)))
+        answers = await asyncio.gather(batcher.score(recorder, [Message("a", text)], True, len(text)),
+                                       batcher.score(recorder, [Message("b", text)], False, len(text)))
+        calls.append(len(recorder.threads))
+        return answers
 
     explained, plain = asyncio.run(main())
+    assert calls == [1], "both requests in one service call"
     assert explained[0].tactics and not plain[0].tactics
     assert explained[0].category_scores == plain[0].category_scores
+
+
+def test_an_error_while_the_loop_scores_answers_every_request_of_the_batch_and_the_next_batch_is_scored(service):
+    class FailingOnce(ThreadRecordingService):
+        def score_messages(self, messages, explain=True):
+            super().score_messages(messages, explain)
+            if len(self.threads) == 1:
+                raise RuntimeError("kapot")
+            return self._service.score_messages(messages, explain)
+
+    failing = FailingOnce(service)
+
+    async def run_in_thread(func, *args, **kwargs):  # pragma: no cover - the loop scores these itself
+        raise AssertionError("a small batch went to a scoring thread")
+
+    async def main():
+        _ = service.analyzer.preprocessor.nlp
+        batcher = MicroBatcher(run_in_thread, workers=1, max_messages=8, inline_chars=4096)
+        first = await asyncio.gather(batcher.score(failing, [Message("a", "hoi")], False, 3),
+                                     batcher.score(failing, [Message("b", "hoi")], False, 3), return_exceptions=True)
+        second = await batcher.score(failing, [Message("c", "hoi")], False, 3)
+        for _ in range(3):  # the drainer's turns of the loop after its last batch
+            await asyncio.sleep(0)
+        return first, second, batcher._drainers
+
+    first, second, drainers = asyncio.run(main())
+    assert [type(answer).__name__ for answer in first] == ["RuntimeError", "RuntimeError"]
+    assert [r.id for r in second] == ["c"] and drainers == 0
 
 
 def test_a_loop_without_the_models_pipeline_hands_small_batches_to_the_threads(service):

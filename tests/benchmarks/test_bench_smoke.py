@@ -144,3 +144,14 @@ def test_quick_bench_writes_every_section(tiny_model_dir, tmp_path, monkeypatch)
 
     again = run_sealed(ScoringService.load(tiny_model_dir), resolved_config(tiny_model_dir), out / "sealed")
     assert again["reused"] is True and again["scored_at"] == sealed["scored_at"]
+
+
+def test_the_loop_batch_measurement_fills_each_kind_up_to_the_inline_limits(tiny_model_dir):
+    from benchmarks.fairness import KINDS, loop_batches
+
+    report = loop_batches(tiny_model_dir, repeats=1)
+    assert set(report["kinds"]) == {*KINDS, "plain", "one_word"}
+    for kind, measured in report["kinds"].items():
+        assert 0 < measured["characters"] <= report["inline_chars"], kind
+        assert 1 <= measured["messages"] <= report["max_documents"] and measured["worst_ms"] > 0, kind
+    assert report["kinds"]["one_word"]["messages"] == report["max_documents"]  # bounded by documents

@@ -46,7 +46,8 @@ def test_keys_paths_and_text_stay_out_of_logs_and_metrics(settings_for, service,
 
 
 def test_the_words_of_a_message_do_not_stay_in_the_process(client_for):
-    """Scoring runs in worker threads, each with its own pipeline: none of them keeps the words."""
+    """Scoring runs in worker threads and on the event loop, each with its own pipeline: none of them
+    keeps the words."""
     word = "eenmaligwoordvoordezetest"  # seen nowhere else in the test session (the pipeline is shared)
     with client_for() as client:
         preprocessor = client.app.state.model.service.analyzer.preprocessor

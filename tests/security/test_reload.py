@@ -163,6 +163,27 @@ def test_a_request_in_flight_finishes_on_the_old_model(settings_for, model_root,
     assert old_answer.json()["results"][0]["id"] == "r"
 
 
+def test_after_a_reload_the_loop_scores_small_batches_with_the_new_models_own_pipeline(admin_app, monkeypatch):
+    """The loop's pipeline for the new model is built beside it, before the swap: the first small
+    request after the reload is already scored by the loop itself, on the new model."""
+    scored_on: list[tuple[str, int]] = []
+    real = ScoringService.score_messages
+
+    def spy(self, messages, explain=True):
+        scored_on.append((self.info.version, threading.get_ident()))
+        return real(self, messages, explain)
+
+    with TestClient(admin_app) as client:
+        loop_thread = admin_app.state.model.threads.loop_thread
+        monkeypatch.setattr(ScoringService, "score_messages", spy)
+        reloaded = client.post("/admin/reload", json={"model_dir": "v2"}, headers=ADMIN)
+        assert reloaded.status_code == 200, reloaded.text
+        scored_on.clear()  # the new model's warm-up
+        answer = score(client, **{"X-API-Key": API_KEY})
+    assert answer.status_code == 200 and answer.json()["model"]["version"] == NEW
+    assert scored_on == [(NEW, loop_thread)]
+
+
 def test_reload_with_a_pinned_sha256(admin_app, second_version):
     expected = ScoringService.load(second_version).info.sha256
     with TestClient(admin_app) as client:

@@ -97,6 +97,8 @@ def create_app(settings: Settings | None = None, service: ScoringService | None 
                 yield
         finally:
             metrics.set_model(None)
+            if model.service is not None:
+                model.threads.release_loop_pipeline(model.service)
             model.threads.shutdown()
 
     # redirect_slashes off: /v1/score/ is a 404, not a 307 (before auth) to a Location built from Host.
@@ -116,7 +118,7 @@ def create_app(settings: Settings | None = None, service: ScoringService | None 
     app.include_router(routes_score.router, prefix=API_PREFIX, default_response_class=EchoSafeJSONResponse)
     app.include_router(routes_model.router, prefix=API_PREFIX, dependencies=[Depends(require_api_key)],
                        default_response_class=EchoSafeJSONResponse)
-    # The review routes have their own keys per route (scoring key, reviewer key), not v1's.
+    # The review routes have their own keys per route (scoring key, reviewer key), not the API key alone.
     app.include_router(routes_review.router, prefix=API_PREFIX, default_response_class=EchoSafeJSONResponse)
     routes_review_page.install_review_page(app)
     app.include_router(routes_health.router)

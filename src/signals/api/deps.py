@@ -1,8 +1,10 @@
 """Typed dependencies: settings, the served model, the metrics, API-key and admin-key auth, JSON
 content type.
 
-Settings come from ``get_settings`` (the app's ``Settings``); tests pass their own to
-``create_app`` or override the dependency with ``app.dependency_overrides[get_settings]``.
+Settings are the app's (``create_app(settings)``; tests pass their own). The scoring routes read
+them in their one dependency, ``get_scoring`` (the hot path: each dependency FastAPI resolves costs
+per request); the other routes through ``get_settings``, which ``app.dependency_overrides`` can
+replace for those routes only.
 """
 
 from __future__ import annotations
@@ -42,12 +44,7 @@ async def get_metrics(request: Request) -> ApiMetrics:
     return request.app.state.metrics
 
 
-async def get_scheduler(request: Request) -> FairScheduler:
-    return request.app.state.scheduler
-
-
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SchedulerDep = Annotated[FairScheduler, Depends(get_scheduler)]
 ModelStateDep = Annotated[ModelState, Depends(get_model_state)]
 MetricsDep = Annotated[ApiMetrics, Depends(get_metrics)]
 
@@ -86,7 +83,7 @@ async def get_scoring(request: Request) -> Scoring:
 
 
 ScoringDep = Annotated[Scoring, Depends(get_scoring)]
-API_KEY_SECURITY = {"security": [{_api_key.scheme_name: []}]}  # openapi_extra of the scoring routes
+API_KEY_SECURITY: dict[str, object] = {"security": [{_api_key.scheme_name: []}]}  # openapi_extra of the scoring routes
 
 
 def _digest(value: str) -> bytes:
@@ -105,8 +102,8 @@ def key_matches(given: str, keys: list[str]) -> bool:
     return matched
 
 
-async def require_api_key(request: Request, key: Annotated[str | None, Security(_api_key)] = None) -> None:
-    check_api_key(request.app.state.settings, key)
+async def require_api_key(settings: SettingsDep, key: Annotated[str | None, Security(_api_key)] = None) -> None:
+    check_api_key(settings, key)
 
 
 def check_api_key(settings: Settings, key: str | None) -> None:

@@ -58,9 +58,10 @@ def configure_logging(level: int = logging.INFO) -> None:
     root.addHandler(handler)
     root.setLevel(level)
     # The JSON lines carry none of these: leave them out of every record (the logging HOWTO's
-    # "Optimization"; a request log line is written for every request on the event loop).
+    # "Optimization"; a request log line is written for every request on the event loop). For the
+    # whole process: another formatter in it no longer gets file, line, thread or process either.
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
-    logging._srcfile = None  # type: ignore[attr-defined]  # no caller lookup (file, line, function)
+    logging._srcfile = None  # no caller lookup (file, line, function)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).setLevel(level)
     # spaCy attaches its own plain-text handler; its records reach the root JSON handler anyway.

@@ -1,8 +1,9 @@
 """POST /v1/score and POST /v1/conversations/score: validate, check limits, score fairly.
 
-Scoring is CPU-bound: it runs in worker threads (``ModelState.run``) so the event loop keeps
-serving, in chunks within the request's time budget (``scheduling.FairScheduler``), so that a big
-batch never holds up a small request for longer than one chunk.
+Scoring is CPU-bound: a big batch runs in worker threads (``ModelState.run``) so the event loop
+keeps serving, in chunks within the request's time budget (``scheduling.FairScheduler``), so that it
+never holds up a small request for longer than one chunk; small requests are scored in micro-batches,
+the smallest by the loop itself (a few milliseconds each, see ``scheduling``).
 """
 
 from __future__ import annotations

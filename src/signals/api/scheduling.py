@@ -34,6 +34,7 @@ from typing import TypeVar
 
 import anyio
 
+from signals.analysis import CONTEXT_WINDOW
 from signals.api.errors import ApiError, ErrorCode
 from signals.results import ConversationResult, MessageResult
 from signals.service import Conversation, Message, ScoringService
@@ -83,14 +84,17 @@ class Pending:
     service: ScoringService
     messages: list[Message]
     explain: bool
-    chars: int
+    chars: int   # normalised characters of the messages and their context turns
+    docs: int    # spaCy documents: the messages and the context turns that are analysed
     future: asyncio.Future
 
 
 class MicroBatcher:
-    """Small message requests that are waiting when a scoring thread becomes free are scored in one
-    service call; each request gets its own results back (results per message do not depend on the
-    other messages of a call). At most ``workers`` calls run at once."""
+    """Small message requests that wait at the same time are scored in one service call; each
+    request gets its own results back (results per message do not depend on the other messages of a
+    call). A batch of at most ``inline_chars`` characters and ``chunk_messages`` spaCy documents
+    (messages plus their context turns) is scored by the event loop itself; others on a scoring
+    thread. At most ``workers`` batches are being drained at once."""
 
     def __init__(self, run: Runner, workers: int, max_messages: int, inline_chars: int = 0) -> None:
         self.run = run
@@ -101,10 +105,12 @@ class MicroBatcher:
         self._drainers = 0
 
     async def score(self, service: ScoringService, messages: list[Message], explain: bool,
-                    chars: int = 0) -> list[MessageResult]:
-        """``chars``: the request's normalised characters (what decides whether the loop scores it)."""
+                    chars: int) -> list[MessageResult]:
+        """``chars``: the request's normalised characters, context turns included (with the number of
+        documents, what decides whether the loop may score it)."""
         future: asyncio.Future = asyncio.get_running_loop().create_future()
-        self._pending.append(Pending(service, messages, explain, chars, future))
+        docs = sum(1 + min(len(m.context), CONTEXT_WINDOW) for m in messages)
+        self._pending.append(Pending(service, messages, explain, chars, docs, future))
         if self._drainers < self.workers:
             self._drainers += 1
             asyncio.get_running_loop().create_task(self._drain())
@@ -126,8 +132,10 @@ class MicroBatcher:
         return batch
 
     def _inline(self, batch: list[Pending]) -> bool:
-        """Score ``batch`` here, on the loop: small enough, and the loop has the model's pipeline."""
+        """Score ``batch`` here, on the loop: small enough (characters, and documents: each has a fixed
+        cost), and the loop has the model's pipeline."""
         return (self.inline_chars > 0 and sum(item.chars for item in batch) <= self.inline_chars
+                and sum(item.docs for item in batch) <= self.max_messages
                 and batch[0].service.analyzer.preprocessor.ready_here())
 
     async def _drain(self) -> None:
@@ -141,12 +149,12 @@ class MicroBatcher:
                         results = batch[0].service.score_messages(messages, explain=explain)
                     else:
                         results = await self.run(batch[0].service.score_messages, messages, explain=explain)
+                    self._answer(batch, results)
                 except Exception as exc:  # noqa: BLE001 - every request of the batch gets the error
                     for item in batch:
                         if not item.future.done():
                             item.future.set_exception(exc)
                     continue
-                self._answer(batch, results)
                 # Two turns of the loop before the next batch: one reads the requests that arrived
                 # meanwhile, one brings them here, so they form the next batch together.
                 await asyncio.sleep(0)

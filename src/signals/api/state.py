@@ -123,17 +123,23 @@ class ScoringThreads:
 
         for future in [self.executor.submit(build) for _ in range(self.workers)]:
             future.result()
+        self.build_loop_pipeline(service)
+
+    def warm_when_free(self, service: ScoringService) -> None:
+        """After a hot reload: queue one pipeline build per thread ahead of the requests that follow,
+        without waiting for threads still busy with requests on the old model."""
+        for _ in range(self.workers):
+            self.executor.submit(lambda: service.analyzer.preprocessor.nlp)
+
+    def build_loop_pipeline(self, service: ScoringService) -> None:
+        """The event loop's pipeline for ``service`` (blocking: run it in a thread, not on the loop)."""
         if self.loop_thread is not None:
             service.analyzer.preprocessor.build_for(self.loop_thread)
 
-    def warm_when_free(self, service: ScoringService) -> None:
-        """After a hot reload: queue one pipeline build per thread (and one for the loop) ahead of
-        the requests that follow, without waiting for threads still busy with requests on the old
-        model. Until the loop's is built, the loop hands its micro-batches to the threads."""
-        for _ in range(self.workers):
-            self.executor.submit(lambda: service.analyzer.preprocessor.nlp)
+    def release_loop_pipeline(self, service: ScoringService) -> None:
+        """Drop a pipeline built for the loop that the loop never took (the app is stopping)."""
         if self.loop_thread is not None:
-            self.executor.submit(service.analyzer.preprocessor.build_for, self.loop_thread)
+            service.analyzer.preprocessor.release(self.loop_thread)
 
     async def run(self, func: Callable[..., T], *args, **kwargs) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, partial(func, *args, **kwargs))
@@ -181,6 +187,8 @@ class ModelState:
             candidate = settings.model_copy(update={"model_dir": Path(model_dir)})
             try:
                 service = await anyio.to_thread.run_sync(prepare_model, candidate, None, expected_sha256)
+                if self.threads is not None:  # the loop's pipeline, ready at the swap
+                    await anyio.to_thread.run_sync(self._build_loop_pipeline, service)
             except ModelUnavailable as error:
                 cause = error.cause
                 log.warning("model_reload_refused", extra={"fields": {
@@ -195,6 +203,12 @@ class ModelState:
                 "previous": previous.info.as_dict() if previous is not None else None,
                 "model": service.info.as_dict(), "model_dir": str(service.model_dir)}})
             return previous, service
+
+    def _build_loop_pipeline(self, service: ScoringService) -> None:
+        try:
+            self.threads.build_loop_pipeline(service)  # type: ignore[union-attr]
+        except Exception as exc:  # the same build as every scoring thread's: the model cannot serve
+            raise ModelUnavailable("warm-up", exc) from exc
 
     async def run(self, func: Callable[..., T], *args, **kwargs) -> T:
         """Run CPU-bound scoring on a scoring thread (at most ``settings.workers`` at a time)."""

@@ -195,6 +195,11 @@ class Preprocessor:
         with self._built_lock:
             self._handed.setdefault(thread_id, nlp)
 
+    def release(self, thread_id: int) -> None:
+        """Forget a pipeline built for ``thread_id`` that it never took."""
+        with self._built_lock:
+            self._handed.pop(thread_id, None)
+
     def ready_here(self) -> bool:
         """Whether this thread can run a batch without building a pipeline first."""
         if getattr(self._local, "nlp", None) is not None:
