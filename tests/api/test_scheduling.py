@@ -135,3 +135,23 @@ def test_a_loop_without_the_models_pipeline_hands_small_batches_to_the_threads(s
     results = asyncio.run(main())
     assert handed == [1] and len(results) == 1
     assert not fresh.analyzer.preprocessor.ready_here()
+
+
+def test_requests_that_fit_the_loop_alone_but_not_together_are_two_loop_batches_not_one_thread_batch(service):
+    recorder = ThreadRecordingService(service)
+    handed: list[int] = []
+
+    async def run_in_thread(func, *args, **kwargs):
+        handed.append(len(args[0]))
+        return await asyncio.to_thread(func, *args, **kwargs)
+
+    async def main():
+        _ = service.analyzer.preprocessor.nlp
+        batcher = MicroBatcher(run_in_thread, workers=1, max_messages=64, inline_chars=100)
+        text = "hoe oud ben je eigenlijk, ben je alleen thuis vanavond of niet?"  # 63 characters
+        return await asyncio.gather(*(batcher.score(recorder, [Message(f"m{k}", text)], False, len(text))
+                                      for k in range(2)))
+
+    answers = asyncio.run(main())
+    assert [a[0].id for a in answers] == ["m0", "m1"]
+    assert handed == [] and len(recorder.threads) == 2  # 126 characters together: two batches on the loop

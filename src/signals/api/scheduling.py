@@ -117,15 +117,21 @@ class MicroBatcher:
         return await future
 
     def _take(self) -> list[Pending]:
-        """The next batch: waiting requests on the same model, up to ``max_messages`` messages."""
+        """The next batch: waiting requests on the same model, up to ``max_messages`` messages. When
+        the first one is small enough for the loop, the batch stops where the loop's limits would be
+        passed (the rest forms the next batch), rather than going to a thread whole."""
         service = self._pending[0].service
+        loop = self._inline([self._pending[0]])
         batch: list[Pending] = []
         rest: list[Pending] = []
-        size = 0
+        size = chars = docs = 0
         for item in self._pending:
-            if item.service is service and (not batch or size + len(item.messages) <= self.max_messages):
+            fits = item.service is service and (not batch or size + len(item.messages) <= self.max_messages)
+            if fits and loop and (chars + item.chars > self.inline_chars or docs + item.docs > self.max_messages):
+                fits = False
+            if fits:
                 batch.append(item)
-                size += len(item.messages)
+                size, chars, docs = size + len(item.messages), chars + item.chars, docs + item.docs
             else:
                 rest.append(item)
         self._pending = rest
