@@ -127,6 +127,26 @@ def test_a_pipeline_built_for_another_thread_is_handed_to_it_not_shared():
     assert preprocessor.nlp is not taken["nlp"]          # this thread builds its own
 
 
+def test_a_thread_that_has_a_pipeline_gives_it_away_and_builds_another_if_it_scores_again():
+    preprocessor = Preprocessor()
+    mine = preprocessor.nlp
+    taken: dict[str, object] = {}
+    ready = threading.Event()
+
+    def loop_thread() -> None:
+        ready.wait(timeout=60)
+        taken["nlp"] = preprocessor.nlp
+
+    loop = threading.Thread(target=loop_thread)
+    loop.start()
+    preprocessor.build_for(loop.ident)
+    ready.set()
+    loop.join()
+    assert taken["nlp"] is mine                           # handed over, not built again
+    assert preprocessor.nlp is not mine                   # never shared: this thread builds anew
+    assert len(preprocessor.pipelines()) == 2
+
+
 def test_threads_score_the_same_as_one_thread():
     preprocessor = Preprocessor(batch_size=16)
     texts = [f"hoe oud ben je {i}? stuur je s n a p" for i in range(200)]

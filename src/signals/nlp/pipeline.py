@@ -185,13 +185,19 @@ class Preprocessor:
         return nlp
 
     def build_for(self, thread_id: int) -> None:
-        """Build, here, the pipeline that thread ``thread_id`` takes on its first batch (a server
-        builds its event loop's pipeline on a worker thread: building takes seconds, and the loop
-        must not stop). A pipeline is only ever used by one thread: it is handed over, not shared."""
+        """Prepare, here, the pipeline that thread ``thread_id`` takes on its first batch (a server
+        prepares its event loop's pipeline on a worker thread: building takes a second, and the loop
+        must not stop). This thread's own pipeline is given away when it has one (the thread that
+        warmed the model up needs it no more, and builds another if it ever scores again); else a
+        new one is built. A pipeline is only ever used by one thread: handed over, never shared."""
         with self._built_lock:
             if thread_id in self._handed:
                 return
-        nlp = self._build()
+        nlp = getattr(self._local, "nlp", None)
+        if nlp is not None:
+            self._local.nlp = None
+        else:
+            nlp = self._build()
         with self._built_lock:
             self._handed.setdefault(thread_id, nlp)
 
