@@ -116,12 +116,13 @@ class MicroBatcher:
             asyncio.get_running_loop().create_task(self._drain())
         return await future
 
-    def _take(self) -> list[Pending]:
-        """The next batch: waiting requests on the same model, up to ``max_messages`` messages. When
-        the first one is small enough for the loop, the batch stops where the loop's limits would be
-        passed (the rest forms the next batch), rather than going to a thread whole."""
+    def _take(self) -> tuple[list[Pending], bool]:
+        """The next batch (waiting requests on the same model, up to ``max_messages`` messages) and
+        whether the loop scores it. When the first one is small enough for the loop, the batch stops
+        where the loop's limits would be passed (the rest forms the next batch), rather than going to
+        a thread whole."""
         service = self._pending[0].service
-        loop = self._inline([self._pending[0]])
+        loop = self._fits_loop(self._pending[0])
         batch: list[Pending] = []
         rest: list[Pending] = []
         size = chars = docs = 0
@@ -135,23 +136,22 @@ class MicroBatcher:
             else:
                 rest.append(item)
         self._pending = rest
-        return batch
+        return batch, loop
 
-    def _inline(self, batch: list[Pending]) -> bool:
-        """Score ``batch`` here, on the loop: small enough (characters, and documents: each has a fixed
-        cost), and the loop has the model's pipeline."""
-        return (self.inline_chars > 0 and sum(item.chars for item in batch) <= self.inline_chars
-                and sum(item.docs for item in batch) <= self.max_messages
-                and batch[0].service.analyzer.preprocessor.ready_here())
+    def _fits_loop(self, item: Pending) -> bool:
+        """Whether ``item`` may be scored here, on the loop: small enough (characters, and documents:
+        each has a fixed cost), and the loop has the model's pipeline."""
+        return (0 < self.inline_chars and item.chars <= self.inline_chars and item.docs <= self.max_messages
+                and item.service.analyzer.preprocessor.ready_here())
 
     async def _drain(self) -> None:
         try:
             while self._pending:
-                batch = self._take()
+                batch, on_loop = self._take()
                 messages = [m for item in batch for m in item.messages]
                 explain = any(item.explain for item in batch)
                 try:
-                    if self._inline(batch):
+                    if on_loop:
                         results = batch[0].service.score_messages(messages, explain=explain)
                     else:
                         results = await self.run(batch[0].service.score_messages, messages, explain=explain)
