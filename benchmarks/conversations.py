@@ -48,7 +48,8 @@ def target_check(entry: dict) -> dict:
 
 
 def run_conversations(service: ScoringService, sets: EvalSets, sealed: dict | None, log=print) -> dict:
-    report: dict = {"threshold": service.model.thresholds.get("conversations", {}).get("high_precision"),
+    points = service.model.thresholds.get("conversations", {})
+    report: dict = {"threshold": points.get("high_precision"), "by_length": points.get("by_length", []),
                     "targets": TARGETS, "sets": {}}
     for name, convs in sets.conversations.items():
         log(f"conversations: scoring {name} ({len(convs)} conversations, {sum(len(c['turns']) for c in convs)} turns)")

@@ -4,6 +4,7 @@ test set and conversations."""
 from __future__ import annotations
 
 from benchmarks.report import fmt, pct, table
+from signals.model.conversation import describe_length_points
 
 SCORERS = ("model", "tfidf", "keywords")
 
@@ -182,8 +183,10 @@ def conversations_md(report: dict) -> list[str]:
     if early is not None:
         return early
     conv = report["conversations"]
+    by_length = conv.get("by_length") or []
+    thresholds = describe_length_points(by_length, fmt) if by_length else fmt(conv.get("threshold"))
     parts = [("## 4. Conversations (issue 9: risk must not grow with length)\n\n"
-              f"Conversation threshold {fmt(conv.get('threshold'))}. Targets: benign flagged ≤ 2 % in every length "
+              f"Conversation thresholds by length: {thresholds}. Targets: benign flagged ≤ 2 % in every length "
               "bucket, recall ≥ 0.95, right suspect ≥ 0.95. `sealed_*` rows come from the sealed section (scored once "
               "per model).\n")]
     rows = []

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from signals.model.conversation import describe_length_points
+
 
 def _f(value, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
@@ -56,7 +58,8 @@ def _conversations(metrics: dict) -> str:
         reached = oof["reached"]
         out += (f"\nOut of fold on the training conversations ({oof['n']}, writer-disjoint folds): precision "
                 f"{_f(reached['precision'])}, recall {_f(reached['recall'])}, benign flagged {_f(reached['benign_flag_rate'])} "
-                f"at threshold {_f(oof['threshold'])}.\n")
+                f"at the thresholds in use: "
+                f"{describe_length_points(oof['by_length'], _f) if oof.get('by_length') else _f(oof['threshold'])}.\n")
     return out
 
 

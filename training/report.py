@@ -19,6 +19,7 @@ import yaml
 from signals.evaluation import conversation_metrics, corpus_flag_rate, json_default, message_metrics
 from signals.model.bundle import SignalsModel
 from signals.model.classifier import CategoryModel
+from signals.model.conversation import length_points_to_json
 from signals.model.conversation_fit import ConversationModel
 from signals.service import Conversation, ScoringService, Turn
 from training import corpora as corpora_mod
@@ -86,6 +87,7 @@ def evaluate_model(out: Path, config: TrainingConfig, data: TrainingData, model:
     metrics["handwritten_leave_writer_out"] = leave_writer_out(model, Y, W, G, augmented, data)
     metrics["conversations_out_of_fold"] = {"reached": conversation_model.reached_,
                                            "threshold": conversation_model.threshold_,
+                                           "by_length": length_points_to_json(conversation_model.by_length_),
                                            "n": len(conversation_model.oof_risk_)}
     if len(data.synth_test):
         metrics["synth_test"] = score_message_set(service, data.synth_test)

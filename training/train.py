@@ -28,7 +28,7 @@ from signals.detectors.registry import CUES_FILE, PATTERNS_FILE, DetectorRegistr
 from signals.errors import SignalsError
 from signals.model.bundle import ModelSpec, SignalsModel, installed_versions
 from signals.model.classifier import CategoryModel
-from signals.model.conversation import TurnEvidence
+from signals.model.conversation import TurnEvidence, length_points_to_json
 from signals.model.conversation_fit import ConversationModel
 from signals.model.features import FeatureParams, FeatureSpace
 from signals.model.linear import LinearScorer
@@ -164,6 +164,7 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
     thresholds = {"messages": model.operating_points_.as_dict(),
                   "conversations": {"high_precision": conversation_model.threshold_,
                                     "high_recall": conversation_model.high_recall_,
+                                    "by_length": length_points_to_json(conversation_model.by_length_),
                                     "benign_flag_target": conversation_model.benign_flag_target,
                                     "recall_target": conversation_model.recall_target,
                                     "reached": conversation_model.reached_}}

@@ -129,3 +129,38 @@ def test_weights_of_the_wrong_shape_are_refused(loaded, tmp_path):
     directory = dataclasses.replace(loaded, scorer=scorer).save(tmp_path / "kapot")
     with pytest.raises(ArtifactIntegrityError, match="weights of shape"):
         SignalsModel.load(Path(directory))
+
+
+def test_conversation_thresholds_by_length_travel_with_the_model(loaded):
+    points = loaded.thresholds["conversations"]["by_length"]
+    assert [p["max_turns"] for p in points] == [25, 100, 500, None]
+    scorer = loaded.conversation
+    for turns, point in zip((25, 100, 500, 10_000), points):
+        assert scorer.threshold_for(turns) == point["high_precision"]
+        assert point["high_recall"] <= point["high_precision"]
+    assert scorer.threshold == max(p["high_precision"] for p in points)
+
+
+def with_conversation_points(model: SignalsModel, by_length: list[dict] | None) -> SignalsModel:
+    conversations = {k: v for k, v in model.thresholds["conversations"].items() if k != "by_length"}
+    if by_length is not None:
+        conversations["by_length"] = by_length
+    return dataclasses.replace(model, thresholds={**model.thresholds, "conversations": conversations})
+
+
+def test_a_model_from_before_thresholds_by_length_uses_its_one_threshold_at_every_length(loaded, tmp_path):
+    directory = with_conversation_points(loaded, None).save(tmp_path / "oud")
+    scorer = SignalsModel.load(Path(directory))[0].conversation
+    assert scorer.by_length == ()
+    assert {scorer.threshold_for(n) for n in (1, 30, 400, 10_000)} == {loaded.conversation.threshold}
+
+
+@pytest.mark.parametrize("by_length", [
+    [{"max_turns": 25, "high_precision": 0.8, "high_recall": 0.5}, {"max_turns": None, "high_precision": 0.6, "high_recall": 0.5}],
+    [{"max_turns": 100, "high_precision": 0.5, "high_recall": 0.5}, {"max_turns": 25, "high_precision": 0.6, "high_recall": 0.5}],
+    [{"max_turns": 25, "high_precision": 0.5}],
+])
+def test_conversation_thresholds_that_fall_with_length_or_lack_a_value_are_refused(loaded, tmp_path, by_length):
+    directory = with_conversation_points(loaded, by_length).save(tmp_path / "kapot")
+    with pytest.raises(ArtifactIntegrityError, match="thresholds|high_recall"):
+        SignalsModel.load(Path(directory))

@@ -90,10 +90,10 @@ def test_length_alone_adds_nothing(service, base):
        appended=st.lists(st.tuples(st.sampled_from(["a", "b", "lotte", "sem", "ma", "kind"]), st.sampled_from(HARMLESS)),
                          min_size=1, max_size=400))
 def test_appending_harmless_turns_to_a_harmless_chat_never_flags_it(service, base, appended):
-    threshold = service.model.conversation.threshold
+    scorer = service.model.conversation
     [before, after] = service.score_conversations([as_conversation(base), as_conversation(base + appended)])
-    assert before.risk < threshold
-    assert after.risk < threshold, (after.risk, threshold)
+    assert before.risk < scorer.threshold_for(len(base))
+    assert after.risk < scorer.threshold_for(len(base) + len(appended)), (after.risk, scorer.by_length)
     assert after.label == "benign" and after.first_alert_turn is None
 
 
@@ -105,9 +105,10 @@ def test_first_alert_is_the_first_turn_where_the_chat_so_far_is_flagged(service)
     [result] = service.score_conversations([as_conversation(turns)])
     if result.first_alert_turn is None:
         pytest.skip("the tiny model does not flag this conversation")
-    threshold = service.model.conversation.threshold
+    scorer = service.model.conversation
     prefixes = service.score_conversations([as_conversation(turns[:k + 1], str(k)) for k in range(len(turns))])
-    first = next(k for k, r in enumerate(prefixes) if r.risk >= threshold)
+    first = next(k for k, r in enumerate(prefixes) if r.risk >= scorer.threshold_for(k + 1))
+    assert prefixes[first].label == "grooming"
     assert result.first_alert_turn == first and result.suspect == "a"
 
 
@@ -124,3 +125,59 @@ def test_the_default_operating_point_holds_the_benign_flag_rate_in_every_length_
         benign = (truth == 0) & (lengths >= low) & (lengths <= high)
         assert (risk[benign] >= threshold).mean() <= 0.02
     assert (risk[(truth == 0) & (lengths > 100)] >= threshold).mean() > 0   # the long bucket set the bar
+
+
+def test_each_length_bucket_gets_its_own_threshold_and_none_falls_as_chats_grow():
+    from signals.model.conversation_fit import length_thresholds
+
+    rng = np.random.default_rng(1)
+    lengths = np.concatenate([rng.integers(2, 25, 400), rng.integers(26, 100, 300), rng.integers(101, 500, 300)])
+    truth = (rng.random(1000) < 0.3).astype(int)
+    risk = np.where(truth == 1, rng.beta(5, 2, 1000), rng.beta(2, 5, 1000))
+    risk[(lengths >= 26) & (lengths <= 100) & (truth == 0)] += 0.25   # the middle bucket is the hardest
+    points = length_thresholds(risk, truth, lengths, 0.02)
+    assert [longest for longest, _ in points] == [25, 100, 500, 10**9]
+    cuts = [cut for _, cut in points]
+    assert cuts[0] < cuts[1] and cuts[1] == cuts[2] == cuts[3]        # never lower for longer chats
+    for (low, high), cut in zip(((1, 25), (26, 100)), cuts):
+        benign = (truth == 0) & (lengths >= low) & (lengths <= high)
+        assert (risk[benign] >= cut).mean() <= 0.02
+    short = (truth == 0) & (lengths <= 25)
+    assert (risk[short] >= cuts[0]).mean() > 0.01                     # the short bucket spends its own budget
+
+
+def test_a_bucket_without_enough_harmless_chats_takes_the_strictest_measured_cut():
+    from signals.model.conversation_fit import length_thresholds
+
+    lengths = np.array([10] * 100 + [300] * 5)
+    truth = np.zeros(105, int)
+    risk = np.concatenate([np.linspace(0, 0.9, 100), [0.1] * 5])
+    points = length_thresholds(risk, truth, lengths, 0.02)
+    assert [cut for _, cut in points] == [points[0][1]] * 4 and points[0][1] > 0.85
+
+
+@pytest.mark.parametrize("turns, expected", [(1, 0.3), (25, 0.3), (26, 0.6), (100, 0.6), (101, 0.8), (5000, 0.9)])
+def test_the_threshold_in_use_is_the_one_of_the_conversations_length(turns, expected):
+    from signals.model.conversation import ConversationScorer
+
+    scorer = ConversationScorer(np.zeros(len(FEATURES)), 0.0, np.array([1.0, 0.0]), 0.9, 0.2, tuple(TACTICS),
+                                ((25, 0.3, 0.2), (100, 0.6, 0.2), (500, 0.8, 0.2)))
+    assert scorer.threshold_for(turns) == expected
+    assert scorer._prefix_thresholds(turns)[-1] == expected
+
+
+def test_the_first_alert_is_judged_at_each_prefix_length():
+    """A chat whose early turns already cross the short chats' threshold is alerted there, not where
+    it crossed the final (stricter) threshold of its length."""
+    from signals.model.conversation import ConversationScorer
+
+    coef = np.zeros(len(FEATURES))
+    coef[FEATURES.index("max_turn")] = 1.0
+    scorer = ConversationScorer(coef, 0.0, np.array([10.0, -5.0]), 0.9, 0.2, tuple(TACTICS),
+                                ((3, 0.3, 0.2), (10**9, 0.9, 0.2)))
+    # risk of max_turn m: sigmoid(10 m - 5); 0.5 -> 0.5, 0.8 -> 0.95
+    review = [0.0, 0.5, 0.0, 0.0, 0.8]
+    ev = evidence(review, [0.0] * 5, [[0.0] * len(TACTICS)] * 5, ["a", "b", "a", "b", "a"])
+    wait = ConversationScorer(coef, 0.0, np.array([10.0, -5.0]), 0.9, 0.2, tuple(TACTICS))
+    assert scorer.score(ev).first_alert_turn == 1 and scorer.score(ev).suspect == "a"
+    assert wait.score(ev).first_alert_turn == 4

@@ -110,6 +110,9 @@ def test_thresholds(tiny_model_dir):
         assert 0.0 < conversations[point] < 1.0
     assert all(messages["high_recall"][c] <= messages["high_precision"][c] for c in CATEGORIES)
     assert conversations["high_recall"] <= conversations["high_precision"]
+    by_length = [point["high_precision"] for point in conversations["by_length"]]
+    assert by_length == sorted(by_length) and max(by_length) == conversations["high_precision"]
+    assert all(0.0 < point["high_recall"] <= point["high_precision"] for point in conversations["by_length"])
     for category, reached in messages["reached"].items():   # what the operating point gives out of fold
         assert reached["precision"] >= messages["precision_target"] - 0.05, category
 

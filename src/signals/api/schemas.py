@@ -153,10 +153,21 @@ class CategoryInfo(BaseModel):
     high_recall: float
 
 
+class LengthOperatingPoints(BaseModel):
+    max_turns: int | None = Field(description="the longest conversation (turns) these thresholds are for; "
+                                              "null: no limit")
+    high_precision: float = Field(description="the threshold in use for conversations of this length")
+    high_recall: float
+
+
 class ConversationOperatingPoints(BaseModel):
-    high_precision: float = Field(description="the conversation risk threshold in use: at most benign_flag_target "
-                                              "of harmless held-out conversations flagged, in every length bucket")
+    high_precision: float = Field(description="the strictest conversation risk threshold (the one for the longest "
+                                              "conversations): at most benign_flag_target of harmless held-out "
+                                              "conversations flagged, in every length bucket")
     high_recall: float = Field(description="a lower threshold that reaches recall_target on held-out conversations")
+    by_length: list[LengthOperatingPoints] = Field(
+        default_factory=list, description="the thresholds in use per length bucket, never falling as conversations "
+                                          "grow (empty for older models: high_precision at every length)")
     benign_flag_target: float
     recall_target: float
     reached: dict[str, float] = Field(description="precision, recall and harmless flag rate at the threshold in use, "

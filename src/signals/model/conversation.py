@@ -12,15 +12,17 @@ the turns' tactics are summarised as evidence that does not grow with the number
 Every feature is a running maximum over windows, so appending harmless turns to a harmless chat
 cannot raise it; nothing is a sum or a count of turns. A logistic regression turns a speaker's
 features into the probability that this speaker grooms another; the conversation's risk is its
-riskiest speaker's, calibrated on held-out conversations. The first alert is the first turn at
-which the conversation so far crosses the threshold; prefix features are running maxima, so every
-prefix is scored in one linear pass.
+riskiest speaker's, calibrated on held-out conversations, and it is flagged at the threshold of its
+length bucket (thresholds never fall as conversations grow). The first alert is the first turn at
+which the conversation so far crosses the threshold of its length; prefix features are running
+maxima, so every prefix is scored in one linear pass.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -116,6 +118,39 @@ def conversation_rows(evidence: TurnEvidence, tactic_names: Sequence[str]) -> tu
     return names, rows
 
 
+UNBOUNDED = 10**9                       # the longest bucket has no end
+LengthPoint = tuple[int, float, float]  # (longest conversation of the bucket in turns, high precision, high recall)
+
+
+def length_points_to_json(by_length: Sequence[LengthPoint]) -> list[dict]:
+    """``thresholds.json`` form: ``max_turns`` null for the open-ended last bucket."""
+    return [{"max_turns": None if longest >= UNBOUNDED else int(longest), "high_precision": float(high_precision),
+             "high_recall": float(high_recall)} for longest, high_precision, high_recall in by_length]
+
+
+def describe_length_points(points: Sequence[dict], number=lambda x: f"{x:.3f}") -> str:
+    """'0.39 up to 25 turns, 0.82 up to 100 turns, …' for reports and model cards."""
+    return ", ".join(f"{number(p['high_precision'])} up to {p['max_turns']} turns" if p["max_turns"] is not None
+                     else f"{number(p['high_precision'])} beyond" for p in points)
+
+
+def length_points_from_json(items: Sequence[dict]) -> tuple[LengthPoint, ...]:
+    points = tuple((UNBOUNDED if item["max_turns"] is None else int(item["max_turns"]), float(item["high_precision"]),
+                    float(item["high_recall"])) for item in items)
+    if [p[0] for p in points] != sorted({p[0] for p in points}) or any(
+            later[1] < earlier[1] for earlier, later in pairwise(points)):
+        raise ValueError("conversation thresholds by length must be for growing lengths and never fall")
+    return points
+
+
+def threshold_at(by_length: Sequence[LengthPoint], turns: int, default: float) -> float:
+    """The default (high-precision) threshold for a conversation of ``turns`` turns."""
+    for longest, high_precision, _high_recall in by_length:
+        if turns <= longest:
+            return high_precision
+    return default
+
+
 @dataclass
 class ConversationScorer:
     """The served conversation model: plain arrays (weights, calibration, operating points)."""
@@ -123,9 +158,20 @@ class ConversationScorer:
     coef: np.ndarray          # (len(FEATURES),)
     intercept: float
     calibration: np.ndarray   # (2,): slope, intercept of the sigmoid over the speaker decision
-    threshold: float          # high-precision operating point (the default)
+    threshold: float          # high-precision operating point for the longest conversations (the strictest)
     high_recall: float
     tactic_names: tuple[str, ...]
+    by_length: tuple[LengthPoint, ...] = ()  # per length bucket; empty: ``threshold`` at every length
+
+    def threshold_for(self, turns: int) -> float:
+        """The threshold in use for a conversation of ``turns`` turns (never lower for a longer one)."""
+        return threshold_at(self.by_length, turns, self.threshold)
+
+    def _prefix_thresholds(self, n: int) -> np.ndarray:
+        """The threshold in use for every prefix (1 to ``n`` turns) of a conversation."""
+        longest = np.array([point[0] for point in self.by_length], dtype=np.int64)
+        points = np.array([point[1] for point in self.by_length] + [self.threshold])
+        return points[np.searchsorted(longest, np.arange(1, n + 1), side="left")]
 
     def _risk(self, features: np.ndarray) -> np.ndarray:
         decision = features @ self.coef + self.intercept
@@ -141,10 +187,12 @@ class ConversationScorer:
         final = prefix_risk[:, -1]
         best = int(np.argmax(final))
         risk = float(final[best])
-        flagged = risk >= self.threshold
+        flagged = risk >= self.threshold_for(n)
         first_alert = None
         if flagged:
-            crossed = np.flatnonzero(prefix_risk.max(axis=0) >= self.threshold)
+            # each prefix against the threshold of its own length: the turn at which the chat so far is flagged
+            in_use = self._prefix_thresholds(n)
+            crossed = np.flatnonzero(prefix_risk.max(axis=0) >= in_use)
             first_alert = int(crossed[0]) if len(crossed) else None
         return ConversationScore(risk, names[best] if flagged else None, first_alert,
                                  {name: float(r) for name, r in zip(names, final)})

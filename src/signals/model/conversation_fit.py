@@ -10,23 +10,39 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from signals.evaluation import CONVERSATION_BUCKETS
-from signals.model.conversation import ConversationScorer, TurnEvidence, conversation_rows
-from signals.model.thresholds import precision_at, threshold_for_recall
+from signals.model.conversation import ConversationScorer, TurnEvidence, conversation_rows, threshold_at
+from signals.model.thresholds import threshold_for_recall
 
 MIN_BUCKET = 20  # harmless conversations a length bucket needs before it can set the operating point
 
 
-def benign_flag_threshold(risk: np.ndarray, truth: np.ndarray, lengths: np.ndarray, target: float) -> float:
-    """The lowest risk threshold at which, in every length bucket with enough harmless conversations,
-    at most ``target`` of them are flagged (so a long chat is no likelier to be flagged than a short one)."""
-    cuts = []
+def _benign_cut(risk: np.ndarray, target: float) -> float:
+    """The lowest threshold that flags at most ``target`` of these harmless conversations' risks."""
+    allowed = int(np.floor(target * len(risk)))
+    ranked = np.sort(risk)[::-1]
+    return float(np.nextafter(ranked[allowed], 1.0)) if allowed < len(ranked) else 0.0
+
+
+def length_thresholds(risk: np.ndarray, truth: np.ndarray, lengths: np.ndarray, target: float
+                      ) -> tuple[tuple[int, float], ...]:
+    """Per length bucket (its longest conversation, in turns), the threshold that flags at most
+    ``target`` of its harmless conversations. A bucket with fewer than ``MIN_BUCKET`` of them takes
+    the strictest cut measured; thresholds never fall as conversations grow, so appending turns that
+    raise no feature can never turn a chat from unflagged to flagged."""
+    cuts: list[float | None] = []
     for low, high in CONVERSATION_BUCKETS:
         benign = risk[(truth == 0) & (lengths >= low) & (lengths <= high)]
-        if len(benign) >= MIN_BUCKET:
-            allowed = int(np.floor(target * len(benign)))
-            ranked = np.sort(benign)[::-1]
-            cuts.append(float(np.nextafter(ranked[allowed], 1.0)) if allowed < len(ranked) else 0.0)
-    return max(cuts) if cuts else 0.5
+        cuts.append(_benign_cut(benign, target) if len(benign) >= MIN_BUCKET else None)
+    measured = [c for c in cuts if c is not None]
+    fallback = max(measured) if measured else 0.5
+    filled = np.maximum.accumulate([fallback if c is None else c for c in cuts])
+    return tuple((high, float(cut)) for (_low, high), cut in zip(CONVERSATION_BUCKETS, filled))
+
+
+def benign_flag_threshold(risk: np.ndarray, truth: np.ndarray, lengths: np.ndarray, target: float) -> float:
+    """The lowest single threshold at which, in every length bucket with enough harmless
+    conversations, at most ``target`` of them are flagged (the strictest of the length thresholds)."""
+    return max(cut for _high, cut in length_thresholds(risk, truth, lengths, target))
 
 
 class ConversationModel(BaseEstimator):
@@ -36,8 +52,11 @@ class ConversationModel(BaseEstimator):
 
     The default operating point flags at most ``benign_flag_target`` of the harmless held-out
     conversations in every length bucket (up to 25, 26-100, 101-500 turns): a flag rate, not a
-    precision, because the share of grooming in training data says nothing about real traffic. The
-    high-recall point reaches ``recall_target``."""
+    precision, because the share of grooming in training data says nothing about real traffic. Each
+    bucket has its own threshold (never lower than a shorter bucket's): the strongest window of a
+    long harmless chat is the best of many windows, so one threshold for all lengths, set by the long
+    chats, cost short ones recall for nothing. The high-recall point reaches ``recall_target`` and is
+    never above the default in any bucket."""
 
     def __init__(self, C: float = 1.0, folds: int = 5, benign_flag_target: float = 0.02,
                  recall_target: float = 0.95) -> None:
@@ -74,10 +93,14 @@ class ConversationModel(BaseEstimator):
         self.calibration_ = np.array([calibrator.coef_[0, 0], calibrator.intercept_[0]])
         self.oof_risk_ = 1.0 / (1.0 + np.exp(-(conversation_decision * self.calibration_[0] + self.calibration_[1])))
         lengths = np.array([len(c.speakers) for c in conversations])
-        self.threshold_ = benign_flag_threshold(self.oof_risk_, truth, lengths, self.benign_flag_target)
-        self.high_recall_ = min(threshold_for_recall(truth, self.oof_risk_, self.recall_target), self.threshold_)
-        flagged = self.oof_risk_ >= self.threshold_
-        self.reached_ = {"precision": precision_at(truth, self.oof_risk_, self.threshold_),
+        recall_cut = threshold_for_recall(truth, self.oof_risk_, self.recall_target)
+        cuts = length_thresholds(self.oof_risk_, truth, lengths, self.benign_flag_target)
+        self.by_length_ = tuple((high, cut, min(recall_cut, cut)) for high, cut in cuts)
+        self.threshold_ = max(cut for _high, cut in cuts)            # the strictest: what a reader of one threshold uses
+        self.high_recall_ = min(recall_cut, self.threshold_)
+        in_use = np.array([threshold_at(self.by_length_, int(n), self.threshold_) for n in lengths])
+        flagged = self.oof_risk_ >= in_use
+        self.reached_ = {"precision": float(truth[flagged].mean()) if flagged.any() else 1.0,
                          "recall": float(flagged[truth == 1].mean()) if truth.any() else 0.0,
                          "benign_flag_rate": float(flagged[truth == 0].mean()) if (truth == 0).any() else 0.0}
         self.tactic_names_ = tuple(tactic_names)
@@ -85,4 +108,4 @@ class ConversationModel(BaseEstimator):
 
     def scorer(self) -> ConversationScorer:
         return ConversationScorer(self.coef_, self.intercept_, self.calibration_, self.threshold_,
-                                  self.high_recall_, self.tactic_names_)
+                                  self.high_recall_, self.tactic_names_, self.by_length_)
