@@ -13,6 +13,9 @@ from signals.model.ages import age_relation, declared_age, speaker_ages
     ("ben 19 jaar", 19), ("im 24 lol", 24), ("ik ben net 13 geworden", 13), ("15 jaar oud, m", 15),
     ("ik zit in de brugklas", 12), ("ik zit in 2e middelbaar", 13), ("ik zit in 4 vwo", 15), ("groep 8", 11),
     ("ik ben 24 maar dat maakt niet uit", 24),
+    ("ik ben een 14-jarig meisje", 14), ("13 jaar oud", 13), ("14 jaar oud en jij?", 14), ("m 32", 32),
+    ("v 15 gent", 15), ("ik ben dertien", 13), ("ben veertien", 14), ("kzen 15", 15), ("leeftijd: 14", 14),
+    ("lft 15", 15), ("ik ben een jongen van 14", 14), ("14-jarige hier", 14), ("ik ben een man van 40", 40),
 ])
 def test_a_speaker_states_their_age(text, age):
     assert declared_age(text) == age
@@ -26,6 +29,10 @@ def test_a_speaker_states_their_age(text, age):
     "ik ben 1 uur te laat",
     "ik ben 5 euro kwijt",
     "zullen we om 8 afspreken",
+    "ik ben 15 juni jarig",         # a birthday
+    "ik ben elf uur thuis",
+    "ben je een meisje van 13?",    # asked
+    "ik ben tienduizend keer beter",
 ])
 def test_numbers_that_are_not_the_writers_age(text):
     assert declared_age(text) is None

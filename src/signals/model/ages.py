@@ -1,6 +1,7 @@
 """Who is who in a chat: the ages speakers state about themselves.
 
-"ik ben 14", "15 m", "asl? 16 v antwerpen", "ik zit in de brugklas", "2e middelbaar", "im 24": a
+"ik ben 14", "15 m", "asl? 16 v antwerpen", "ik ben een 14-jarig meisje", "ik ben dertien", "lft: 15",
+"ik zit in de brugklas", "2e middelbaar", "im 24": a
 speaker's own age or school year, read from the original text (before numbers become placeholders).
 Ages others are asked for, or of third people ("mijn broertje is 12"), are not self-declarations.
 Adults talking with adults and peers with peers are not grooming; an adult steering a minor may be.
@@ -15,13 +16,23 @@ import numpy as np
 
 ADULT = 18
 
-_NOT_AN_AGE = r"(?!\s*(?:min|minuten|minuutjes|mins|uur|u\b|euro|eur|km|keer|sec|dagen|weken|maanden|%|x\b))"
+_NOT_AN_AGE = (r"(?!\s*(?:min|minuten|minuutjes|mins|uur|u\b|euro|eur|km|keer|sec|dagen|weken|maanden|%|x\b"
+               r"|jan|feb|maart|mrt|apr|mei\b|jun|jul|aug|sep|okt|oct|nov|dec))")
+_NUMBER_WORDS = {"tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15, "zestien": 16,
+                 "zeventien": 17, "achttien": 18, "negentien": 19, "twintig": 20}
+_AGE = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?![\d\w])"
+_I_AM = r"(?:ik ben|ik bn|k ben|kben|'k ben|kzen|'k zen|ik zen|ben|bn|ik word|i'?m|i am)"
 _SELF_AGE = re.compile(
-    r"(?:^|[\s,.!?(])(?:ik ben|ik bn|k ben|kben|ben|bn|ik word|i'?m|i am)"
-    r"\s+(?:al\s+|pas\s+|net\s+|maar\s+|nog maar\s+|bijna\s+)?(\d{1,2})(?!\d)" + _NOT_AN_AGE
-    + r"(?:\s*(?:jaar|jr|j|yo|y/o|years?))?\b"
+    r"(?:^|[\s,.!?(])" + _I_AM
+    + r"\s+(?:al\s+|pas\s+|net\s+|maar\s+|nog maar\s+|bijna\s+)?" + _AGE + _NOT_AN_AGE
+    + r"(?:\s*(?:jaar|jr|j|yo|y/o|years?))?"
+    r"|(?:^|[\s,.!?(])" + _I_AM + r"\s+(?:een|ne|nen|a)\s+(?:(\d{1,2})[- ]?jarige?\b"
+    r"|(?:jongen|meisje|gast|meid|boy|girl|man|vrouw)\s+van\s+(\d{1,2})\b)"
     r"|(?:^|\s)(\d{1,2})\s*(?:jaar|jr|j|yo|y/o)?\s*(?:oud\s*)?[/,\s]?\s*(?:m|v|f|jongen|meisje|boy|girl)\b"
-    r"|^\s*(\d{1,2})\s*(?:jaar|jr|j|yo|y/o)?\s*(?:[.!?]*\s*$|[,.]?\s*(?:bijna|bjna|almost)\b)"
+    r"|^\s*(?:m|v|f)\s*[/,]?\s*(\d{1,2})\b"
+    r"|^\s*(\d{1,2})[- ]?jarige?\b"
+    r"|^\s*(\d{1,2})\s*(?:jaar|jr|j|yo|y/o)?\s*(?:oud)?\s*(?:[.!?]*\s*$|[,.]?\s*(?:bijna|bjna|almost|en jij|u|jij)\b)"
+    r"|\b(?:leeftijd|lft|age)\s*[:=]?\s*(\d{1,2})\b"
     r"|\basl\b[^\n]{0,12}?\b(\d{1,2})\b")
 _SCHOOL = re.compile(
     r"\b(?:ik zit in|ik zit op|zit in|zit op|ik doe|ik ga naar)\s+(?:de\s+|het\s+|groep\s+)?"
@@ -35,7 +46,8 @@ def declared_age(text: str) -> int | None:
     lowered = text.lower()
     match = _SELF_AGE.search(lowered)
     if match:
-        value = int(next(g for g in match.groups() if g))
+        found = next(g for g in match.groups() if g)
+        value = _NUMBER_WORDS[found] if found in _NUMBER_WORDS else int(found)
         if 8 <= value <= 80:
             return value
     school = _SCHOOL.search(lowered)
