@@ -16,24 +16,28 @@ import numpy as np
 
 ADULT = 18
 
-_NOT_AN_AGE = (r"(?!\s*(?:min|minuten|minuutjes|mins|uur|u\b|euro|eur|km|keer|sec|dagen|weken|maanden|%|x\b"
-               r"|jan|feb|maart|mrt|apr|mei\b|jun|jul|aug|sep|okt|oct|nov|dec))")
+# Texts are matched with every run of whitespace collapsed to one space, and no two quantifiers in
+# a row can match the same characters: the patterns stay linear on hostile input.
+_MONTHS = r"(?:jan(?:uari)?|feb(?:ruari)?|maart|mrt|apr(?:il)?|mei|juni?|juli?|aug(?:ustus)?|sept?(?:ember)?|okt(?:ober)?|oct|nov(?:ember)?|dec(?:ember)?)"
+_NOT_AN_AGE = (r"(?! ?(?:min|minuten|minuutjes|mins|uur|u\b|euro|eur|km|keer|sec|dagen|weken|maanden|%|x\b"
+               r"|over\b|voor\b|" + _MONTHS + r"\b))")
 _NUMBER_WORDS = {"tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15, "zestien": 16,
-                 "zeventien": 17, "achttien": 18, "negentien": 19, "twintig": 20}
+                 "zeventien": 17, "achttien": 18, "negentien": 19, "twintig": 20, "dertig": 30, "veertig": 40,
+                 "vijftig": 50}
 _AGE = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?![\d\w])"
 _I_AM = r"(?:ik ben|ik bn|k ben|kben|'k ben|kzen|'k zen|ik zen|ben|bn|ik word|i'?m|i am)"
+_UNIT = r"(?:jaar|jr|j|yo|y/o)"
 _SELF_AGE = re.compile(
-    r"(?:^|[\s,.!?(])" + _I_AM
-    + r"\s+(?:al\s+|pas\s+|net\s+|maar\s+|nog maar\s+|bijna\s+)?" + _AGE + _NOT_AN_AGE
-    + r"(?:\s*(?:jaar|jr|j|yo|y/o|years?))?"
-    r"|(?:^|[\s,.!?(])" + _I_AM + r"\s+(?:een|ne|nen|a)\s+(?:(\d{1,2})[- ]?jarige?\b"
-    r"|(?:jongen|meisje|gast|meid|boy|girl|man|vrouw)\s+van\s+(\d{1,2})\b)"
-    r"|(?:^|\s)(\d{1,2})\s*(?:jaar|jr|j|yo|y/o)?\s*(?:oud\s*)?[/,\s]?\s*(?:m|v|f|jongen|meisje|boy|girl)\b"
-    r"|^\s*(?:m|v|f)\s*[/,]?\s*(\d{1,2})\b"
-    r"|^\s*(\d{1,2})[- ]?jarige?\b"
-    r"|^\s*(\d{1,2})\s*(?:jaar|jr|j|yo|y/o)?\s*(?:oud)?\s*(?:[.!?]*\s*$|[,.]?\s*(?:bijna|bjna|almost|en jij|u|jij)\b)"
-    r"|\b(?:leeftijd|lft|age)\s*[:=]?\s*(\d{1,2})\b"
+    r"(?:^|[ ,.!?(])" + _I_AM + r" (?:(?:al|pas|net|maar|nog maar|bijna) )?" + _AGE + _NOT_AN_AGE
+    + r"|(?:^|[ ,.!?(])" + _I_AM + r" (?:een|ne|nen|a) (?:(\d{1,2})[- ]?jarige?\b"
+    r"|(?:jongen|meisje|gast|meid|boy|girl|man|vrouw) van (\d{1,2})\b)"
+    r"|(?:^| )(\d{1,2}) ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:[/,] ?)?(?:m|v|f|jongen|meisje|boy|girl)\b"
+    r"|^(?:m|v|f) ?(?:[/,] ?)?(\d{1,2})\b" + _NOT_AN_AGE
+    + r"|^(\d{1,2})[- ]?jarige?(?: (?:hier|meisje|jongen|girl|boy))?[.!?]*$"
+    r"|^(\d{1,2}) ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:[.!?]*$|[,.]? ?(?:bijna|bjna|almost)\b|[,.]? ?(?:en )?jij\?*$)"
+    r"|^(?:mijn )?(?:leeftijd|lft|age) ?[:=]? ?(\d{1,2})\b"
     r"|\basl\b[^\n]{0,12}?\b(\d{1,2})\b")
+_SPACES = re.compile(r"\s+")
 _SCHOOL = re.compile(
     r"\b(?:ik zit in|ik zit op|zit in|zit op|ik doe|ik ga naar)\s+(?:de\s+|het\s+|groep\s+)?"
     r"(?:(\d)(?:e|de|ste)?\s*(?:klas|jaar|middelbaar|leerjaar|havo|vwo|vmbo|mavo|gym)|brugklas|basisschool|groep\s*(\d))"
@@ -43,7 +47,7 @@ _SCHOOL = re.compile(
 
 def declared_age(text: str) -> int | None:
     """The age the writer states about themself in ``text`` (school years as an estimate), or None."""
-    lowered = text.lower()
+    lowered = _SPACES.sub(" ", text.lower()).strip()
     match = _SELF_AGE.search(lowered)
     if match:
         found = next(g for g in match.groups() if g)
