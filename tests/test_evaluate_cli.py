@@ -55,6 +55,24 @@ def test_conversations(tiny_model_dir, tmp_path, capsys):
     assert "2 conversations (1 grooming)" in capsys.readouterr().out
 
 
+def test_conversations_at_the_high_recall_point_flag_at_least_as_many(tiny_model_dir, tmp_path, capsys, service):
+    """--operating-point high_recall scores conversations at the model's high-recall thresholds."""
+    scorer = service.model.conversation
+    low = scorer.threshold_for(5) if not scorer.by_length else scorer.by_length[0][2]
+    reports = {}
+    for point in ("high_precision", "high_recall"):
+        out = tmp_path / f"{point}.json"
+        assert main(["evaluate", "conversations", str(write(tmp_path / "c.jsonl", CONVERSATIONS)), "--model",
+                     str(tiny_model_dir), "--report", str(out), "--operating-point", point]) == 0
+        reports[point] = json.loads(out.read_text(encoding="utf-8"))
+        assert f"operating point {point}" in capsys.readouterr().out
+    assert reports["high_recall"]["recall"] >= reports["high_precision"]["recall"]
+    assert reports["high_recall"]["flag_rate_benign"] >= reports["high_precision"]["flag_rate_benign"]
+    at = scorer.at_high_recall()
+    assert at.threshold_for(5) == low and at.threshold_for(10**6) == scorer.high_recall
+    assert all(at.threshold_for(n) <= scorer.threshold_for(n) for n in (1, 25, 26, 100, 101, 500, 501))
+
+
 @pytest.mark.parametrize(("kind", "rows", "message"), [
     ("messages", [{"id": "1", "text": "hoi", "labels": ["onbekend"]}], r"m\.jsonl:1: 'labels' must be a list of"),
     ("messages", [MESSAGES[0], "{niet json"], r"m\.jsonl:2: not valid JSON"),

@@ -14,6 +14,8 @@ match, with the line number.
 from __future__ import annotations
 
 import argparse
+import copy
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -111,12 +113,21 @@ def evaluate_messages(service: ScoringService, path: Path, point: str) -> tuple[
     return report, lines
 
 
-def evaluate_conversations(service: ScoringService, path: Path) -> tuple[dict, list[str]]:
+def _at_point(service: ScoringService, point: str) -> ScoringService:
+    """The service flagging conversations at ``point`` (the served one is high_precision)."""
+    if point == "high_precision" or service.model.conversation is None:
+        return service
+    at = copy.copy(service)
+    at.model = dataclasses.replace(service.model, conversation=service.model.conversation.at_high_recall())
+    return at
+
+
+def evaluate_conversations(service: ScoringService, path: Path, point: str = "high_precision") -> tuple[dict, list[str]]:
     from signals.evaluation import conversation_metrics
 
     conversations, records = _conversations(path)
-    report = conversation_metrics(records, service.score_conversations(conversations))
-    lines = [f"{report['n']} conversations ({report['grooming']} grooming)", "",
+    report = conversation_metrics(records, _at_point(service, point).score_conversations(conversations))
+    lines = [f"{report['n']} conversations ({report['grooming']} grooming), operating point {point}", "",
              (f"precision {_f(report['precision'])}  recall {_f(report['recall'])}  F1 {_f(report['f1'])}  "
               f"ROC-AUC {_f(report.get('roc_auc'))}  PR-AUC {_f(report.get('pr_auc'))}"),
              (f"harmless flagged {_f(report['flag_rate_benign'])}  right suspect {_f(report['suspect_accuracy'])}  "
@@ -134,7 +145,7 @@ def run(args: argparse.Namespace, service: ScoringService) -> int:
     if args.kind == "messages":
         report, lines = evaluate_messages(service, args.file, args.operating_point)
     else:
-        report, lines = evaluate_conversations(service, args.file)
+        report, lines = evaluate_conversations(service, args.file, args.operating_point)
     report["model"] = service.info.as_dict()
     print("\n".join(lines))
     if args.report:

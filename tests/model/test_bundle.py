@@ -155,12 +155,23 @@ def test_a_model_from_before_thresholds_by_length_uses_its_one_threshold_at_ever
     assert {scorer.threshold_for(n) for n in (1, 30, 400, 10_000)} == {loaded.conversation.threshold}
 
 
-@pytest.mark.parametrize("by_length", [
-    [{"max_turns": 25, "high_precision": 0.8, "high_recall": 0.5}, {"max_turns": None, "high_precision": 0.6, "high_recall": 0.5}],
-    [{"max_turns": 100, "high_precision": 0.5, "high_recall": 0.5}, {"max_turns": 25, "high_precision": 0.6, "high_recall": 0.5}],
-    [{"max_turns": 25, "high_precision": 0.5}],
+@pytest.mark.parametrize(("by_length", "reason"), [
+    ([{"max_turns": 25, "high_precision": 0.8, "high_recall": 0.5},
+      {"max_turns": None, "high_precision": 0.6, "high_recall": 0.5}], "never fall"),
+    ([{"max_turns": 100, "high_precision": 0.5, "high_recall": 0.5},
+      {"max_turns": 25, "high_precision": 0.6, "high_recall": 0.5}, {"max_turns": None, "high_precision": 0.7,
+                                                                      "high_recall": 0.5}], "never fall"),
+    ([{"max_turns": 25, "high_precision": 0.9, "high_recall": 0.5}], "no end"),
+    ([{"max_turns": None, "high_precision": float("nan"), "high_recall": 0.5}], r"not in \[0, 1\]"),
+    ([{"max_turns": None, "high_precision": 1.5, "high_recall": 0.5}], r"not in \[0, 1\]"),
+    ([{"max_turns": None, "high_precision": 0.5, "high_recall": 0.7}], "high_recall above"),
+    ([{"max_turns": 25.9, "high_precision": 0.5, "high_recall": 0.5},
+      {"max_turns": None, "high_precision": 0.6, "high_recall": 0.5}], "whole number"),
+    ([{"max_turns": -3, "high_precision": 0.5, "high_recall": 0.5},
+      {"max_turns": None, "high_precision": 0.6, "high_recall": 0.5}], "whole number"),
+    ([{"max_turns": 25, "high_precision": 0.5}], "high_recall"),
 ])
-def test_conversation_thresholds_that_fall_with_length_or_lack_a_value_are_refused(loaded, tmp_path, by_length):
+def test_conversation_thresholds_that_could_fall_or_are_not_thresholds_are_refused(loaded, tmp_path, by_length, reason):
     directory = with_conversation_points(loaded, by_length).save(tmp_path / "kapot")
-    with pytest.raises(ArtifactIntegrityError, match="thresholds|high_recall"):
+    with pytest.raises(ArtifactIntegrityError, match=reason):
         SignalsModel.load(Path(directory))

@@ -108,23 +108,7 @@ def test_first_alert_is_the_first_turn_where_the_chat_so_far_is_flagged(service)
     scorer = service.model.conversation
     prefixes = service.score_conversations([as_conversation(turns[:k + 1], str(k)) for k in range(len(turns))])
     first = next(k for k, r in enumerate(prefixes) if r.risk >= scorer.threshold_for(k + 1))
-    assert prefixes[first].label == "grooming"
     assert result.first_alert_turn == first and result.suspect == "a"
-
-
-def test_the_default_operating_point_holds_the_benign_flag_rate_in_every_length_bucket():
-    from signals.model.conversation_fit import benign_flag_threshold
-
-    rng = np.random.default_rng(0)
-    lengths = np.concatenate([rng.integers(2, 25, 300), rng.integers(26, 100, 300), rng.integers(101, 500, 300)])
-    truth = (rng.random(900) < 0.3).astype(int)
-    risk = np.where(truth == 1, rng.beta(5, 2, 900), rng.beta(2, 5, 900))
-    risk[(lengths > 100) & (truth == 0)] += 0.2            # long harmless chats score higher: the bucket decides
-    threshold = benign_flag_threshold(risk, truth, lengths, 0.02)
-    for low, high in ((1, 25), (26, 100), (101, 500)):
-        benign = (truth == 0) & (lengths >= low) & (lengths <= high)
-        assert (risk[benign] >= threshold).mean() <= 0.02
-    assert (risk[(truth == 0) & (lengths > 100)] >= threshold).mean() > 0   # the long bucket set the bar
 
 
 def test_each_length_bucket_gets_its_own_threshold_and_none_falls_as_chats_grow():
@@ -177,7 +161,29 @@ def test_the_first_alert_is_judged_at_each_prefix_length():
                                 ((3, 0.3, 0.2), (10**9, 0.9, 0.2)))
     # risk of max_turn m: sigmoid(10 m - 5); 0.5 -> 0.5, 0.8 -> 0.95
     review = [0.0, 0.5, 0.0, 0.0, 0.8]
-    ev = evidence(review, [0.0] * 5, [[0.0] * len(TACTICS)] * 5, ["a", "b", "a", "b", "a"])
+    ev = evidence(review, [0.0] * 5, [[0.0] * len(TACTICS)] * 5, ["b", "a", "b", "b", "a"])
     wait = ConversationScorer(coef, 0.0, np.array([10.0, -5.0]), 0.9, 0.2, tuple(TACTICS))
     assert scorer.score(ev).first_alert_turn == 1 and scorer.score(ev).suspect == "a"
     assert wait.score(ev).first_alert_turn == 4
+
+
+def test_a_chat_is_judged_at_the_threshold_of_its_own_length(service):
+    """Harmless turns appended to a chat never raise its risk, but past 25 turns it is held to the
+    stricter threshold of longer chats (the one every length had before thresholds by length): a
+    risk between the two is flagged in a short chat and not in a long one. A platform that re-scores
+    a growing thread keeps the alert it was given; the risk ranks both the same."""
+    from signals.model.conversation import ConversationScorer
+
+    short, long = service.model.conversation.threshold_for(25), service.model.conversation.threshold_for(26)
+    assert short <= long
+    coef = np.zeros(len(FEATURES))
+    coef[FEATURES.index("max_turn")] = 1.0
+    scorer = ConversationScorer(coef, 0.0, np.array([10.0, -5.0]), 0.9, 0.2, tuple(TACTICS),
+                                ((25, 0.3, 0.2), (10**9, 0.9, 0.2)))
+    turns = 6
+    ev = evidence([0.0, 0.6] + [0.0] * (turns - 2), [0.0] * turns, [[0.0] * len(TACTICS)] * turns, ["a", "b"] * 3)
+    padded = evidence(list(ev.review) + [0.0] * 20, [0.0] * 26, [[0.0] * len(TACTICS)] * 26, ["a", "b"] * 13)
+    [as_short, as_long] = [scorer.score(ev), scorer.score(padded)]
+    assert as_short.risk == pytest.approx(as_long.risk)            # sigmoid(1) = 0.73: between 0.3 and 0.9
+    assert as_short.suspect == "b" and as_short.first_alert_turn == 1
+    assert as_long.suspect is None and as_long.first_alert_turn is None

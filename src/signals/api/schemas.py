@@ -179,7 +179,9 @@ class ModelResponse(ModelRef):
     operating_point: Literal["high_precision"] = "high_precision"
     precision_target: float
     recall_target: float
-    conversation_threshold: float | None
+    conversation_threshold: float | None = Field(
+        description="the strictest conversation threshold (for the longest chats); a conversation is flagged at the "
+                    "threshold of its length: conversation_operating_points.by_length")
     conversation_operating_points: ConversationOperatingPoints | None = None
     categories: list[CategoryInfo]
     tactics: list[str] = Field(description="the tactics the model explains its scores with")

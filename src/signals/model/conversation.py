@@ -20,8 +20,9 @@ maxima, so every prefix is scored in one linear pass.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
@@ -135,12 +136,22 @@ def describe_length_points(points: Sequence[dict], number=lambda x: f"{x:.3f}") 
 
 
 def length_points_from_json(items: Sequence[dict]) -> tuple[LengthPoint, ...]:
-    points = tuple((UNBOUNDED if item["max_turns"] is None else int(item["max_turns"]), float(item["high_precision"]),
-                    float(item["high_recall"])) for item in items)
-    if [p[0] for p in points] != sorted({p[0] for p in points}) or any(
-            later[1] < earlier[1] for earlier, later in pairwise(points)):
+    """Read ``by_length``, refusing what would make a threshold fall as a chat grows or not be a threshold."""
+    points: list[LengthPoint] = []
+    for item in items:
+        longest, high_precision, high_recall = item["max_turns"], item["high_precision"], item["high_recall"]
+        if longest is not None and (not isinstance(longest, int) or isinstance(longest, bool) or longest < 1):
+            raise ValueError(f"conversation thresholds by length: max_turns {longest!r} is not a whole number of turns")
+        if not all(isinstance(v, int | float) and math.isfinite(v) and 0.0 <= v <= 1.0 for v in (high_precision, high_recall)):
+            raise ValueError(f"conversation thresholds by length: {high_precision!r}, {high_recall!r} are not in [0, 1]")
+        if high_recall > high_precision:
+            raise ValueError("conversation thresholds by length: high_recall above high_precision")
+        points.append((UNBOUNDED if longest is None else longest, float(high_precision), float(high_recall)))
+    if points and points[-1][0] != UNBOUNDED:
+        raise ValueError("conversation thresholds by length: the last bucket must have no end (max_turns null)")
+    if any(later[0] <= earlier[0] or later[1] < earlier[1] for earlier, later in pairwise(points)):
         raise ValueError("conversation thresholds by length must be for growing lengths and never fall")
-    return points
+    return tuple(points)
 
 
 def threshold_at(by_length: Sequence[LengthPoint], turns: int, default: float) -> float:
@@ -166,6 +177,11 @@ class ConversationScorer:
     def threshold_for(self, turns: int) -> float:
         """The threshold in use for a conversation of ``turns`` turns (never lower for a longer one)."""
         return threshold_at(self.by_length, turns, self.threshold)
+
+    def at_high_recall(self) -> ConversationScorer:
+        """The same model flagging at its high-recall point (per length bucket where it has them)."""
+        return replace(self, threshold=self.high_recall,
+                       by_length=tuple((longest, high_recall, high_recall) for longest, _hp, high_recall in self.by_length))
 
     def _prefix_thresholds(self, n: int) -> np.ndarray:
         """The threshold in use for every prefix (1 to ``n`` turns) of a conversation."""

@@ -39,12 +39,6 @@ def length_thresholds(risk: np.ndarray, truth: np.ndarray, lengths: np.ndarray, 
     return tuple((high, float(cut)) for (_low, high), cut in zip(CONVERSATION_BUCKETS, filled))
 
 
-def benign_flag_threshold(risk: np.ndarray, truth: np.ndarray, lengths: np.ndarray, target: float) -> float:
-    """The lowest single threshold at which, in every length bucket with enough harmless
-    conversations, at most ``target`` of them are flagged (the strictest of the length thresholds)."""
-    return max(cut for _high, cut in length_thresholds(risk, truth, lengths, target))
-
-
 class ConversationModel(BaseEstimator):
     """Fits the speaker model on group-disjoint folds (conversations of one writer stay together),
     serves the average of the fold models, and calibrates the conversation risk (the riskiest
