@@ -4,7 +4,10 @@
   long conversations (``conversations_long.jsonl``) and long threads stitched from them with
   ``test``-split dialogue lines (``training.report.dev_long_threads``, the same threads ``make train``
   measured);
-- real corpora, ``split == "test"`` only: flag rates per corpus (every flag is a false positive);
+- real corpora, ``split == "test"`` only: flag rates per corpus (every flag is a false positive),
+  and ``corpus_dialogue``: harmless conversations of 20 to 300 consecutive subtitle lines, two
+  speakers taking turns (real dialogue no one here wrote: every conversation flagged is a false
+  positive);
 - ``--extra`` JSONL files in the CLI input format, labelled (``"labels"``) or not.
 
 The sealed test set is not loaded here: ``benchmarks.sealed`` reads it, once per model.
@@ -28,6 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # --quick: smaller slices, so a smoke run takes a minute or two
 QUICK_CORPUS_ROWS = 1500
 QUICK_LONG_THREADS = 40
+
+DIALOGUE_CORPUS = "subtitles_nl"                  # consecutive lines are a film's dialogue
+DIALOGUE_LENGTHS = (20, 40, 80, 150, 300)         # turns: every length bucket up to 500
+DIALOGUES_PER_LENGTH = 12
 
 
 @dataclass
@@ -106,9 +113,29 @@ def load_eval_sets(model_dir: Path, categories: tuple[str, ...], extra: list[Pat
         corpora = [CorpusRows(c.name, c.ids[:QUICK_CORPUS_ROWS], c.texts[:QUICK_CORPUS_ROWS]) for c in corpora]
         sets.notes.append(f"corpora: --quick uses the first {QUICK_CORPUS_ROWS} test rows per corpus")
     sets.corpora = corpora
+    dialogue = next((c for c in corpora if c.name == DIALOGUE_CORPUS), None)
+    if dialogue is not None:
+        sets.conversations["corpus_dialogue"] = corpus_dialogues(dialogue.texts, config.seed,
+                                                                 per_length=4 if quick else DIALOGUES_PER_LENGTH)
 
     for path in extra:
         name = f"extra:{Path(path).stem}"
         ms = read_messages(Path(path), name)
         (sets.messages if is_labelled(ms) else sets.unlabelled)[name] = ms
     return sets
+
+
+def corpus_dialogues(lines: list[str], seed: int, per_length: int = DIALOGUES_PER_LENGTH) -> list[dict]:
+    """Harmless conversations of consecutive corpus lines, two speakers taking turns: ``per_length``
+    of each of ``DIALOGUE_LENGTHS`` turns (shorter when the corpus is), from seeded start lines."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for length in DIALOGUE_LENGTHS:
+        n = min(length, len(lines))
+        if n < 2:
+            continue
+        for k, start in enumerate(rng.integers(0, len(lines) - n + 1, per_length).tolist()):
+            turns = [{"speaker": "ab"[i % 2], "text": text} for i, text in enumerate(lines[start:start + n])]
+            out.append({"id": f"dialogue-{length}-{k}", "label": "benign", "suspect": None,
+                        "first_grooming_turn": None, "turns": turns, "source": DIALOGUE_CORPUS})
+    return out

@@ -47,6 +47,13 @@ def test_conversation_metrics_by_length_bucket():
     assert out["suspect_accuracy"] == 1.0 and out["alert_delay_turns_mean"] == 30
 
 
+def test_a_set_of_harmless_chats_only_reports_its_flag_rate_not_a_zero_recall():
+    convs = [conversation("benign", 10), conversation("benign", 40), conversation("benign", 300)]
+    out = conversation_metrics(convs, [result("benign", 0.1), result("grooming", 0.9, "a", 3), result("benign", 0.2)])
+    assert out["precision"] is None and out["recall"] is None and out["f1"] is None
+    assert out["flag_rate_benign"] == pytest.approx(1 / 3) and out["length_buckets"]["26-100"]["flag_rate_benign"] == 1.0
+
+
 def test_reliability_bins_hold_every_row():
     y = np.array([0, 0, 1, 1])
     p = np.array([0.05, 0.15, 0.85, 0.95])

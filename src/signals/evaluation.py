@@ -135,9 +135,10 @@ def conversation_metrics(conversations: Sequence[dict], results: Sequence[Conver
     registers = sorted({str(c["register"]) for c in conversations if c.get("register")})
     return {
         "n": len(conversations), "grooming": int(truth.sum()),
-        "precision": float(precision_score(truth, predicted, zero_division=0)),
-        "recall": float(recall_score(truth, predicted, zero_division=0)),
-        "f1": float(f1_score(truth, predicted, zero_division=0)),
+        # a set of harmless chats only (real dialogue) has no precision, recall or F1: its number is the flag rate
+        "precision": float(precision_score(truth, predicted, zero_division=0)) if truth.any() else None,
+        "recall": float(recall_score(truth, predicted, zero_division=0)) if truth.any() else None,
+        "f1": float(f1_score(truth, predicted, zero_division=0)) if truth.any() else None,
         **_ranking(truth, risk),
         "flag_rate_benign": _rate(predicted[truth == 0] == 1),
         "suspect_accuracy": float(np.mean(suspect_ok)) if suspect_ok else None,

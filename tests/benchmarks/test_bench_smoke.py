@@ -105,9 +105,15 @@ def test_quick_bench_writes_every_section(tiny_model_dir, tmp_path, monkeypatch)
     conversations = report["conversations"]["sets"]
     assert {"dev_conversations", "dev_long_conversations", "dev_long_threads", "sealed_conversations",
             "sealed_long_threads"} <= conversations.keys()
+    if "subtitles_nl" in report["accuracy"]["corpora_test"]:   # real dialogue as harmless conversations
+        assert {"1-25", "26-100", "101-500"} <= conversations["corpus_dialogue"]["length_buckets"].keys()
     for entry in conversations.values():
-        assert entry["length_buckets"] and _is_number(entry["recall"]) and "suspect_accuracy" in entry
+        assert entry["length_buckets"] and "suspect_accuracy" in entry
         assert "first_alert_relative_mean" in entry and "alert_delay_turns_mean" in entry
+        if entry["grooming"]:
+            assert _is_number(entry["recall"])
+        else:                                                    # harmless chats only: a flag rate, no recall
+            assert entry["recall"] is None and _is_number(entry["flag_rate_benign"])
 
     # 5. conversation cost, 6. speed
     assert set(report["conversation_cost"]["lengths"]) == {"10", "100", "1000"}
