@@ -154,12 +154,12 @@ def length_points_from_json(items: Sequence[dict]) -> tuple[LengthPoint, ...]:
     return tuple(points)
 
 
-def threshold_at(by_length: Sequence[LengthPoint], turns: int, default: float) -> float:
-    """The default (high-precision) threshold for a conversation of ``turns`` turns."""
-    for longest, high_precision, _high_recall in by_length:
-        if turns <= longest:
-            return high_precision
-    return default
+def thresholds_at(by_length: Sequence[LengthPoint], turns: np.ndarray, default: float) -> np.ndarray:
+    """The default (high-precision) threshold for conversations of ``turns`` turns (``default`` past
+    the last bucket, or at every length when there are no buckets)."""
+    longest = np.array([point[0] for point in by_length], dtype=np.int64)
+    points = np.array([point[1] for point in by_length] + [default])
+    return points[np.searchsorted(longest, turns, side="left")]
 
 
 @dataclass
@@ -176,7 +176,7 @@ class ConversationScorer:
 
     def threshold_for(self, turns: int) -> float:
         """The threshold in use for a conversation of ``turns`` turns (never lower for a longer one)."""
-        return threshold_at(self.by_length, turns, self.threshold)
+        return float(thresholds_at(self.by_length, np.array([turns]), self.threshold)[0])
 
     def at_high_recall(self) -> ConversationScorer:
         """The same model flagging at its high-recall point (per length bucket where it has them)."""
@@ -185,9 +185,7 @@ class ConversationScorer:
 
     def _prefix_thresholds(self, n: int) -> np.ndarray:
         """The threshold in use for every prefix (1 to ``n`` turns) of a conversation."""
-        longest = np.array([point[0] for point in self.by_length], dtype=np.int64)
-        points = np.array([point[1] for point in self.by_length] + [self.threshold])
-        return points[np.searchsorted(longest, np.arange(1, n + 1), side="left")]
+        return thresholds_at(self.by_length, np.arange(1, n + 1), self.threshold)
 
     def _risk(self, features: np.ndarray) -> np.ndarray:
         decision = features @ self.coef + self.intercept

@@ -10,8 +10,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from signals.evaluation import CONVERSATION_BUCKETS
-from signals.model.conversation import ConversationScorer, TurnEvidence, conversation_rows, threshold_at
-from signals.model.thresholds import threshold_for_recall
+from signals.model.conversation import ConversationScorer, TurnEvidence, conversation_rows, thresholds_at
+from signals.model.thresholds import precision_at, threshold_for_recall
 
 MIN_BUCKET = 20  # harmless conversations a length bucket needs before it can set the operating point
 
@@ -92,9 +92,9 @@ class ConversationModel(BaseEstimator):
         self.by_length_ = tuple((high, cut, min(recall_cut, cut)) for high, cut in cuts)
         self.threshold_ = max(cut for _high, cut in cuts)            # the strictest: what a reader of one threshold uses
         self.high_recall_ = min(recall_cut, self.threshold_)
-        in_use = np.array([threshold_at(self.by_length_, int(n), self.threshold_) for n in lengths])
+        in_use = thresholds_at(self.by_length_, lengths, self.threshold_)
         flagged = self.oof_risk_ >= in_use
-        self.reached_ = {"precision": float(truth[flagged].mean()) if flagged.any() else 1.0,
+        self.reached_ = {"precision": precision_at(truth, self.oof_risk_, in_use),
                          "recall": float(flagged[truth == 1].mean()) if truth.any() else 0.0,
                          "benign_flag_rate": float(flagged[truth == 0].mean()) if (truth == 0).any() else 0.0}
         self.tactic_names_ = tuple(tactic_names)

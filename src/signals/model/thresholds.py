@@ -28,7 +28,7 @@ def threshold_for_recall(y_true: np.ndarray, scores: np.ndarray, target: float, 
     return float(max(floor, thresholds[ok[-1]]))
 
 
-def precision_at(y_true: np.ndarray, scores: np.ndarray, threshold: float) -> float:
-    """Precision of ``scores >= threshold`` (1.0 when nothing is flagged)."""
+def precision_at(y_true: np.ndarray, scores: np.ndarray, threshold: float | np.ndarray) -> float:
+    """Precision of ``scores >= threshold`` (one threshold, or one per row; 1.0 when nothing is flagged)."""
     flagged = scores >= threshold
     return float(y_true[flagged].mean()) if flagged.any() else 1.0
