@@ -3,7 +3,8 @@
 - ``dev``: the hand-written development set (``data.dev_dir``): messages, short conversations,
   long conversations (``conversations_long.jsonl``) and long threads stitched from them with
   ``test``-split dialogue lines (``training.report.dev_long_threads``, the same threads ``make train``
-  measured);
+  measured), and who-is-who conversations (``conversations_roles.jsonl``: the same words between
+  peers, adult couples, relatives and coaches as between an adult and a minor);
 - real corpora, ``split == "test"`` only: flag rates per corpus (every flag is a false positive),
   and ``corpus_dialogue``: harmless conversations of 20 to 300 consecutive subtitle lines, two
   speakers taking turns (real dialogue no one here wrote: every conversation flagged is a false
@@ -90,7 +91,8 @@ def load_eval_sets(model_dir: Path, categories: tuple[str, ...], extra: list[Pat
         sets.messages["dev"] = read_messages(dev_dir / "messages.jsonl", "dev")
     else:
         sets.notes.append(f"dev: {dev_dir / 'messages.jsonl'} not found: no dev message metrics")
-    for name, file in (("dev_conversations", "conversations.jsonl"), ("dev_long_conversations", "conversations_long.jsonl")):
+    for name, file in (("dev_conversations", "conversations.jsonl"), ("dev_long_conversations", "conversations_long.jsonl"),
+                       ("dev_roles_conversations", "conversations_roles.jsonl")):
         if (dev_dir / file).is_file():
             sets.conversations[name] = read_conversations(dev_dir / file)
         else:
