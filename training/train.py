@@ -17,6 +17,7 @@ import random
 import resource
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -96,12 +97,16 @@ def mine_hard_negatives(model_cfg, X, Y, W, pool: Analysis, features: FeatureSpa
     if not len(pool) or not top:
         return np.zeros(0, int)
     quick = CategoryModel(categories=tuple(CATEGORIES), C=model_cfg.C, class_weight=model_cfg.class_weight)
-    scores = np.zeros((len(pool), Y.shape[1]))
     pool_X = features.matrix(pool)
-    for c in range(Y.shape[1]):
-        keep = W[:, c] > 0
-        clf = quick._classifier().fit(X[keep], Y[keep, c], sample_weight=W[keep, c])
-        scores[:, c] = clf.decision_function(pool_X)
+
+    def score(c: int) -> np.ndarray:
+        # rows with an unknown label weigh 0: out of the loss without a copy of X per thread (they still count
+        # towards the balanced class weights, which only moves which corpus rows rank highest a little)
+        return quick._classifier().fit(X, Y[:, c], sample_weight=W[:, c]).decision_function(pool_X)
+
+    # one model per category, fitted in parallel threads as the fold models are (liblinear releases the GIL)
+    with ThreadPoolExecutor(max_workers=max(1, model_cfg.workers)) as threads:
+        scores = np.column_stack(list(threads.map(score, range(Y.shape[1]))))
     return np.argsort(-scores.max(axis=1))[:top]
 
 
