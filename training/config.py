@@ -113,7 +113,7 @@ class ConversationSettings(_Section):
 
 
 class Thresholds(_Section):
-    sources: list[str] = Field(default_factory=lambda: ["writer", "corpus", "conv"])
+    sources: list[str] = Field(default_factory=lambda: ["writer", "corpus"])
 
 
 class TrainingConfig(_Section):
