@@ -99,8 +99,9 @@ class Model(_Section):
     C: float = Field(4.0, gt=0)
     class_weight: str | None = "balanced"
     folds: int = Field(5, ge=2)
-    precision_target: float = Field(0.85, gt=0, lt=1)
+    precision_target: float = Field(0.87, gt=0, lt=1)
     recall_target: float = Field(0.9, gt=0, lt=1)
+    tol: float = Field(1e-3, gt=0, lt=1, description="stopping tolerance of the fold models' solver")
     workers: int = Field(2, ge=1, description="threads fitting fold models at once")
 
 
