@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from signals.model.ngrams import HashIndex, Vocabulary, char_ngrams, word_ngrams
+from signals.model.ngrams import HashedNgrams, HashIndex, Vocabulary, char_ngrams, word_ngrams
 
 
 def reference_char_ngrams(text: str, low: int, high: int) -> list[str]:
@@ -57,6 +57,29 @@ def test_word_ngrams_are_unigrams_and_bigrams_within_a_row():
     grams = word_ngrams(words, bigrams=True)
     assert np.bincount(grams.rows, minlength=3).tolist() == [3 + 2, 0, 1]
     assert len(set(word_ngrams(words, bigrams=False).hashes.tolist())) == 3
+
+
+def distinct_pairs(grams: HashedNgrams) -> list[int]:
+    return sorted(h for _, h in set(zip(grams.rows.tolist(), grams.hashes.tolist())))
+
+
+@pytest.mark.parametrize("texts", [
+    ["snap snap snap", "snap", "geld geld", ""],
+    ["ben je alleen thuis?", "ja alleen", "alleen alleen alleen thuis"],
+    ["ff", "f", "fff ✨✨", "✨"],
+])
+def test_per_row_unique_counts_each_ngram_once_per_row(texts):
+    for grams in (char_ngrams(texts, 1, 5), word_ngrams([np.array([hash(w) % 97 for w in t.split()], np.uint64)
+                                                         for t in texts])):
+        assert grams.per_row_unique().tolist() == distinct_pairs(grams)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 5)), max_size=60))
+def test_per_row_unique_holds_when_rows_come_out_of_order(pairs):
+    # a hash shared by n-grams of two lengths would bring its rows out of order: the exact way is taken
+    grams = HashedNgrams(np.array([r for r, _ in pairs], np.int64), np.array([h for _, h in pairs], np.uint64))
+    assert grams.per_row_unique().tolist() == distinct_pairs(grams)
 
 
 def test_vocabulary_keeps_the_most_frequent_and_weights_rare_ones_higher():

