@@ -50,6 +50,7 @@ FIRES = [
     ("report_advice", "Blokkeer hem en bel de kindertelefoon"),
     ("news", "De rechtbank heeft de verdachte veroordeeld tot vier jaar cel"),
     ("plural_address", "Beste ouders, praat met uw kind over wat het online doet"),
+    ("plural_address", "Praat met uw kind over wat het online doet"),  # "uw" reads "jouw" after normalising
     ("conditional", "Als iemand je om foto's vraagt: stuur nooit iets"),
     ("quoted", 'Ze zeggen dingen als "jij bent anders dan de rest" en dan begint het'),
 ]

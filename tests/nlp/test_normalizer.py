@@ -134,6 +134,9 @@ FLEMISH_CASES = [
     pytest.param("efkes wachten", "even wachten", [("even", "efkes")], id="efkes"),
     pytest.param("ik heb goesting", "ik heb zin", [("zin", "goesting")], id="goesting"),
     pytest.param("kzal komen", "ik zal komen", [("zal", "kzal"), ("komen", "komen")], id="kzal"),
+    pytest.param("ik durf het ni zeggen", "ik durf het niet zeggen", [("niet", "ni")], id="ni"),
+    pytest.param("geef uw gsm", "geef jouw telefoon", [("telefoon", "gsm")], id="gsm"),
+    pytest.param("die meiskes", "die meisjes", [("meisjes", "meiskes")], id="meiskes"),
 ]
 
 CODEMIX_AND_EMOJI_CASES = [
@@ -170,7 +173,15 @@ MASK_CASES = [
     pytest.param("ik ben 14", "ik ben xagex", [("xagex", "14"), ("ben", "ben")], id="age-ik-ben"),
     pytest.param("ben je 15", "ben je xagex", [("xagex", "15")], id="age-ben-je"),
     pytest.param("15jr", "xagex", [("xagex", "15jr")], id="age-jr"),
+    pytest.param("kben 14", "ik ben xagex", [("xagex", "14")], id="age-flemish-kben"),
+    pytest.param("'k ben 14", "ik ben xagex", [("xagex", "14")], id="age-flemish-k-ben"),
+    pytest.param("kzen 13", "ik ben xagex", [("xagex", "13")], id="age-flemish-kzen"),
+    pytest.param("zijde 15?", "ben je xagex?", [("xagex", "15")], id="age-flemish-zijde"),
+    pytest.param("ge zijt 14?", "je bent xagex?", [("xagex", "14")], id="age-flemish-ge-zijt"),
+    pytest.param("i'm 14", "ik ben xagex", [("xagex", "14")], id="age-english-im"),
+    pytest.param("are you 15", "ben je xagex", [("xagex", "15")], id="age-english-are-you"),
     pytest.param("ik ben 25", "ik ben xnumx", [("xnumx", "25")], id="adult-age-is-a-number"),
+    pytest.param("kben 25", "ik ben xnumx", [("xnumx", "25")], id="adult-age-is-a-number-in-flemish"),
     pytest.param("om 18u", "om xtimex", [("xtimex", "18u")], id="time-18u"),
     pytest.param("om 18 uur", "om xtimex", [("xtimex", "18 uur"), ("om", "om")], id="time-om-18-uur"),
     pytest.param("om 18:00", "om xtimex", [("xtimex", "18:00")], id="time-colon"),
