@@ -40,9 +40,11 @@ FIRES = [
     ("adult_speaker", "oudere zus hier, m'n zusje zegt dat haar 'manager' haar naar amsterdam wil brengen"),
     ("adult_speaker", "Als trainer van een O15-team zie ik dat een speler ineens dure schoenen heeft"),
     ("adult_speaker", "ik ben zelf buurvrouw en zie het meisje van hiernaast 's avonds in een auto stappen"),
+    ("adult_speaker", "Moeder van een jongen van 15: hij zegt dat iemand op Discord zijn adres wilde"),
+    ("adult_speaker", "Beste, ik werk als jeugdwerker en een meisje vertelde me iets over haar vriendin"),
     # looking back: a survivor's story told years later
-    ("adult_speaker", "toen ik 15 was werd ik afgeperst met een foto, nu wil ik anderen waarschuwen"),
-    ("adult_speaker", "Jaren geleden vroeg iemand mij om foto's en dreigde daarna ze te verspreiden"),
+    ("adult_speaker", "toen ik nog op de middelbare was, deed een gast alsof hij mijn vriend was"),
+    ("adult_speaker", "Jaren geleden werd ik afgeperst met een foto, nu wil ik anderen waarschuwen"),
     # the older groups
     ("parent_asking", "mijn dochter van 13 wil geen telefoon meer, heeft iemand ervaring hiermee?"),
     ("warning", "Pas op: loverboys beginnen vaak met complimentjes"),
@@ -51,6 +53,7 @@ FIRES = [
     ("news", "De rechtbank heeft de verdachte veroordeeld tot vier jaar cel"),
     ("plural_address", "Beste ouders, praat met uw kind over wat het online doet"),
     ("plural_address", "Praat met uw kind over wat het online doet"),  # "uw" reads "jouw" after normalising
+    ("plural_address", "Praat met je kind over wat het online doet"),
     ("conditional", "Als iemand je om foto's vraagt: stuur nooit iets"),
     ("quoted", 'Ze zeggen dingen als "jij bent anders dan de rest" en dan begint het'),
 ]
@@ -65,7 +68,29 @@ NO_ADULT_CUE = [
     "ik ben bang dat mijn vader het ziet",
     "wollah mn zusje wordt lastiggevallen door een gast van 25, hij wil dat ze naar zijn huis komt",
     "part 1: dit is niet van lang geleden, dit gebeurt nu. iemand dreigt mijn video te sturen",
+    # words an adult cue looks for, used by a young person or a groomer
+    "als mama dit ziet ben ik dood, hij heeft die foto nog",
+    "mijn trainer hier stuurt me elke avond berichten en zegt dat ik het niet mag vertellen",
+    "is je mama hier? stuur snel een foto",
+    "de vader van een vriendin stuurt me berichten, ik ben 13",
+    "ik ben ouder dan je denkt, ik snap je beter dan je vrienden",
+    "ik ben de juf haar lievelingetje zegt hij, maar hij wil dat ik na school blijf",
+    "ik werk bij de politie, stuur je foto anders krijg je een boete",
+    "ik werk met jongeren dus je kan me vertrouwen",
+    "ik werk op school aan mijn project en hij blijft appen",
+    "toen ik 14 was stuurde ik hem fotos, nu ben ik 15 en hij dreigt",
+    "hij heeft dit jaren geleden ook bij mijn zus gedaan",
+    "hij zei later krijgen we onze kinderen samen, maar niemand mag het weten",
 ]
+
+
+# a threat to one parent is not an address to parents
+NO_PLURAL_ADDRESS = ["ik stuur het naar je zoon als je niet betaalt", "je dochter krijgt alles te zien"]
+
+
+@pytest.mark.parametrize("text", NO_PLURAL_ADDRESS)
+def test_a_threat_naming_a_child_is_not_advice_to_parents(cues_of, text):
+    assert "plural_address" not in cues_of(text)
 
 
 @pytest.mark.parametrize(("cue", "text"), FIRES)

@@ -26,6 +26,8 @@ _SAYING_AN_AGE = "(?:" + "|".join(f"(?<={p} )" for p in (
     r"\bkzijn", r"\bi'm", r"\bi am", r"\bzijde", r"\bzedde", r"\bbende", r"\bge zijt", r"\bgij zijt",
     r"\bzijt ge", r"\bare you", r"\bare u", r"\br u")) + ")"
 
+_NOT_A_UNIT = r"(?!\s?(?:km|kilo|kg|cm|m|min|minuten|uur|u|euro|keer|x)\b)"  # "zijt ge 15 km ver", "ik ben 15 kilo kwijt"
+
 MASKS: tuple[tuple[str, str], ...] = (
     ("xurlx", r"\b(?:https?://|www\.)[^\s]{1,200}|\b[a-z0-9-]{1,63}\.(?:com|nl|be|net|org|me|gg|ly|io|app)(?:/[^\s]{0,200})?\b"),
     ("xemailx", r"\b[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,4}\b"),
@@ -34,7 +36,7 @@ MASKS: tuple[tuple[str, str], ...] = (
     ("xmoneyx", r"[€$£]\s?\d{1,7}(?:[.,]\d{1,3}){0,4}(?:\s?k\b)?|\b\d{1,7}(?:[.,]\d{1,3}){0,4}\s?(?:" + _CURRENCY + r")\b|\b(?:" + _NUMBER_WORDS + r")\s?(?:euro'?s?|eur|dollar'?s?|bucks|ballen|pond)\b"),
     ("xtimex", r"\b(?:[01]?\d|2[0-3])[:.h][0-5]\d\b|\b(?:[01]?\d|2[0-3])\s?(?:u|h)\b|(?<=\bom )(?:[01]?\d|2[0-3]) uur\b|\b(?:[01]?\d|2[0-3])\s?(?:am|pm)\b"),
     ("xdurationx", r"\b\d{1,3}\s?(?:min|minuten|minuut|mins|sec|seconden|uur|uurtjes|hours?|hrs?|dagen|dag|days?)\b"),
-    ("xagex", r"\b(?:1[0-9]|[2-9][0-9])\s?(?:jaar|jr|j|yo|y/o|years?)\b(?:\s?oud)?|" + _SAYING_AN_AGE + r"(?:1[0-9])\b"),
+    ("xagex", r"\b(?:1[0-9]|[2-9][0-9])\s?(?:jaar|jr|j|yo|y/o|years?)\b(?:\s?oud)?|" + _SAYING_AN_AGE + r"(?:1[0-9])\b" + _NOT_A_UNIT),
     ("xnumx", r"(?<![a-z0-9])(?!06\b)\d{1,12}(?![a-z])"),
 )
 
