@@ -4,7 +4,7 @@
   long conversations (``conversations_long.jsonl``) and long threads stitched from them with
   ``test``-split dialogue lines (``training.report.dev_long_threads``, the same threads ``make train``
   measured), who-is-who conversations (``conversations_roles.jsonl``: the same words between
-  peers, adult couples, relatives and coaches as between an adult and a minor) and long group and
+  peers, adult couples, relatives and coaches as between an adult and a minor), long group and
   family chats (``conversations_groups.jsonl``: 83-298 turns, grooming deep inside six of them) and
   chat-room and random-chat logs written as if translated from English (``conversations_chatrooms.jsonl``:
   30-200 turns, peers swapping ages, adults flirting with adults, adults grooming minors);

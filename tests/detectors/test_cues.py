@@ -4,11 +4,11 @@ telling. Cues are not evidence a reviewer sees; they are features the model weig
 
 Each table reads as Dutch cases: the cue group that must fire, and texts where none may fire
 because a young person (or a friend on their behalf) is telling, which TAXONOMY.md calls disclosure.
+Every cue regex also gets an adversarial message at the text limit in
+``tests/security/test_hostile_inputs.py``, with the tactic patterns and the masks.
 """
 
 from __future__ import annotations
-
-import re
 
 import pytest
 
@@ -107,20 +107,3 @@ def test_every_cue_group_has_a_case():
     groups = set(parse_patterns(packaged_text(CUES_FILE), None, "cues"))
     assert groups == {cue for cue, _ in FIRES}
 
-
-HOSTILE = ["ik ben " * 20_000, "als " * 50_000, "toen ik " * 20_000, "a" * 100_000, "mijn " * 40_000]
-
-
-@pytest.mark.parametrize(("group", "name", "regex"), [
-    pytest.param(group, p.name, p.regex, id=f"{group}:{p.name}")
-    for group, rows in parse_patterns(packaged_text(CUES_FILE), None, "cues").items() for p in rows])
-def test_cue_regex_does_not_backtrack_on_hostile_input(group, name, regex):
-    """A catastrophic backtracking regex would hang here (a safety bound, not a speed measurement)."""
-    import time
-
-    compiled = re.compile(regex)
-    for text in HOSTILE:
-        started = time.perf_counter()
-        for _ in compiled.finditer(text):
-            pass
-        assert time.perf_counter() - started < 2, f"{group}:{name}"

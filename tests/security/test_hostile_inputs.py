@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from signals.detectors.registry import load_patterns
+from signals.detectors.registry import CUES_FILE, load_patterns, packaged_text, parse_patterns
 from signals.nlp.masks import MASKS
 
 from .conftest import API_DEFAULTS
@@ -261,7 +261,7 @@ MASK_RUNS = {  # what each mask's regex could stumble over
     "xmoneyx": ["€1.", "1,1", "1.111 ", "$ ", "tien "],
     "xtimex": ["12:", "1h ", "om 1 ", "23.5"],
     "xdurationx": ["12 ", "1 min", "999 "],
-    "xagex": ["ik ben 1", "14 jaar ", "ben je 1", "im "],
+    "xagex": ["ik ben 1", "14 jaar ", "ben je 1", "im ", "kben 1", "zijde 1", "are you 1", "ik ben 15 k"],
     "xnumx": ["0", "1a", "12 "],
 }
 
@@ -270,16 +270,20 @@ MASK_RUNS = {  # what each mask's regex could stumble over
 
 GENERIC_RUNS = ["je ", "a ", "foto ", "0", "@a", ". ", "a", "ik ", "jij bent ", "stuur je ", "xmoneyx ", "1.", "! "]
 
+CUES = parse_patterns(packaged_text(CUES_FILE), None, "cues")
+
 REDOS = (
     [pytest.param(adversarial(p.regex), id=f"{tactic}:{p.name}") for tactic, rows in load_patterns().items()
      for p in rows]
+    + [pytest.param(adversarial(p.regex), id=f"cue:{group}:{p.name}") for group, rows in CUES.items() for p in rows]
     + [pytest.param(fill(MASK_RUNS[name], MAX_TEXT), id=f"mask:{name}") for name, _ in MASKS]
     + [pytest.param(fill([run], MAX_TEXT), id=f"run:{run!r}") for run in GENERIC_RUNS]
 )
 
 
 def test_every_regex_has_an_adversarial_message():
-    assert len(REDOS) == sum(len(rows) for rows in load_patterns().values()) + len(MASKS) + len(GENERIC_RUNS)
+    assert len(REDOS) == (sum(len(rows) for rows in load_patterns().values())
+                          + sum(len(rows) for rows in CUES.values()) + len(MASKS) + len(GENERIC_RUNS))
     assert set(MASK_RUNS) == {name for name, _ in MASKS}
 
 

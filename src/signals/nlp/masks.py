@@ -26,7 +26,8 @@ _SAYING_AN_AGE = "(?:" + "|".join(f"(?<={p} )" for p in (
     r"\bkzijn", r"\bi'm", r"\bi am", r"\bzijde", r"\bzedde", r"\bbende", r"\bge zijt", r"\bgij zijt",
     r"\bzijt ge", r"\bare you", r"\bare u", r"\br u")) + ")"
 
-_NOT_A_UNIT = r"(?!\s?(?:km|kilo|kg|cm|m|min|minuten|uur|u|euro|keer|x)\b)"  # "zijt ge 15 km ver", "ik ben 15 kilo kwijt"
+# "zijt ge 15 km ver", "ik ben 15 kilo kwijt"; minutes, hours and euros are taken by the masks above
+_NOT_A_UNIT = r"(?!\s?(?:km|kilo|kg|cm|m|keer|x)\b)"
 
 MASKS: tuple[tuple[str, str], ...] = (
     ("xurlx", r"\b(?:https?://|www\.)[^\s]{1,200}|\b[a-z0-9-]{1,63}\.(?:com|nl|be|net|org|me|gg|ly|io|app)(?:/[^\s]{0,200})?\b"),
