@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from signals.model.ages import age_relation, declared_age, speaker_ages
+from signals.model.ages import age_relation, declared_age, speaker_ages, told_age
 
 
 @pytest.mark.parametrize(("text", "age"), [
@@ -17,6 +17,8 @@ from signals.model.ages import age_relation, declared_age, speaker_ages
     ("v 15 gent", 15), ("ik ben dertien", 13), ("ben veertien", 14), ("kzen 15", 15), ("leeftijd: 14", 14),
     ("lft 15", 15), ("ik ben een jongen van 14", 14), ("14-jarige hier", 14), ("ik ben een man van 40", 40),
     ("ik ben dertig", 30), ("14 jij?", 14), ("15, en jij?", 15), ("ik   ben\t14", 14), ("ik ben 15 jullie?", 15),
+    ("ik 15", 15), ("ik 14 jij?", 14), ("ik 23, en jij", 23), ("net 16 geworden", 16), ("16 geworden vandaag!!", 16),
+    ("15 (bijna 16)", 15),
 ])
 def test_a_speaker_states_their_age(text, age):
     assert declared_age(text) == age
@@ -40,9 +42,70 @@ def test_a_speaker_states_their_age(text, age):
     "12-jarig huwelijk", "25-jarig jubileum", "12-jarige broer", "13-jarige jongen opgepakt",
     "zijn leeftijd: 12", "haar lft 13", "mijn dochter age 9", "pegi leeftijd 16", "minimum leeftijd 18",
     "ik ben tien over half thuis", "ik ben twaalf over",
+    "ik 5 min", "ik 20 euro", "ik 15 keer gebeld", "mijn zus is 12 geworden", "9 geworden voor wiskunde",
+    "ja 27. en jij 26",             # an answer, read only after an age question (below)
+    "14 hoezo",
 ])
 def test_numbers_that_are_not_the_writers_age(text):
     assert declared_age(text) is None
+
+
+def conversation(*turns: str) -> dict[str, list[tuple[int, int]]]:
+    """Turns written "A: text"; the ages each speaker declared or answered."""
+    return speaker_ages([t.split(": ", 1)[1] for t in turns], [t.split(": ", 1)[0] for t in turns])
+
+
+@pytest.mark.parametrize(("turns", "ages"), [
+    (("A: hoe oud ben je eigenlijk, ik zie 27?", "B: ja 27. en jij 26, baby"), {"B": [(1, 27)], "A": [(1, 26)]}),
+    (("A: hoe oud ben je?", "B: 14 hoezo"), {"B": [(1, 14)]}),
+    (("A: asl", "B: bijna 15 lol"), {"B": [(1, 15)]}),
+    (("A: hoe oud zijde gij", "B: uhm 13"), {"B": [(1, 13)]}),
+    (("A: how old r u", "B: 16 wbu"), {"B": [(1, 16)]}),
+    (("A: hoe oud ben je?", "A: ??", "B: 14 hoezo"), {"B": [(2, 14)]}),
+    (("A: ik ben 24, en jij?", "B: 16 haha"), {"A": [(0, 24)], "B": [(1, 16)]}),
+    (("A: ben je 15?", "B: ja hoezo"), {"B": [(1, 15)]}),
+    (("A: zijde gij al 16?", "B: jep"), {"B": [(1, 16)]}),
+    (("A: in welke klas zit je", "B: 2e"), {"B": [(1, 13)]}),
+    (("A: hoe oud ben je", "B: eerst jij", "A: 22", "B: 15"), {"A": [(2, 22)], "B": [(3, 15)]}),
+])
+def test_an_answer_to_an_age_question_is_a_declaration(turns, ages):
+    assert conversation(*turns) == ages
+
+
+@pytest.mark.parametrize("turns", [
+    ("A: hoe laat kom je", "B: 15 lol"),                        # no age asked
+    ("A: hoe oud ben je?", "B: 20 euro als je het wil weten"),  # a quantity
+    ("A: ben je 15?", "B: nee"),                                # a no says nothing of the age
+    ("A: ben je 15?", "B: ja maar bijna niet"),
+    ("A: hoe oud ben je", "B: raad eens", "B: 14 keer geraden"),
+    ("A: hoe oud ben je", "B: haha", "A: ?", "B: weet je niet", "B: 16 min geleden zei ik het al"),
+    ("A: hoe oud is je zus", "A: 12 denk ik"),                  # the asker answering themself
+    ("A: hoe oud is je zoon", "B: 19. hij studeert in leiden"),  # someone else's age
+    ("A: hoe oud zijn die nieuwe", "B: 9 en 10, de kleinste heeft heimwee"),
+    ("A: wat is de leeftijd van je broer", "B: 17 denk ik"),
+    ("A: hoe oud ben je", "B: zeg ik niet", "B: 14 hoezo"),     # only the first answer counts
+    ("A: hoe oud ben je", "C: lol", "D: ok", "E: hmm", "B: 14 hoezo"),  # too late to be the answer
+    ("A: ik ga naar de film, en jij?", "B: 18 uur ofzo"),      # "en jij?" after no age of one's own
+    ("A: welke klas zit je", "B: 3e keer dat je dat vraagt"),
+])
+def test_numbers_that_do_not_answer_an_age_question(turns):
+    assert conversation(*turns) == {}
+
+
+@pytest.mark.parametrize(("turns", "ages"), [
+    (("A: en jij staat op 39?", "B: haha ja"), {"B": [(0, 39)]}),
+    (("A: je bent pas 14 maar zo volwassen", "B: dankje"), {"B": [(0, 14)]}),
+    (("A: gij 31 las ik", "B: ik ben 32 sinds gisteren"), {"B": [(1, 32)]}),  # what B says of themself comes first
+    (("A: jij bent 14 toch?", "B: ik 13", "C: hoi"), {"B": [(1, 13)]}),     # three speakers: told to whom?
+])
+def test_in_a_chat_of_two_the_age_one_is_told(turns, ages):
+    assert conversation(*turns) == ages
+
+
+@pytest.mark.parametrize("text", ["ben jij 15?", "jij bent 10 keer beter", "jij 5 min", "je bent 15 min te laat",
+                                  "jij 2 jaar geleden", "jij 100%", "zijt gij 16?"])
+def test_what_is_not_telling_the_other_their_age(text):
+    assert told_age(text) is None
 
 
 def test_hostile_whitespace_is_read_in_linear_time():
@@ -51,6 +114,8 @@ def test_hostile_whitespace_is_read_in_linear_time():
     for text in ("1" + " " * 5000 + "x", "ik ben" + " " * 5000 + "x", " " * 5000 + "14" + " " * 5000 + "x",
                  "m" + " /" * 2500 + "1"):
         assert declared_age(text) is None
+    for reply in ("ja " * 20_000 + "x", "haha" + "a" * 50_000, "ik " * 20_000, "1e " * 20_000):
+        assert speaker_ages(["hoe oud ben je? ben je 15?", reply], ["a", "b"]) == {}
 
 
 def test_adult_with_a_minor_peers_and_own_minor_from_the_declaration_on():

@@ -4,6 +4,8 @@
 "ik zit in de brugklas", "2e middelbaar", "im 24": a
 speaker's own age or school year, read from the original text (before numbers become placeholders).
 Ages others are asked for, or of third people ("mijn broertje is 12"), are not self-declarations.
+A reply to an age question is one: "hoe oud ben je?" → "ja 27. en jij", "14 hoezo", "bijna 15 lol";
+"ben je 15?" → "ja"; "ik ben 14, en jij?" → "16 haha"; "in welke klas zit je?" → "2e".
 Adults talking with adults and peers with peers are not grooming; an adult steering a minor may be.
 """
 
@@ -38,6 +40,30 @@ _SELF_AGE = re.compile(
     r"|^(?:mijn )?(?:leeftijd|lft|age) ?[:=]? ?(\d{1,2})\b"
     r"|\basl\b[^\n]{0,12}?\b(\d{1,2})\b")
 _SPACES = re.compile(r"\s+")
+# Standalone forms that need no question: "ik 15", "ik 14 jij?", "net 16 geworden", "15 (bijna 16)".
+_SHORT_SELF_AGE = re.compile(
+    r"^(?:ik|ikke|me|moi) " + _AGE + r" ?(?:" + _UNIT + r" ?)?(?:[.!?]*$|[,.]? ?(?:en )?(?:jij|jij\?|gij|u|you|hbu|wbu)\b)"
+    r"|^(?:net |pas |vorige week |gisteren )?" + _AGE + r" (?:jaar )?geworden\b(?! (?:voor|op|bij|in|met)\b)"
+    r"|^" + _AGE + r" ?(?:" + _UNIT + r" ?)?\((?:bijna|bjna|almost) \d{1,2}\)")
+# A turn that asks the other side's age, or (group 1) proposes one: "hoe oud ben je", "asl", "ben je 15?";
+# not someone else's ("hoe oud is je broer").
+_ASKS_AGE = re.compile(
+    r"\bhoe oud(?! (?:is|zijn|was|waren|wordt|worden|werd|zal)\b)|\bhow old (?:are|r)\b|\basl\b|\bwelk bouwjaar"
+    r"|\b(?:je|jouw|uw|ur|your) (?:leeftijd|lft|age)\b|^(?:leeftijd|lft|age) ?\?"
+    r"|\b(?:ben je|ben jij|bn je|zijde gij|zijde|zijt ge|zijt gij|zij gij|are you|are u|r u|ur) (?:al |pas |nog |echt |nu )?(\d{1,2})\b(?! ?(?:min|uur|u\b|euro|km|keer|%))")
+_ASKS_SCHOOL = re.compile(r"\b(?:welke klas|wat voor klas|welk jaar zit|in welk jaar|welke groep|welk leerjaar)")
+_ASKS_BACK = re.compile(r"(?:^|[ ,.!?])(?:en jij|en u|en gij|and you|jij\?|hbu|wbu)\b")
+# The reply itself: a number first (after a few fillers), not a guess ("15?") and not a quantity.
+_AGE_REPLY = re.compile(
+    r"^(?:(?:ja+|jep|jup|yes|yep|yup|klopt|idd|nee+|neen|nope|ik|ikke|bijna|net|pas|al|eh+|uh+m?|euh|ehm|haha\w*|lol|ok|oke)[,.!]? ){0,2}"
+    + _AGE + _NOT_AN_AGE + r"(?! ?\?)")
+_YES = re.compile(r"^(?:ja+|jep|jup|yes|yep|yup|klopt|idd|jazeker|correct|dat klopt|inderdaad)\b(?! ?(?:maar|nee)\b)")
+# The other side's age, said to them: "en jij 26", "jij 24?", "je bent pas 14", "gij 31 las ik", "jij staat op 39".
+_YOUR_AGE = re.compile(
+    r"(?:^|[ ,.!?(])(?<!ben )(?<!bn )(?<!zijt )(?<!zijde )(?<!are )(?:jij|jj|gij|gie|you|u) (?:bent |zijt |zyt |staat op |are |r )?(?:al |pas |nog |nog maar |maar |echt |toch )?"
+    + _AGE + _NOT_AN_AGE + r"(?! ?(?:jaar|jr|j)? ?(?:geleden|later|terug)\b)"
+    r"|(?:^|[ ,.!?(])je bent (?:al |pas |nog |nog maar |maar |echt |toch )?" + _AGE + _NOT_AN_AGE)
+_SCHOOL_REPLY = re.compile(r"^(?:ik zit in |in |de )?(?:het )?(\d)(?:e|de|ste)\b(?! ?(?:keer|plaats|prijs))")
 _SCHOOL = re.compile(
     r"\b(?:ik zit in|ik zit op|zit in|zit op|ik doe|ik ga naar)\s+(?:de\s+|het\s+|groep\s+)?"
     r"(?:(\d)(?:e|de|ste)?\s*(?:klas|jaar|middelbaar|leerjaar|havo|vwo|vmbo|mavo|gym)|brugklas|basisschool|groep\s*(\d))"
@@ -45,15 +71,29 @@ _SCHOOL = re.compile(
     r"|^\s*groep\s*([5-8])\b")
 
 
+def _in_range(found: str) -> int | None:
+    value = _NUMBER_WORDS[found] if found in _NUMBER_WORDS else int(found)
+    return value if 8 <= value <= 80 else None
+
+
+def _lowered(text: str) -> str:
+    return _SPACES.sub(" ", text.lower()).strip()
+
+
 def declared_age(text: str) -> int | None:
     """The age the writer states about themself in ``text`` (school years as an estimate), or None."""
-    lowered = _SPACES.sub(" ", text.lower()).strip()
+    return _declared(_lowered(text))
+
+
+def _declared(lowered: str) -> int | None:
     match = _SELF_AGE.search(lowered)
     if match:
-        found = next(g for g in match.groups() if g)
-        value = _NUMBER_WORDS[found] if found in _NUMBER_WORDS else int(found)
-        if 8 <= value <= 80:
+        value = _in_range(next(g for g in match.groups() if g))
+        if value is not None:
             return value
+    short = _SHORT_SELF_AGE.search(lowered)
+    if short:
+        return _in_range(next(g for g in short.groups() if g))
     school = _SCHOOL.search(lowered)
     if school:
         year = next((g for g in school.groups() if g), None)
@@ -63,14 +103,75 @@ def declared_age(text: str) -> int | None:
     return None
 
 
+REPLY_WITHIN = 3  # turns after an age question in which the others' first turn counts as the answer
+
+
+def _answered(lowered: str, proposed: int | None, school: bool) -> int | None:
+    """The age in a reply to an age question: a leading number ("ja 27. en jij", "14 hoezo"), a
+    "yes" to a proposed age ("ben je 15?" → "ja"), or a school year after a class question."""
+    if school:
+        year = _SCHOOL_REPLY.search(lowered)
+        return 11 + int(year.group(1)) if year and 1 <= int(year.group(1)) <= 6 else None
+    reply = _AGE_REPLY.search(lowered)
+    if reply:
+        return _in_range(reply.group(1))
+    if proposed is not None and _YES.search(lowered):
+        return proposed if 8 <= proposed <= 80 else None
+    return None
+
+
 def speaker_ages(texts: Sequence[str], speakers: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
-    """Per speaker, the (turn index, age) of every self-declaration, in order."""
+    """Per speaker, the (turn index, age) of every self-declaration, in order: stated outright, or
+    given as the first answer to another speaker's age question within ``REPLY_WITHIN`` turns. In a
+    chat of two, a speaker who never states an age takes the ages the other tells them ("en jij 26")."""
     out: dict[str, list[tuple[int, int]]] = {}
+    said_to: dict[str, list[tuple[int, int]]] = {}  # in a chat of two, ages each was told by the other
+    names = list(dict.fromkeys(speakers))
+    question: tuple[int, str, int | None, bool] | None = None  # (turn, asker, proposed age, school)
+    replied: set[str] = set()
     for index, (text, speaker) in enumerate(zip(texts, speakers)):
-        age = declared_age(text)
+        lowered = _lowered(text)
+        age = _declared(lowered)
+        if age is None and question is not None and speaker != question[1] and speaker not in replied \
+                and index - question[0] <= REPLY_WITHIN:
+            age = _answered(lowered, question[2], question[3])
         if age is not None:
             out.setdefault(speaker, []).append((index, age))
+        told = _told(lowered) if len(names) == 2 else None
+        if told is not None:
+            said_to.setdefault(names[1] if speaker == names[0] else names[0], []).append((index, told))
+        if question is not None:
+            replied.add(speaker)
+        asked = _asked(lowered, age)
+        if asked is not None:
+            question, replied = (index, speaker, *asked), set()
+    for speaker, told in said_to.items():  # what a speaker says of themself comes first
+        if speaker not in out:
+            out[speaker] = told
     return out
+
+
+def told_age(text: str) -> int | None:
+    """The age a writer tells the person they write to: "en jij 26", "je bent pas 14"."""
+    return _told(_lowered(text))
+
+
+def _told(lowered: str) -> int | None:
+    told = _YOUR_AGE.search(lowered)
+    return _in_range(next(g for g in told.groups() if g)) if told else None
+
+
+def _asked(lowered: str, own_age: int | None) -> tuple[int | None, bool] | None:
+    """(proposed age, about school) when the turn asks the others' age or class, else None; "en jij?"
+    asks back only after the writer's own age."""
+    asks = _ASKS_AGE.search(lowered)
+    if asks:
+        return (int(asks.group(1)) if asks.group(1) else None), False
+    if _ASKS_SCHOOL.search(lowered):
+        return None, True
+    if own_age is not None and _ASKS_BACK.search(lowered):
+        return None, False
+    return None
 
 
 def age_relation(ages: dict[str, list[tuple[int, int]]], speaker: str, n_turns: int) -> np.ndarray:
