@@ -16,6 +16,7 @@ from training.data_sources import MessageSet
 
 from benchmarks.sets import EvalSets, label_matrix
 from signals.evaluation import corpus_flag_rate, flagged, message_metrics
+from signals.model.thresholds import precision_targets
 from signals.service import ScoringService
 
 RELIABILITY_BINS = 10
@@ -88,7 +89,7 @@ def run_accuracy(service: ScoringService, sets: EvalSets, log=print) -> Accuracy
     thresholds, categories = service.thresholds, service.categories
     result.report["categories"] = list(categories)
     result.report["thresholds"] = dict(thresholds)
-    result.report["precision_target"] = service.model.thresholds.get("messages", {}).get("precision_target")
+    result.report["precision_targets"] = precision_targets(service.model.thresholds["messages"])
     result.report["messages"] = {}
     for name, ms in sets.messages.items():
         log(f"accuracy: scoring {name} ({len(ms)} messages)")

@@ -59,9 +59,9 @@ class KeywordBaseline:
 class TfidfBaseline:
     name = "tfidf"
 
-    def __init__(self, categories: tuple[str, ...], precision_target: float, seed: int = 0) -> None:
+    def __init__(self, categories: tuple[str, ...], precision_targets: dict[str, float], seed: int = 0) -> None:
         self.categories = categories
-        self.precision_target = precision_target
+        self.precision_targets = precision_targets  # per category, the served model's own
         self.seed = seed
 
     def fit(self, texts: list[str], Y: np.ndarray, groups: list[str]) -> TfidfBaseline:
@@ -79,7 +79,7 @@ class TfidfBaseline:
             clf = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000, random_state=self.seed)
             self.classifiers_[category] = clf.fit(matrix, Y[fit_idx, c])
             scores = clf.predict_proba(held)[:, 1]
-            self.thresholds[category] = threshold_for_precision(Y[held_idx, c], scores, self.precision_target)
+            self.thresholds[category] = threshold_for_precision(Y[held_idx, c], scores, self.precision_targets[category])
         self.n_fit_, self.n_held_ = len(fit_idx), len(held_idx)
         return self
 
@@ -122,7 +122,7 @@ def evaluate_baseline(model, sets: EvalSets) -> tuple[dict, dict[str, Prediction
     return report, predictions
 
 
-def run_baselines(sets: EvalSets, precision_target: float, writers: list[str] | None, log=print) -> BaselineResult:
+def run_baselines(sets: EvalSets, precision_targets: dict[str, float], writers: list[str] | None, log=print) -> BaselineResult:
     result = BaselineResult()
     keywords = KeywordBaseline(sets.categories)
     result.models["keywords"] = keywords
@@ -131,7 +131,7 @@ def run_baselines(sets: EvalSets, precision_target: float, writers: list[str] | 
     result.report["keywords"]["keywords"] = {c: list(KEYWORDS.get(c, ())) for c in sets.categories}
 
     hand = training_messages(sets, writers)
-    tfidf = TfidfBaseline(sets.categories, precision_target, seed=int(sets.config.seed))
+    tfidf = TfidfBaseline(sets.categories, precision_targets, seed=int(sets.config.seed))
     log(f"baselines: fitting word TF-IDF + logistic regression on {len(hand)} hand-written messages")
     start = time.perf_counter()
     tfidf.fit(hand.texts, label_matrix(hand.records, sets.categories), [f"writer:{s}" for s in hand.column("source")])
@@ -140,5 +140,5 @@ def run_baselines(sets: EvalSets, precision_target: float, writers: list[str] | 
     result.report["tfidf"], result.predictions["tfidf"] = evaluate_baseline(tfidf, sets)
     result.report["tfidf"]["training"] = {"handwritten": len(hand), "writers": sorted(set(hand.column("source"))),
                                           "rows_fit": tfidf.n_fit_, "rows_threshold": tfidf.n_held_,
-                                          "precision_target": precision_target, "fit_seconds": round(fit_seconds, 2)}
+                                          "precision_targets": precision_targets, "fit_seconds": round(fit_seconds, 2)}
     return result

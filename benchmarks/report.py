@@ -17,7 +17,7 @@ target from the issues is printed beside its number as met (`yes`) or not (**no*
 is `docs/benchmarks.md`; in short:
 
 - **Messages** are flagged for a category when its calibrated probability crosses the model's
-  default (high-precision) threshold, chosen in training for a precision target of {precision_target}.
+  default (high-precision) threshold, chosen in training for a precision target ({precision_targets}).
   Precision, recall and F1 are at that threshold; PR-AUC is threshold-free.
 - **`dev`** is the development set: it has been looked at during development, so it is not blind.
   **Leave-writer-out** scores each hand-written message with models that never saw its writer.
@@ -132,7 +132,8 @@ def render(report: dict) -> str:
                  + "\n```\n")
     if meta.get("notes"):
         parts.append("\nNotes:\n\n" + "".join(f"- {n}\n" for n in meta["notes"]))
-    parts.append("\n" + HOW_TO_READ.format(precision_target=report.get("accuracy", {}).get("precision_target", "–")))
+    parts.append("\n" + HOW_TO_READ.format(precision_targets=", ".join(
+        f"{c} {t}" for c, t in report.get("accuracy", {}).get("precision_targets", {}).items()) or "–"))
     for part in quality_parts(report) + cost_parts(report):
         parts += ["\n\n", part]
     return re.sub(r"\n{3,}", "\n\n", "".join(parts)).strip() + "\n"

@@ -22,6 +22,7 @@ import traceback
 from pathlib import Path
 
 from signals.evaluation import json_default
+from signals.model.thresholds import precision_targets
 
 _T0 = time.time()
 
@@ -130,9 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     accuracy = sections.run("accuracy", lambda: run_accuracy(service, sets, log), keep=False)
     if accuracy:
         report["accuracy"] = accuracy.report
-    precision_target = float(service.model.thresholds.get("messages", {}).get("precision_target", 0.85))
+    targets = precision_targets(service.model.thresholds["messages"])
     writers = service.model.spec.info.get("training_data", {}).get("writers")
-    baselines = sections.run("baselines", lambda: run_baselines(sets, precision_target, writers, log), keep=False)
+    baselines = sections.run("baselines", lambda: run_baselines(sets, targets, writers, log), keep=False)
     if baselines:
         report["baselines"] = baselines.report
     scorers = {"model": (service.score_texts, service.thresholds)}

@@ -32,6 +32,7 @@ from benchmarks.accuracy import messages_report
 from benchmarks.conversations import score_conversation_set
 from benchmarks.writers import precision_against_target
 from signals.evaluation import json_default
+from signals.model.thresholds import precision_targets
 from signals.service import ScoringService
 from training import corpora as corpora_mod
 
@@ -87,7 +88,7 @@ def score_sealed(service: ScoringService, config: TrainingConfig, directory: Pat
     log(f"sealed: scoring {len(messages)} messages and {len(convs)} conversations")
     entry = messages_report(messages, service.score_texts(messages.texts), thresholds, categories)
     entry["precision_reached"] = precision_against_target(
-        entry["categories"], service.model.thresholds.get("messages", {}).get("precision_target"))
+        entry["categories"], precision_targets(service.model.thresholds["messages"]))
     entry["flag_rate_awareness"] = entry.get("flag_rate_by_negative_type", {}).get("awareness")
     threads = long_threads(convs, config)
     log(f"sealed: {len(threads)} long threads assembled with {FILLER_CORPUS} (test split) as filler")

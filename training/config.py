@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from signals.errors import ConfigError
+from signals.taxonomy import CATEGORIES
 
 
 class _Section(BaseModel):
@@ -100,9 +101,21 @@ class Model(_Section):
     class_weight: str | None = "balanced"
     folds: int = Field(5, ge=2)
     precision_target: float = Field(0.87, gt=0, lt=1)
+    precision_targets: dict[str, float] = Field(
+        default_factory=dict, description="a category's own precision target, where it differs from precision_target")
     recall_target: float = Field(0.9, gt=0, lt=1)
     tol: float = Field(1e-3, gt=0, lt=1, description="stopping tolerance of the fold models' solver")
     workers: int = Field(2, ge=1, description="threads fitting fold models at once")
+
+    @field_validator("precision_targets")
+    @classmethod
+    def _known_categories(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(CATEGORIES))
+        if unknown:
+            raise ValueError(f"precision_targets: unknown categories {unknown} (known: {list(CATEGORIES)})")
+        if not all(0 < v < 1 for v in value.values()):
+            raise ValueError("precision_targets: every target lies between 0 and 1")
+        return value
 
 
 class ConversationSettings(_Section):

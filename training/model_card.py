@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from signals.model.conversation import describe_length_points
+from signals.model.thresholds import precision_targets
 
 
 def _f(value, digits: int = 3) -> str:
@@ -67,14 +68,15 @@ def _operating_points(metrics: dict) -> str:
     points = metrics.get("operating_points")
     if not points:
         return "_operating points: not available_\n"
-    rows = ["| category | high-precision threshold | high-recall threshold | precision reached | recall reached |",
-            "| --- | --- | --- | --- | --- |"]
+    targets = precision_targets(points)
+    rows = ["| category | precision target | high-precision threshold | high-recall threshold | precision reached | recall reached |",
+            "| --- | --- | --- | --- | --- | --- |"]
     for category, threshold in points["high_precision"].items():
         reached = points.get("reached", {}).get(category, {})
-        rows.append(f"| {category} | {_f(threshold)} | {_f(points['high_recall'].get(category))} | "
+        rows.append(f"| {category} | {targets[category]} | {_f(threshold)} | {_f(points['high_recall'].get(category))} | "
                     f"{_f(reached.get('precision'))} | {_f(reached.get('recall'))} |")
-    return (f"Chosen on leave-writer-out scores of the served (fold-averaged) model: precision target "
-            f"{points['precision_target']}, recall target {points['recall_target']}.\n\n" + "\n".join(rows) + "\n")
+    return (f"Chosen on leave-writer-out scores of the served (fold-averaged) model: each category's precision "
+            f"target (below), recall target {points['recall_target']}.\n\n" + "\n".join(rows) + "\n")
 
 
 def _rounded(value):

@@ -156,7 +156,7 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
         f"{config.model.folds} group-disjoint folds, {config.model.workers} threads")
     model = CategoryModel(categories=categories, C=config.model.C, class_weight=config.model.class_weight,
                           folds=config.model.folds, precision_target=config.model.precision_target,
-                          recall_target=config.model.recall_target, n_jobs=config.model.workers, seed=config.seed,
+                          precision_targets=config.model.precision_targets, recall_target=config.model.recall_target, n_jobs=config.model.workers, seed=config.seed,
                           tol=config.model.tol)
     model.fit(X, Y, W, G, threshold_rows=threshold_rows, progress=log)
 

@@ -24,6 +24,7 @@ def test_model_lists_both_operating_points_per_category(client, service):
         assert entry["high_precision"] == points["high_precision"][name]
         assert entry["high_recall"] == points["high_recall"][name]
         assert entry["threshold"] == service.thresholds[name]
+        assert entry["precision_target"] == points.get("precision_targets", {}).get(name, points["precision_target"])
     assert body["operating_point"] == "high_precision"
     assert body["precision_target"] == points["precision_target"]
     assert body["recall_target"] == points["recall_target"]

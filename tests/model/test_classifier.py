@@ -9,6 +9,7 @@ from scipy import sparse
 from sklearn.base import clone
 
 from signals.model.classifier import CategoryModel
+from signals.model.thresholds import threshold_for_precision
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +77,19 @@ def test_operating_points_reach_their_targets_out_of_fold(data):
         assert Y[flagged, c].mean() >= 0.8 - 1e-9
         assert points.high_recall[name] <= points.high_precision[name]
         assert points.reached[name]["precision"] == pytest.approx(Y[flagged, c].mean())
+
+
+def test_a_category_can_have_its_own_precision_target(data):
+    X, Y, groups = data
+    shared = CategoryModel(categories=("a", "b"), folds=3, precision_target=0.7).fit(X, Y, groups=groups)
+    own = CategoryModel(categories=("a", "b"), folds=3, precision_target=0.7,
+                        precision_targets={"b": 0.95}).fit(X, Y, groups=groups)
+    assert own.operating_points_.precision_targets == {"a": 0.7, "b": 0.95}
+    assert own.operating_points_.high_precision["a"] == shared.operating_points_.high_precision["a"]
+    assert own.operating_points_.high_precision["b"] >= shared.operating_points_.high_precision["b"]
+    assert own.operating_points_.high_precision["b"] == threshold_for_precision(Y[:, 1], own.oof_proba_[:, 1], 0.95)
+    with pytest.raises(ValueError, match="unknown categories"):
+        CategoryModel(categories=("a", "b"), folds=3, precision_targets={"c": 0.9}).fit(X, Y, groups=groups)
 
 
 def test_wrong_number_of_label_columns_is_an_error(data):

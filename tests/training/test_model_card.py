@@ -7,7 +7,7 @@ from training.model_card import render_model_card
 CATEGORIES = {"recruitment": {"precision": 0.871, "recall": 0.702, "f1": 0.777, "pr_auc": 0.84, "support": 120}}
 METRICS = {
     "operating_points": {"high_precision": {"recruitment": 0.5446}, "high_recall": {"recruitment": 0.133},
-                         "precision_target": 0.85, "recall_target": 0.9,
+                         "precision_target": 0.85, "recall_target": 0.9, "precision_targets": {"recruitment": 0.9},
                          "reached": {"recruitment": {"precision": 0.8501, "recall": 0.6856}}},
     "handwritten_leave_writer_out": {"categories": CATEGORIES, "flag_rate_hard_negative": 0.069,
                                      "flag_rate_by_negative_type": {"awareness": 0.145},
@@ -27,7 +27,7 @@ def test_the_card_carries_the_models_numbers():
                              {"writers": ["writer_a", "writer_b"], "corpus_rows": {"tatoeba_nl": 6000}},
                              METRICS, {"messages": {"high_precision": {"recruitment": 0.544539862}}})
     for expected in ("# Model card: signals-nl 9.9.9", "| recruitment | 0.871 | 0.702 | 0.777 | 0.840 | 120 |",
-                     "awareness 0.145", "| flemish | 0.823 | 0.047 |", "| recruitment | 0.545 | 0.133 | 0.850 | 0.686 |",
+                     "awareness 0.145", "| flemish | 0.823 | 0.047 |", "| recruitment | 0.9 | 0.545 | 0.133 | 0.850 | 0.686 |",
                      "| dev, small talk with written pieces inside | 101-500 | 87 | 0.053 | 1.000 |",
                      "precision 0.980, recall 0.918, benign flagged 0.014", "| tatoeba_nl | 11982 | 0.0051 |",
                      "Trained in 83.0 s, peak RSS 1227.0 MiB", '"recruitment": 0.5445',

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from signals.api.deps import ServiceDep
 from signals.api.schemas import ModelResponse, error_responses
+from signals.model.thresholds import precision_targets
 
 router = APIRouter(tags=["model"], responses=error_responses(401, 503))
 
@@ -18,6 +19,7 @@ def model_info(service: ServiceDep) -> dict:
     tactics it explains with; the training data summary and headline metrics."""
     spec = service.model.spec
     messages = service.model.thresholds["messages"]
+    targets = precision_targets(messages)
     conversations = service.model.thresholds.get("conversations", {})
     return {
         **service.info.as_dict(),
@@ -28,7 +30,8 @@ def model_info(service: ServiceDep) -> dict:
         "conversation_operating_points": conversations or None,
         "categories": [
             {"name": c, "route": spec.routes[c], "threshold": service.thresholds[c],
-             "high_precision": messages["high_precision"][c], "high_recall": messages["high_recall"][c]}
+             "high_precision": messages["high_precision"][c], "high_recall": messages["high_recall"][c],
+             "precision_target": targets[c]}
             for c in spec.categories
         ],
         "tactics": list(spec.tactics),

@@ -151,6 +151,8 @@ class CategoryInfo(BaseModel):
     threshold: float = Field(description="the threshold in use (the high-precision operating point)")
     high_precision: float
     high_recall: float
+    precision_target: float = Field(description="the precision the high-precision threshold was chosen to reach "
+                                                "on writers the model never saw")
 
 
 class LengthOperatingPoints(BaseModel):
@@ -177,7 +179,8 @@ class ConversationOperatingPoints(BaseModel):
 class ModelResponse(ModelRef):
     created: str | None = None
     operating_point: Literal["high_precision"] = "high_precision"
-    precision_target: float
+    precision_target: float = Field(description="the default precision target of the message thresholds; a category "
+                                                "with its own has it in categories[].precision_target")
     recall_target: float
     conversation_threshold: float | None = Field(
         description="the strictest conversation threshold (for the longest chats); a conversation is flagged at the "

@@ -34,9 +34,10 @@ class OperatingPoints:
 
     high_precision: dict[str, float]
     high_recall: dict[str, float]
-    precision_target: float
+    precision_target: float                 # the default target
     recall_target: float
     reached: dict[str, dict[str, float]]
+    precision_targets: dict[str, float]     # every category's own target (the default where none is set)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -47,12 +48,14 @@ class CategoryModel(BaseEstimator):
 
     def __init__(self, categories: tuple[str, ...] = (), C: float = 4.0, class_weight: str | None = "balanced",
                  folds: int = 5, precision_target: float = 0.85, recall_target: float = 0.9,
-                 max_iter: int = 1000, tol: float = 1e-3, n_jobs: int = 1, seed: int = 0) -> None:
+                 max_iter: int = 1000, tol: float = 1e-3, n_jobs: int = 1, seed: int = 0,
+                 precision_targets: dict[str, float] | None = None) -> None:
         self.categories = categories
         self.C = C
         self.class_weight = class_weight
         self.folds = folds
         self.precision_target = precision_target
+        self.precision_targets = precision_targets
         self.recall_target = recall_target
         self.max_iter = max_iter
         self.tol = tol
@@ -134,15 +137,19 @@ class CategoryModel(BaseEstimator):
 
     def _choose_thresholds(self, Y: np.ndarray, weights: np.ndarray, proba: np.ndarray) -> OperatingPoints:
         high_precision, high_recall, reached = {}, {}, {}
+        unknown = set(self.precision_targets or {}) - set(self.categories)
+        if unknown:
+            raise ValueError(f"precision targets for unknown categories: {sorted(unknown)}")
+        targets = {c: float((self.precision_targets or {}).get(c, self.precision_target)) for c in self.categories}
         for c, category in enumerate(self.categories):
             known = weights[:, c] > 0
             y, p = Y[known, c], proba[known, c]
-            high_precision[category] = threshold_for_precision(y, p, self.precision_target)
+            high_precision[category] = threshold_for_precision(y, p, targets[category])
             # the high-recall point never lies above the default one (where that already reaches the target)
             high_recall[category] = min(threshold_for_recall(y, p, self.recall_target), high_precision[category])
             reached[category] = {"precision": precision_at(y, p, high_precision[category]),
                                  "recall": float((p[y == 1] >= high_precision[category]).mean()) if y.any() else 0.0}
-        return OperatingPoints(high_precision, high_recall, self.precision_target, self.recall_target, reached)
+        return OperatingPoints(high_precision, high_recall, self.precision_target, self.recall_target, reached, targets)
 
     @property
     def thresholds_(self) -> dict[str, float]:
