@@ -45,6 +45,7 @@ def test_a_speaker_states_their_age(text, age):
     "ik 5 min", "ik 20 euro", "ik 15 keer gebeld", "mijn zus is 12 geworden", "9 geworden voor wiskunde",
     "ja 27. en jij 26",             # an answer, read only after an age question (below)
     "14 hoezo",
+    "15?", "26??",                  # a guess or an echo
 ])
 def test_numbers_that_are_not_the_writers_age(text):
     assert declared_age(text) is None
@@ -87,6 +88,10 @@ def test_an_answer_to_an_age_question_is_a_declaration(turns, ages):
     ("A: hoe oud ben je", "C: lol", "D: ok", "E: hmm", "B: 14 hoezo"),  # too late to be the answer
     ("A: ik ga naar de film, en jij?", "B: 18 uur ofzo"),      # "en jij?" after no age of one's own
     ("A: welke klas zit je", "B: 3e keer dat je dat vraagt"),
+    ("A: hoe oud is hij", "B: 19"),                             # a bare number answering other questions
+    ("A: hoeveel wil je ervoor?", "B: 70"),
+    ("A: welke maat heb je", "B: 38"),
+    ("A: ok sorry eerlijk zijn", "B: 26??"),                    # an echo or a guess, not a statement
 ])
 def test_numbers_that_do_not_answer_an_age_question(turns):
     assert conversation(*turns) == {}
@@ -129,3 +134,14 @@ def test_adult_with_a_minor_peers_and_own_minor_from_the_declaration_on():
     assert minor[:, 2].tolist() == [0, 1, 1, 1, 1]     # declared a minor age
     assert minor[:, 1].tolist() == [0, 0, 0, 0, 1]     # peers with c (15 and 16)
     assert np.all(age_relation({}, "x", 3) == 0)
+
+
+def test_adults_with_adults_are_told_apart_from_minors_of_one_age():
+    """Adults among themselves never groomed anyone in the hand-written chats; minors of about one
+    age did (a groomer posing as a peer): the two are separate features."""
+    ages = speaker_ages(["ik ben 26", "ik ben 27", "ik ben 15", "ik ben 14"], ["a", "b", "c", "d"])
+    adult = age_relation(ages, "a", 4)
+    assert adult[-1].tolist() == [1, 0, 0, 1]           # with minors c and d, and with adult b
+    minor = age_relation(ages, "c", 4)
+    assert minor[-1].tolist() == [0, 1, 1, 0]           # a minor, with d of about one age
+    assert adult[:, 3].tolist() == [0, 1, 1, 1]         # known from b's declaration on

@@ -131,6 +131,15 @@ def test_weights_of_the_wrong_shape_are_refused(loaded, tmp_path):
         SignalsModel.load(Path(directory))
 
 
+def test_conversation_weights_for_other_features_are_refused(loaded, tmp_path):
+    """A model whose conversation model read other features (an older signals) is refused on load,
+    not scored with weights that mean something else."""
+    conversation = dataclasses.replace(loaded.conversation, coef=loaded.conversation.coef[:-1])
+    directory = dataclasses.replace(loaded, conversation=conversation).save(tmp_path / "ouder")
+    with pytest.raises(ArtifactIntegrityError, match="conversation weights of shape"):
+        SignalsModel.load(Path(directory))
+
+
 def test_conversation_thresholds_by_length_travel_with_the_model(loaded):
     points = loaded.thresholds["conversations"]["by_length"]
     assert [p["max_turns"] for p in points] == [25, 100, 500, None]

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from training.config import load_config
 
 from signals.errors import ConfigError
-from training.config import load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 

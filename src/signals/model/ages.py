@@ -36,7 +36,7 @@ _SELF_AGE = re.compile(
     r"|(?:^| )(\d{1,2}) ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:[/,] ?)?(?:m|v|f|jongen|meisje|boy|girl)\b"
     r"|^(?:m|v|f) ?(?:[/,] ?)?(\d{1,2})\b" + _NOT_AN_AGE
     + r"|^(\d{1,2})[- ]?jarige?(?: (?:hier|meisje|jongen|girl|boy))?[.!?]*$"
-    r"|^(\d{1,2}) ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:[.!?]*$|[,.]? ?(?:bijna|bjna|almost)\b|[,.]? ?(?:en )?jij\?*$)"
+    r"|^(\d{1,2}) ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:[.!]*$|[,.]? ?(?:bijna|bjna|almost)\b|[,.]? ?(?:en )?jij\?*$)"
     r"|^(?:mijn )?(?:leeftijd|lft|age) ?[:=]? ?(\d{1,2})\b"
     r"|\basl\b[^\n]{0,12}?\b(\d{1,2})\b")
 _SPACES = re.compile(r"\s+")
@@ -51,6 +51,11 @@ _ASKS_AGE = re.compile(
     r"\bhoe oud(?! (?:is|zijn|was|waren|wordt|worden|werd|zal)\b)|\bhow old (?:are|r)\b|\basl\b|\bwelk bouwjaar"
     r"|\b(?:je|jouw|uw|ur|your) (?:leeftijd|lft|age)\b|^(?:leeftijd|lft|age) ?\?"
     r"|\b(?:ben je|ben jij|bn je|zijde gij|zijde|zijt ge|zijt gij|zij gij|are you|are u|r u|ur) (?:al |pas |nog |echt |nu )?(\d{1,2})\b(?! ?(?:min|uur|u\b|euro|km|keer|%))")
+_ASKS_OTHERS_AGE = re.compile(r"\bhoe oud (?:is|zijn|was|waren|wordt|worden|werd)\b|\bhow old is\b")
+# A question a bare number answers without being an age: "hoeveel?" "70", "welke maat" "38", "hoe laat" "8".
+_ASKS_NUMBER = re.compile(r"^(?:hoeveel|welke?|hoe laat|hoe lang|hoe ver|hoe groot|hoe vaak|wanneer|wat kost|om hoe laat)\b"
+                          r"|\b(?:hoeveel|welke maat|hoe laat|wat kost|prijs|huisnummer|nummer)\b")
+_BARE_NUMBER = re.compile(r"^\d{1,2} ?(?:" + _UNIT + r" ?)?(?:oud ?)?[.!]*$")
 _ASKS_SCHOOL = re.compile(r"\b(?:welke klas|wat voor klas|welk jaar zit|in welk jaar|welke groep|welk leerjaar)")
 _ASKS_BACK = re.compile(r"(?:^|[ ,.!?])(?:en jij|en u|en gij|and you|jij\?|hbu|wbu)\b")
 # The reply itself: a number first (after a few fillers), not a guess ("15?") and not a quantity.
@@ -128,10 +133,14 @@ def speaker_ages(texts: Sequence[str], speakers: Sequence[str]) -> dict[str, lis
     said_to: dict[str, list[tuple[int, int]]] = {}  # in a chat of two, ages each was told by the other
     names = list(dict.fromkeys(speakers))
     question: tuple[int, str, int | None, bool] | None = None  # (turn, asker, proposed age, school)
+    other_question: tuple[int, str] | None = None  # (turn, asker) of a question a number answers that is no age
     replied: set[str] = set()
     for index, (text, speaker) in enumerate(zip(texts, speakers)):
         lowered = _lowered(text)
         age = _declared(lowered)
+        if age is not None and other_question is not None and speaker != other_question[1] \
+                and index - other_question[0] <= REPLY_WITHIN and _BARE_NUMBER.match(lowered):
+            age = None  # "hoe oud is je broer?" "17", "hoeveel?" "70": a number, not the writer's age
         if age is None and question is not None and speaker != question[1] and speaker not in replied \
                 and index - question[0] <= REPLY_WITHIN:
             age = _answered(lowered, question[2], question[3])
@@ -145,6 +154,8 @@ def speaker_ages(texts: Sequence[str], speakers: Sequence[str]) -> dict[str, lis
         asked = _asked(lowered, age)
         if asked is not None:
             question, replied = (index, speaker, *asked), set()
+        elif _ASKS_OTHERS_AGE.search(lowered) or _ASKS_NUMBER.search(lowered):
+            other_question = (index, speaker)
     for speaker, told in said_to.items():  # what a speaker says of themself comes first
         if speaker not in out:
             out[speaker] = told
@@ -175,9 +186,10 @@ def _asked(lowered: str, own_age: int | None) -> tuple[int | None, bool] | None:
 
 
 def age_relation(ages: dict[str, list[tuple[int, int]]], speaker: str, n_turns: int) -> np.ndarray:
-    """Per turn (prefix), for ``speaker``: [adult speaking with a declared minor, peers or adults
-    with each other, speaker declared a minor age]; each 0/1, known from the declaration on."""
-    out = np.zeros((n_turns, 3), np.float32)
+    """Per turn (prefix), for ``speaker``: [adult speaking with a declared minor, minors of about
+    one age (at most 3 years apart) with each other, speaker declared a minor age, adults with each
+    other]; each 0/1, known from the declaration on."""
+    out = np.zeros((n_turns, 4), np.float32)
     own = ages.get(speaker, [])
     others = [(t, a) for name, pairs in ages.items() if name != speaker for t, a in pairs]
     for t_own, age_own in own:
@@ -185,8 +197,9 @@ def age_relation(ages: dict[str, list[tuple[int, int]]], speaker: str, n_turns: 
             since = max(t_own, t_other)
             if age_own >= ADULT and age_other < ADULT:
                 out[since:, 0] = 1
-            elif (age_own >= ADULT and age_other >= ADULT) or (age_own < ADULT and age_other < ADULT
-                                                                and abs(age_own - age_other) <= 3):
+            elif age_own >= ADULT and age_other >= ADULT:
+                out[since:, 3] = 1
+            elif age_own < ADULT and age_other < ADULT and abs(age_own - age_other) <= 3:
                 out[since:, 1] = 1
         if age_own < ADULT:
             out[t_own:, 2] = 1

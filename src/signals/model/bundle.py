@@ -31,6 +31,7 @@ from signals.analysis import Analyzer
 from signals.detectors.registry import CUES_FILE, PATTERNS_FILE, DetectorRegistry
 from signals.errors import ArtifactIntegrityError
 from signals.model.artifact import WEIGHTS, ModelFiles, dump_weights, load_weights, read_model_files, write_model_dir
+from signals.model.conversation import FEATURES as CONVERSATION_FEATURES
 from signals.model.conversation import ConversationScorer, length_points_from_json
 from signals.model.features import FeatureParams, FeatureSpace
 from signals.model.linear import LinearScorer
@@ -186,6 +187,9 @@ class SignalsModel:
                                                   np.asarray(c["calibration"], np.float64), float(points["high_precision"]),
                                                   float(points["high_recall"]), spec.tactics,
                                                   length_points_from_json(points.get("by_length", [])))
+                if conversation.coef.shape != (len(CONVERSATION_FEATURES),):
+                    raise ValueError(f"conversation weights of shape {conversation.coef.shape} for "
+                                     f"{len(CONVERSATION_FEATURES)} conversation features")
             known = {SPEC_FILE, THRESHOLDS_FILE, WEIGHTS, PATTERNS_FILE, CUES_FILE, WARMUP_FILE}
             extra = {k: v for k, v in verified.files.items() if k not in known and not k.startswith(f"{LEXICON_DIR}/")}
             return cls(spec, resources, verified.text(PATTERNS_FILE), verified.text(CUES_FILE), features, scorer,

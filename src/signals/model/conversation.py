@@ -7,8 +7,10 @@ the turns' tactics are summarised as evidence that does not grow with the number
 - how many distinct tactics, and how many stages of the grooming sequence (trust → isolation →
   contact → images → coercion), the speaker used within any 30 consecutive turns;
 - the other side's disclosure or distress within any 12 turns;
-- who is who: an adult speaking with a declared minor, peers or adults among themselves (as
-  interactions with the evidence above, never on their own).
+- who is who (``ages``): an adult speaking with a declared minor, minors of about one age, adults
+  among themselves (separate: a groomer may pose as a peer, while adults who both state adult ages
+  groomed no one in the hand-written chats), as interactions with the evidence above, never on
+  their own.
 Every feature is a running maximum over windows, so appending harmless turns to a harmless chat
 cannot raise it; nothing is a sum or a count of turns. A logistic regression turns a speaker's
 features into the probability that this speaker grooms another; the conversation's risk is its
@@ -43,7 +45,8 @@ STAGE_OF = {
 }
 N_STAGES = 5
 FEATURES = ("max_turn", "strongest_window", "decayed", "tactic_breadth", "stages", "other_distress",
-            "adult_minor_x_window", "adult_minor_x_breadth", "peers_x_window", "own_minor_x_window")
+            "adult_minor_x_window", "adult_minor_x_breadth", "peers_x_window", "own_minor_x_window",
+            "adults_x_window")
 
 
 @dataclass(frozen=True)
@@ -106,9 +109,10 @@ def speaker_features(evidence: TurnEvidence, speaker: str, tactic_names: Sequenc
     stages = running(_window_any(stage_flags, BREADTH_WINDOW) / N_STAGES)
     distress = running(_window_max_of_top(others_distress, WINDOW, 1))
     relation = age_relation(ages if ages is not None else speaker_ages(evidence.texts, evidence.speakers), speaker, n)
-    adult_minor, peers, own_minor = relation[:, 0], relation[:, 1], relation[:, 2]
+    adult_minor, peers, own_minor, adults = relation[:, 0], relation[:, 1], relation[:, 2], relation[:, 3]
     return np.column_stack([max_turn, window, decayed, breadth, stages, distress, adult_minor * window,
-                            adult_minor * breadth, peers * window, own_minor * window]).astype(np.float64)
+                            adult_minor * breadth, peers * window, own_minor * window,
+                            adults * window]).astype(np.float64)
 
 
 def conversation_rows(evidence: TurnEvidence, tactic_names: Sequence[str]) -> tuple[list[str], np.ndarray]:
