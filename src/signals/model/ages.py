@@ -156,9 +156,9 @@ def speaker_ages(texts: Sequence[str], speakers: Sequence[str]) -> dict[str, lis
             question, replied = (index, speaker, *asked), set()
         elif _ASKS_OTHERS_AGE.search(lowered) or _ASKS_NUMBER.search(lowered):
             other_question = (index, speaker)
-    for speaker, told in said_to.items():  # what a speaker says of themself comes first
+    for speaker, pairs in said_to.items():  # what a speaker says of themself comes first
         if speaker not in out:
-            out[speaker] = told
+            out[speaker] = pairs
     return out
 
 
