@@ -21,59 +21,92 @@ ADULT = 18
 # Texts are matched with every run of whitespace collapsed to one space, and no two quantifiers in
 # a row can match the same characters: the patterns stay linear on hostile input.
 _MONTHS = r"(?:jan(?:uari)?|feb(?:ruari)?|maart|mrt|apr(?:il)?|mei|juni?|juli?|aug(?:ustus)?|sept?(?:ember)?|okt(?:ober)?|oct|nov(?:ember)?|dec(?:ember)?)"
-_NOT_AN_AGE = (r"(?! ?(?:min|minuten|minuutjes|mins|uur|u\b|euro|eur|km|keer|sec|dagen|weken|maanden|%|x\b"
-               r"|over\b|voor\b|" + _MONTHS + r"\b))")
+# What follows a number that is no age: a time ("17.30", "14:00"), a unit, a span, a weight, a month,
+# years of something else ("12 jaar getrouwd").
+_NOT_AN_AGE = (r"(?![.:,]\d)(?! ?(?:min|minuten|minuutjes|mins|uur|u\b|euro|eur|km|kilo|kg|keer|sec|dagen|weken|maanden"
+               r"|%|x\b|tot\b|over\b|voor\b|" + _MONTHS + r"\b"
+               r"|(?:jaar|jr) (?:getrouwd|samen|in dienst|clean|ouder|jonger|bezig|lid|moeder|vader|mama|papa|gescheiden"
+               r"|weg|werkzaam|aan het)\b))")
 _NUMBER_WORDS = {"tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15, "zestien": 16,
                  "zeventien": 17, "achttien": 18, "negentien": 19, "twintig": 20, "dertig": 30, "veertig": 40,
                  "vijftig": 50}
 _AGE = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?![\d\w])"
-_I_AM = r"(?:ik ben|ik bn|k ben|kben|'k ben|kzen|'k zen|ik zen|ben|bn|ik word|i'?m|i am)"
-_UNIT = r"(?:jaar|jr|j|yo|y/o)"
+_I_AM = r"(?:ik ben|ik bn|k ben|kben|'k ben|kzen|'k zen|ik zen|kzijn|'k zijn|ik zijn|ben|bn|ik word|i'?m|i am|iam)"
+_UNIT = r"(?:jaar|jaartjes|jr|j|yo|y/o|years old|year old|years|yrs)"
+# Words between "ik ben" and the number: "ik ben zelf 14", "ik ben ook al 15", "ik ben bijna 15" (then 14).
+_FILLER = r"(?:(?:al|pas|net|maar|nog|zelf|ook|nu|gwn|gewoon|echt|dus|bijna|bjna) ){0,2}"
+# "en jij?" after one's own age, to the end of the turn ("12 u" alone is a Flemish time, not an age).
+_ASKS_IT_BACK = r"(?:(?:en |and |& )?(?:jij|jij dan|gij|you|hbu|wbu)|en u|and u)\b ?[?!.]*$"
 _SELF_AGE = re.compile(
-    r"(?:^|[ ,.!?(])" + _I_AM + r" (?:(?:al|pas|net|maar|nog maar|bijna) )?" + _AGE + _NOT_AN_AGE
-    + r"|(?:^|[ ,.!?(])" + _I_AM + r" (?:een|ne|nen|a) (?:(\d{1,2})[- ]?jarige?\b"
+    r"(?:^|[ ,.!?(])" + _I_AM + r" " + _FILLER + _AGE + _NOT_AN_AGE
+    + r"|(?:^|[ ,.!?(])" + _I_AM + r" (?:een|ne|nen|n|a) (?:(\d{1,2})[- ]?jarige?\b"
     r"|(?:jongen|meisje|gast|meid|boy|girl|man|vrouw) van (\d{1,2})\b)"
-    r"|(?:^| )(\d{1,2}) ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:[/,] ?)?(?:m|v|f|jongen|meisje|boy|girl)\b"
+    r"|(?:^| )(?<!in )(?<!nog )(?<!over )(?<!binnen )(?<!na )(\d{1,2}) ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:[/,] ?)?"
+    r"(?:m|v|f|jongen|meisje|boy|girl)\b(?! ?(?:lopen|rijden|fietsen|verder|hoog|diep|breed|lang|\d))"
     r"|^(?:m|v|f) ?(?:[/,] ?)?(\d{1,2})\b" + _NOT_AN_AGE
-    + r"|^(\d{1,2})[- ]?jarige?(?: (?:hier|meisje|jongen|girl|boy))?[.!?]*$"
-    r"|^(\d{1,2}) ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:[.!]*$|[,.]? ?(?:bijna|bjna|almost)\b|[,.]? ?(?:en )?jij\?*$)"
-    r"|^(?:mijn )?(?:leeftijd|lft|age) ?[:=]? ?(\d{1,2})\b"
+    + r"|^(\d{1,2})[- ]?jarige?(?: (?:hier|meisje|jongen|girl|boy)){0,2}[.!?]*$"
+    r"|^(\d{1,2}) ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:hier ?)?(?:[.!]*$|[,.]? ?(?:bijna|bjna|almost)\b"
+    r"|[,.]? ?" + _ASKS_IT_BACK + r")"
+    r"|^(?:mijn )?(?:leeftijd|lft|age) ?(?:is )?[:=]? ?(\d{1,2})\b"
     r"|\basl\b[^\n]{0,12}?\b(\d{1,2})\b")
 _SPACES = re.compile(r"\s+")
 # Standalone forms that need no question: "ik 15", "ik 14 jij?", "net 16 geworden", "15 (bijna 16)".
 _SHORT_SELF_AGE = re.compile(
-    r"^(?:ik|ikke|me|moi) " + _AGE + r" ?(?:" + _UNIT + r" ?)?(?:[.!?]*$|[,.]? ?(?:en )?(?:jij|jij\?|gij|u|you|hbu|wbu)\b)"
+    r"^(?:ik|ikke|me|moi) " + _AGE + r" ?(?:" + _UNIT + r" ?)?(?:[.!]*$|[,.]? ?" + _ASKS_IT_BACK + r")"
     r"|^(?:net |pas |vorige week |gisteren )?" + _AGE + r" (?:jaar )?geworden\b(?! (?:voor|op|bij|in|met)\b)"
     r"|^" + _AGE + r" ?(?:" + _UNIT + r" ?)?\((?:bijna|bjna|almost) \d{1,2}\)")
+# Before an "ik ben 14" in the same sentence: someone quoted, or a case ("als iemand zegt ik ben 13").
+_QUOTED_OR_IF = re.compile(r"(?:\b(?:zegt|zei|zeggen|zeiden|zegde|says|said|schreef|typte|stuurde)\b"
+                           r"|\bals (?:iemand|je|ze|hij|zij)\b|[\"“”‘’«])[^.!?]*$")
+_ONE_LESS = re.compile(r"\b(?:bijna|bjna|almost|word) (?:al )?$")  # right before it: "ik ben bijna 18", "ik word 18": 17 now
 # A turn that asks the other side's age, or (group 1) proposes one: "hoe oud ben je", "asl", "ben je 15?";
-# not someone else's ("hoe oud is je broer").
+# not someone else's ("hoe oud is je broer", "hoe oud moet je zijn", "raad eens hoe oud ik ben").
 _ASKS_AGE = re.compile(
-    r"\bhoe oud(?! (?:is|zijn|was|waren|wordt|worden|werd|zal)\b)|\bhow old (?:are|r)\b|\basl\b|\bwelk bouwjaar"
+    r"\bhoe oud (?:ben|bn|bent|zijt|zijde|zyt|zij gij|word je|wordt ge|zijn jullie|zijn julle|r u|are)\b"
+    r"|\bhoe oud (?:eigenlijk|eig|dan|precies|nu|ook alweer|trouwens|ongeveer)\b"
+    r"(?! (?:die|dat|deze|hij|zij|ze|is|zijn|was|je|jouw|mijn|m'n|mn)\b)|\bhoe oud ?[?!.,]|\bhoe oud$"
+    r"|\bhow old (?:are|r)\b|\basl\b|\bwelk bouwjaar (?:ben|bent|zijt|zijde|ben je|ben jij)\b"
     r"|\b(?:je|jouw|uw|ur|your) (?:leeftijd|lft|age)\b|^(?:leeftijd|lft|age) ?\?"
-    r"|\b(?:ben je|ben jij|bn je|zijde gij|zijde|zijt ge|zijt gij|zij gij|are you|are u|r u|ur) (?:al |pas |nog |echt |nu )?(\d{1,2})\b(?! ?(?:min|uur|u\b|euro|km|keer|%))")
-_ASKS_OTHERS_AGE = re.compile(r"\bhoe oud (?:is|zijn|was|waren|wordt|worden|werd)\b|\bhow old is\b")
-# A question a bare number answers without being an age: "hoeveel?" "70", "welke maat" "38", "hoe laat" "8".
-_ASKS_NUMBER = re.compile(r"^(?:hoeveel|welke?|hoe laat|hoe lang|hoe ver|hoe groot|hoe vaak|wanneer|wat kost|om hoe laat)\b"
-                          r"|\b(?:hoeveel|welke maat|hoe laat|wat kost|prijs|huisnummer|nummer)\b")
-_BARE_NUMBER = re.compile(r"^\d{1,2} ?(?:" + _UNIT + r" ?)?(?:oud ?)?[.!]*$")
-_ASKS_SCHOOL = re.compile(r"\b(?:welke klas|wat voor klas|welk jaar zit|in welk jaar|welke groep|welk leerjaar)")
-_ASKS_BACK = re.compile(r"(?:^|[ ,.!?])(?:en jij|en u|en gij|and you|jij\?|hbu|wbu)\b")
+    r"|\b(?:ben je|ben jij|bn je|zijde gij|zijde|zijt ge|zijt gij|zij gij|are you|are u|r u|ur) (?:al |pas |nog |echt |nu )?"
+    r"(\d{1,2})\b" + _NOT_AN_AGE)
+_ASKS_OTHERS_AGE = re.compile(r"\bhoe oud\b|\bhow old\b")  # any other "hoe oud": a number answers it, not an age of theirs
+# A question a bare number answers without being the writer's age: "hoeveel?" "70", "wat is je schoenmaat" "38".
+_ASKS_NUMBER = re.compile(r"\bof \d|hoeveel|\bwelke?\b|hoe ?laat|welk uur|hoe lang|hoe ver|hoe groot|hoe vaak|hoe zwaar|wanneer"
+                          r"|wat kost|prijs|nummer|maat\b|\bweeg|gewicht|cijfer|punten|score|wat had je|wat heb je")
+_BARE_NUMBER = re.compile(r"^(?:(?:ik|ikke) )?\d{1,2} ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:geworden ?)?[.!]*"
+                          r"(?:[,.]? ?" + _ASKS_IT_BACK + r")?$")
+_ASKS_SCHOOL = re.compile(r"\b(?:welke klas|wat voor klas|welk jaar zit|in welk jaar|welke groep|welk (?P<primary>leerjaar))")
+_ASKS_BACK = re.compile(r"(?:^|[ ,.!?])(?:en jij|en u|en gij|and you|hbu|wbu)\b|(?:^|[ ,.!?])(?:jij|gij|u|you)\?")
 # The reply itself: a number first (after a few fillers), not a guess ("15?") and not a quantity.
 _AGE_REPLY = re.compile(
-    r"^(?:(?:ja+|jep|jup|yes|yep|yup|klopt|idd|nee+|neen|nope|ik|ikke|bijna|net|pas|al|eh+|uh+m?|euh|ehm|haha\w*|lol|ok|oke)[,.!]? ){0,2}"
-    + _AGE + _NOT_AN_AGE + r"(?! ?\?)")
-_YES = re.compile(r"^(?:ja+|jep|jup|yes|yep|yup|klopt|idd|jazeker|correct|dat klopt|inderdaad)\b(?! ?(?:maar|nee)\b)")
-# The other side's age, said to them: "en jij 26", "jij 24?", "je bent pas 14", "gij 31 las ik", "jij staat op 39".
+    r"^(?:(?:ja+|jep|jup|yes|yep|yup|klopt|idd|nee+|neen|nope|ik|ikke|bijna|net|pas|al|eh+|uh+m?|euh|ehm|haha\w*|lol"
+    r"|ok|oke|grapje|echt|serieus)[,.!]? ){0,3}" + _AGE + _NOT_AN_AGE + r"(?! ?\?)")
+_YES = re.compile(r"^(?:ja+|jep|jup|yes|yep|yup|klopt|idd|jazeker|correct|dat klopt|inderdaad)\b"
+                  r"(?![,.!]? ?(?:maar|nee|bijna|in|over|volgende|binnenkort|grapje)\b)")
+# The other side's age, said to them: "en jij 26", "jij 24?", "je bent pas 14", "gij 31 las ik", "jij staat op 39";
+# not a past, a wish or a question about something else ("toen jij 12 was", "tot jij 18 bent", "heb jij 50 volgers").
+_NOT_TOLD = r"(?<!ben )(?<!bn )(?<!zijt )(?<!zijde )(?<!are )(?<!toen )(?<!tot )(?<!als )(?<!kan )(?<!heb )(?<!had )(?<!wanneer )(?<!\d )"
+_TOLD_AFTER = r"(?! ?(?:(?:was|bent|wordt|werd|zijt|waart|pro|max|punten|volgers|ofzo|of zo)\b|(?:op|of) \d))"
 _YOUR_AGE = re.compile(
-    r"(?:^|[ ,.!?(])(?<!ben )(?<!bn )(?<!zijt )(?<!zijde )(?<!are )(?:jij|jj|gij|gie|you|u) (?:bent |zijt |zyt |staat op |are |r )?(?:al |pas |nog |nog maar |maar |echt |toch )?"
-    + _AGE + _NOT_AN_AGE + r"(?! ?(?:jaar|jr|j)? ?(?:geleden|later|terug)\b)"
-    r"|(?:^|[ ,.!?(])je bent (?:al |pas |nog |nog maar |maar |echt |toch )?" + _AGE + _NOT_AN_AGE)
-_SCHOOL_REPLY = re.compile(r"^(?:ik zit in |in |de )?(?:het )?(\d)(?:e|de|ste)\b(?! ?(?:keer|plaats|prijs))")
+    r"(?:^|[ ,.!?(])" + _NOT_TOLD + r"(?:jij|jj|gij|gie|you|u) (?:bent |zijt |zyt |staat op |are |r )?"
+    r"(?:al |pas |nog |nog maar |maar |echt |toch )?" + _AGE + _NOT_AN_AGE + _TOLD_AFTER
+    + r"(?! ?(?:jaar|jr|j)? ?(?:geleden|later|terug)\b)"
+    r"|(?:^|[ ,.!?(])(?<!toen )(?<!tot )(?<!als )je bent (?:al |pas |nog |nog maar |maar |echt |toch )?" + _AGE
+    + _NOT_AN_AGE + _TOLD_AFTER)
+_SCHOOL_REPLY = re.compile(r"^(?:ik zit in |in |de )?(?:het )?(\d)(?:e|de|ste)\b(?! ?(?:keer|plaats|prijs))"
+                           r"(?P<primary> ?leerjaar)?(?! ?(?:jaar )?(?:bachelor|master|rechten|uni|hogeschool|hbo|wo\b))")
+# A school year of the writer's own ("ik zit in 2e middelbaar", "kzit in havo 3", "brugklas"), as an age.
+# Not a university year ("1ste jaar rechten"), and a bare "brugklas" not about a child or a class one teaches.
+_NOT_A_SCHOOL_YEAR = r"(?! ?(?:van|bachelor|master|rechten|uni|universiteit|hogeschool|hbo|wo\b|geneeskunde|psychologie|opleiding|studie|aan de))"
 _SCHOOL = re.compile(
-    r"\b(?:ik zit in|ik zit op|zit in|zit op|ik doe|ik ga naar)\s+(?:de\s+|het\s+|groep\s+)?"
-    r"(?:(\d)(?:e|de|ste)?\s*(?:klas|jaar|middelbaar|leerjaar|havo|vwo|vmbo|mavo|gym)|brugklas|basisschool|groep\s*(\d))"
-    r"|\b(?:brugklas|brugpieper|(?:eerste|tweede|derde|1e|2e|3e|4e)\s*(?:middelbaar|jaar middelbaar))\b"
-    r"|^\s*groep\s*([5-8])\b")
+    r"(?:^|\bik |'k |\bk)(?:zit in|zit op|zit|doe|ga naar) (?:de |het |groep )?"
+    r"(?:(?P<year>\d)(?:e|de|ste)? ?(?P<kind>klas|jaar|middelbaar|leerjaar|havo|vwo|vmbo|mavo|gym)\b" + _NOT_A_SCHOOL_YEAR
+    + r"|(?:havo|vwo|vmbo|mavo|gym) ?(?P<year2>[1-6])\b|(?P<brug>brugklas)|(?P<basis>basisschool)|groep ?(?P<groep>\d))"
+    r"|\b(?P<bare>brugklas|brugpieper|(?:(?P<word>eerste|tweede|derde|vierde|vijfde|zesde)|(?P<year3>[1-6])(?:e|de|ste)) ?"
+    r"(?:jaar )?middelbaar)\b"
+    r"|^groep ?(?P<groep2>[5-8])\b(?! (?:heeft|is|gaat|moet|krijgt|doet|mag|van|hebben)\b)")
+_NOT_MINE = re.compile(r"\b(?:mijn|m'n|mn|onze|ons|haar|zijn|z'n|hij|zij|ze|die|jullie|les|leerlingen|juf|meester|docent)\b")
+_ORDINALS = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5, "zesde": 6}
 
 
 def _in_range(found: str) -> int | None:
@@ -92,68 +125,85 @@ def declared_age(text: str) -> int | None:
 
 def _declared(lowered: str) -> int | None:
     match = _SELF_AGE.search(lowered)
-    if match:
-        value = _in_range(next(g for g in match.groups() if g))
+    if match and not _QUOTED_OR_IF.search(lowered[: match.start() + 1]):
+        group = next(k for k, g in enumerate(match.groups(), 1) if g)
+        value = _in_range(match.group(group))
         if value is not None:
-            return value
+            return value - 1 if _ONE_LESS.search(lowered[: match.start(group)]) else value
     short = _SHORT_SELF_AGE.search(lowered)
     if short:
         return _in_range(next(g for g in short.groups() if g))
+    return _school_age(lowered)
+
+
+def _school_age(lowered: str) -> int | None:
+    """The age a school year stands for: groep 8 and the Flemish 6de leerjaar about 11, the
+    brugklas and 1e middelbaar 12, each year after one more."""
     school = _SCHOOL.search(lowered)
-    if school:
-        year = next((g for g in school.groups() if g), None)
-        if school.group(0).strip().startswith("groep") or school.group(2) is not None or school.group(3):
-            return 11
-        return 12 + (int(year) - 1 if year and year.isdigit() else 0)
-    return None
+    if school is None or (school.group("bare") and _NOT_MINE.search(lowered)):
+        return None
+    found = school.groupdict()
+    if found["groep"] or found["groep2"]:
+        return 3 + int(found["groep"] or found["groep2"])
+    if found["basis"]:
+        return 11
+    if found["brug"] or found["bare"] in ("brugklas", "brugpieper"):
+        return 12
+    if found["word"]:
+        return 11 + _ORDINALS[found["word"]]
+    year = int(found["year"] or found["year2"] or found["year3"])
+    return 5 + year if found["kind"] == "leerjaar" else 11 + year
 
 
-REPLY_WITHIN = 3  # turns after an age question in which the others' first turn counts as the answer
+REPLY_WITHIN = 3  # turns after an age question in which the others' answer is looked for
 
 
-def _answered(lowered: str, proposed: int | None, school: bool) -> int | None:
+def _answered(lowered: str, proposed: int | None, school: str) -> int | None:
     """The age in a reply to an age question: a leading number ("ja 27. en jij", "14 hoezo"), a
-    "yes" to a proposed age ("ben je 15?" → "ja"), or a school year after a class question."""
+    "yes" to a proposed age ("ben je 15?" → "ja"), or a school year after a class question
+    (``school``: "secondary", or "primary" after "welk leerjaar")."""
     if school:
         year = _SCHOOL_REPLY.search(lowered)
-        return 11 + int(year.group(1)) if year and 1 <= int(year.group(1)) <= 6 else None
+        if year is None or not 1 <= int(year.group(1)) <= 6:
+            return None
+        return (5 if year.group("primary") or school == "primary" else 11) + int(year.group(1))
     reply = _AGE_REPLY.search(lowered)
     if reply:
-        return _in_range(reply.group(1))
-    if proposed is not None and _YES.search(lowered):
+        value = _in_range(reply.group(1))
+        return value - 1 if value is not None and _ONE_LESS.search(lowered[: reply.start(1)]) else value
+    if proposed is not None and not any(ch.isdigit() for ch in lowered) and _YES.search(lowered):
         return proposed if 8 <= proposed <= 80 else None
     return None
 
 
 def speaker_ages(texts: Sequence[str], speakers: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
     """Per speaker, the (turn index, age) of every self-declaration, in order: stated outright, or
-    given as the first answer to another speaker's age question within ``REPLY_WITHIN`` turns. In a
-    chat of two, a speaker who never states an age takes the ages the other tells them ("en jij 26")."""
+    given as the answer to another speaker's age question within ``REPLY_WITHIN`` turns. In a chat
+    of two, a speaker who never states an age takes the ages the other tells them ("en jij 26")."""
     out: dict[str, list[tuple[int, int]]] = {}
     said_to: dict[str, list[tuple[int, int]]] = {}  # in a chat of two, ages each was told by the other
     names = list(dict.fromkeys(speakers))
-    question: tuple[int, str, int | None, bool] | None = None  # (turn, asker, proposed age, school)
+    question: tuple[int, str, int | None, str] | None = None  # (turn, asker, proposed age, school kind or "")
     other_question: tuple[int, str] | None = None  # (turn, asker) of a question a number answers that is no age
-    replied: set[str] = set()
+    answered: set[str] = set()
     for index, (text, speaker) in enumerate(zip(texts, speakers)):
         lowered = _lowered(text)
         age = _declared(lowered)
         if age is not None and other_question is not None and speaker != other_question[1] \
                 and index - other_question[0] <= REPLY_WITHIN and _BARE_NUMBER.match(lowered):
-            age = None  # "hoe oud is je broer?" "17", "hoeveel?" "70": a number, not the writer's age
-        if age is None and question is not None and speaker != question[1] and speaker not in replied \
+            age = None  # "hoe oud is je broer?" "17", "hoeveel?" "ik 12": a number, not the writer's age
+        if age is None and question is not None and speaker != question[1] and speaker not in answered \
                 and index - question[0] <= REPLY_WITHIN:
             age = _answered(lowered, question[2], question[3])
         if age is not None:
             out.setdefault(speaker, []).append((index, age))
+            answered.add(speaker)
         told = _told(lowered) if len(names) == 2 else None
         if told is not None:
             said_to.setdefault(names[1] if speaker == names[0] else names[0], []).append((index, told))
-        if question is not None:
-            replied.add(speaker)
         asked = _asked(lowered, age)
         if asked is not None:
-            question, replied = (index, speaker, *asked), set()
+            question, answered = (index, speaker, *asked), set()
         elif _ASKS_OTHERS_AGE.search(lowered) or _ASKS_NUMBER.search(lowered):
             other_question = (index, speaker)
     for speaker, pairs in said_to.items():  # what a speaker says of themself comes first
@@ -172,35 +222,48 @@ def _told(lowered: str) -> int | None:
     return _in_range(next(g for g in told.groups() if g)) if told else None
 
 
-def _asked(lowered: str, own_age: int | None) -> tuple[int | None, bool] | None:
-    """(proposed age, about school) when the turn asks the others' age or class, else None; "en jij?"
-    asks back only after the writer's own age."""
+def _asked(lowered: str, own_age: int | None) -> tuple[int | None, str] | None:
+    """(proposed age, school kind: "" for an age, "secondary" or "primary") when the turn asks the
+    others' age or class, else None; "en jij?" asks back only after the writer's own age."""
     asks = _ASKS_AGE.search(lowered)
     if asks:
-        return (int(asks.group(1)) if asks.group(1) else None), False
-    if _ASKS_SCHOOL.search(lowered):
-        return None, True
+        return (int(asks.group(1)) if asks.group(1) else None), ""
+    school = _ASKS_SCHOOL.search(lowered)
+    if school:
+        return None, "primary" if school.group("primary") else "secondary"
     if own_age is not None and _ASKS_BACK.search(lowered):
-        return None, False
+        return None, ""
     return None
+
+
+def _earliest(pairs: Sequence[tuple[int, int]]) -> dict[int, int]:
+    """Per age, the first turn it was declared."""
+    first: dict[int, int] = {}
+    for turn, age in pairs:
+        first[age] = min(turn, first.get(age, turn))
+    return first
 
 
 def age_relation(ages: dict[str, list[tuple[int, int]]], speaker: str, n_turns: int) -> np.ndarray:
     """Per turn (prefix), for ``speaker``: [adult speaking with a declared minor, minors of about
     one age (at most 3 years apart) with each other, speaker declared a minor age, adults with each
-    other]; each 0/1, known from the declaration on."""
+    other]; each 0/1, known from the declaration on. Ages are compared once per distinct value, so a
+    chat repeating its ages costs no more than one that states them once."""
     out = np.zeros((n_turns, 4), np.float32)
-    own = ages.get(speaker, [])
-    others = [(t, a) for name, pairs in ages.items() if name != speaker for t, a in pairs]
-    for t_own, age_own in own:
-        for t_other, age_other in others:
-            since = max(t_own, t_other)
-            if age_own >= ADULT and age_other < ADULT:
-                out[since:, 0] = 1
-            elif age_own >= ADULT and age_other >= ADULT:
-                out[since:, 3] = 1
-            elif age_own < ADULT and age_other < ADULT and abs(age_own - age_other) <= 3:
-                out[since:, 1] = 1
+    own = _earliest(ages.get(speaker, []))
+    others = _earliest([pair for name, pairs in ages.items() if name != speaker for pair in pairs])
+    since = [n_turns] * 4
+    for age_own, t_own in own.items():
         if age_own < ADULT:
-            out[t_own:, 2] = 1
+            since[2] = min(since[2], t_own)
+        for age_other, t_other in others.items():
+            both = max(t_own, t_other)
+            if age_own >= ADULT and age_other < ADULT:
+                since[0] = min(since[0], both)
+            elif age_own >= ADULT and age_other >= ADULT:
+                since[3] = min(since[3], both)
+            elif age_own < ADULT and age_other < ADULT and abs(age_own - age_other) <= 3:
+                since[1] = min(since[1], both)
+    for column, turn in enumerate(since):
+        out[turn:, column] = 1
     return out
