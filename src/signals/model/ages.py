@@ -12,6 +12,7 @@ Adults talking with adults and peers with peers are not grooming; an adult steer
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Sequence
 
 import numpy as np
@@ -107,6 +108,9 @@ _SCHOOL = re.compile(
     r"|^groep ?(?P<groep2>[5-8])\b(?! (?:heeft|is|gaat|moet|krijgt|doet|mag|van|hebben)\b)")
 _NOT_MINE = re.compile(r"\b(?:mijn|m'n|mn|onze|ons|haar|zijn|z'n|hij|zij|ze|die|jullie|les|leerlingen|juf|meester|docent)\b")
 _ORDINALS = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5, "zesde": 6}
+# Every pattern above needs one of these: most turns have none and skip the rest.
+_HINT = re.compile("|".join((r"\d", *_NUMBER_WORDS, *_ORDINALS, "oud", "old", "asl", "leeftijd", "lft", "age", "klas",
+                             "jaar", "groep", "brug", "basisschool", "middelbaar")))
 
 
 def _in_range(found: str) -> int | None:
@@ -184,13 +188,13 @@ def speaker_ages(texts: Sequence[str], speakers: Sequence[str]) -> dict[str, lis
     said_to: dict[str, list[tuple[int, int]]] = {}  # in a chat of two, ages each was told by the other
     names = list(dict.fromkeys(speakers))
     question: tuple[int, str, int | None, str] | None = None  # (turn, asker, proposed age, school kind or "")
-    other_question: tuple[int, str] | None = None  # (turn, asker) of a question a number answers that is no age
+    recent: deque[tuple[int, str, str, bool]] = deque(maxlen=REPLY_WITHIN)  # (turn, speaker, text, asked an age)
     answered: set[str] = set()
     for index, (text, speaker) in enumerate(zip(texts, speakers)):
         lowered = _lowered(text)
-        age = _declared(lowered)
-        if age is not None and other_question is not None and speaker != other_question[1] \
-                and index - other_question[0] <= REPLY_WITHIN and _BARE_NUMBER.match(lowered):
+        hinted = _HINT.search(lowered) is not None
+        age = _declared(lowered) if hinted else None
+        if age is not None and _BARE_NUMBER.match(lowered) and _answers_a_number_question(recent, speaker):
             age = None  # "hoe oud is je broer?" "17", "hoeveel?" "ik 12": a number, not the writer's age
         if age is None and question is not None and speaker != question[1] and speaker not in answered \
                 and index - question[0] <= REPLY_WITHIN:
@@ -198,18 +202,24 @@ def speaker_ages(texts: Sequence[str], speakers: Sequence[str]) -> dict[str, lis
         if age is not None:
             out.setdefault(speaker, []).append((index, age))
             answered.add(speaker)
-        told = _told(lowered) if len(names) == 2 else None
+        told = _told(lowered) if hinted and len(names) == 2 else None
         if told is not None:
             said_to.setdefault(names[1] if speaker == names[0] else names[0], []).append((index, told))
-        asked = _asked(lowered, age)
+        asked = _asked(lowered, age) if hinted else None
         if asked is not None:
             question, answered = (index, speaker, *asked), set()
-        elif _ASKS_OTHERS_AGE.search(lowered) or _ASKS_NUMBER.search(lowered):
-            other_question = (index, speaker)
+        recent.append((index, speaker, lowered, asked is not None))
     for speaker, pairs in said_to.items():  # what a speaker says of themself comes first
         if speaker not in out:
             out[speaker] = pairs
     return out
+
+
+def _answers_a_number_question(recent: Sequence[tuple[int, str, str, bool]], speaker: str) -> bool:
+    """Whether one of the last turns, by someone else, asked a number that is no age of the writer's
+    ("hoe oud is je broer?", "hoeveel?", "welke maat"). Read only when a bare number comes."""
+    return any(asker != speaker and not asked_age and (_ASKS_OTHERS_AGE.search(text) or _ASKS_NUMBER.search(text))
+               for _turn, asker, text, asked_age in recent)
 
 
 def told_age(text: str) -> int | None:
