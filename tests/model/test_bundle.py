@@ -13,6 +13,7 @@ import pytest
 
 from signals.errors import ArtifactIntegrityError, SignalsError
 from signals.model.bundle import LibraryMismatch, ModelSpec, SignalsModel, check_libraries, installed_versions
+from signals.model.thresholds import precision_targets
 from signals.nlp import resources as resources_module
 from signals.service import Message, ScoringService
 
@@ -129,6 +130,21 @@ def test_weights_of_the_wrong_shape_are_refused(loaded, tmp_path):
     directory = dataclasses.replace(loaded, scorer=scorer).save(tmp_path / "kapot")
     with pytest.raises(ArtifactIntegrityError, match="weights of shape"):
         SignalsModel.load(Path(directory))
+
+
+@pytest.mark.parametrize("targets", [["recruitment", 0.9], {"disclosure": "hoog"}, {"sextortion": 1.5}])
+def test_unreadable_precision_targets_are_refused(loaded, tmp_path, targets):
+    messages = {**loaded.thresholds["messages"], "precision_targets": targets}
+    directory = dataclasses.replace(loaded, thresholds={**loaded.thresholds, "messages": messages}).save(tmp_path / "m")
+    with pytest.raises(ArtifactIntegrityError, match="precision"):
+        SignalsModel.load(Path(directory))
+
+
+def test_a_model_from_before_per_category_targets_reads_its_one_target_for_all(loaded, tmp_path):
+    messages = {k: v for k, v in loaded.thresholds["messages"].items() if k != "precision_targets"}
+    directory = dataclasses.replace(loaded, thresholds={**loaded.thresholds, "messages": messages}).save(tmp_path / "m")
+    older = SignalsModel.load(Path(directory))[0]
+    assert precision_targets(older.thresholds["messages"]) == {c: messages["precision_target"] for c in older.spec.categories}
 
 
 def test_conversation_weights_for_other_features_are_refused(loaded, tmp_path):

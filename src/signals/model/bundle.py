@@ -35,6 +35,7 @@ from signals.model.conversation import FEATURES as CONVERSATION_FEATURES
 from signals.model.conversation import ConversationScorer, length_points_from_json
 from signals.model.features import FeatureParams, FeatureSpace
 from signals.model.linear import LinearScorer
+from signals.model.thresholds import precision_targets
 from signals.nlp.pipeline import Preprocessor
 from signals.nlp.resources import RESOURCE_FILES, LanguageResources
 from signals.taxonomy import Route
@@ -180,6 +181,7 @@ class SignalsModel:
                 raise ValueError(f"weights of shape {scorer.coef.shape} for {features.n_features} features "
                                  f"and {len(spec.categories)} categories")
             thresholds = verified.json(THRESHOLDS_FILE)
+            precision_targets(thresholds["messages"])  # readable, for every category, before anything serves them
             conversation = None
             if "conversation" in weights and "conversations" in thresholds:
                 c, points = weights["conversation"], thresholds["conversations"]
