@@ -137,6 +137,9 @@ FLEMISH_CASES = [
     pytest.param("ik durf het ni zeggen", "ik durf het niet zeggen", [("niet", "ni")], id="ni"),
     pytest.param("geef uw gsm", "geef jouw telefoon", [("telefoon", "gsm")], id="gsm"),
     pytest.param("die meiskes", "die meisjes", [("meisjes", "meiskes")], id="meiskes"),
+    pytest.param("mijne zoon van 16", "mijn zoon van xnumx", [("mijn zoon", "mijne zoon")], id="mijne-zoon"),
+    pytest.param("mijnen broer", "mijn broer", [("mijn broer", "mijnen broer")], id="mijnen-broer"),
+    pytest.param("da is de mijne", "dat is de mijne", [("mijne", "mijne")], id="de-mijne-stays"),
 ]
 
 CODEMIX_AND_EMOJI_CASES = [
