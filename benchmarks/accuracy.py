@@ -16,7 +16,7 @@ from training.data_sources import MessageSet
 
 from benchmarks.sets import EvalSets, label_matrix
 from signals.evaluation import corpus_flag_rate, flagged, message_metrics
-from signals.model.thresholds import precision_targets
+from signals.model.targets import precision_targets
 from signals.service import ScoringService
 
 RELIABILITY_BINS = 10

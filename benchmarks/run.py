@@ -22,7 +22,7 @@ import traceback
 from pathlib import Path
 
 from signals.evaluation import json_default
-from signals.model.thresholds import precision_targets
+from signals.model.targets import precision_targets
 
 _T0 = time.time()
 

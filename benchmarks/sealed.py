@@ -32,7 +32,7 @@ from benchmarks.accuracy import messages_report
 from benchmarks.conversations import score_conversation_set
 from benchmarks.writers import precision_against_target
 from signals.evaluation import json_default
-from signals.model.thresholds import precision_targets
+from signals.model.targets import precision_targets
 from signals.service import ScoringService
 from training import corpora as corpora_mod
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from signals.model.thresholds import precision_targets
+from signals.model.targets import precision_targets
 
 # issue 10's "done when": leave-writer-out F1 per category
 F1_TARGETS = {"recruitment": 0.80, "sextortion": 0.88, "disclosure": 0.95}

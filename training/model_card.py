@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from signals.model.conversation import describe_length_points
-from signals.model.thresholds import precision_targets
+from signals.model.targets import precision_targets
 
 
 def _f(value, digits: int = 3) -> str:

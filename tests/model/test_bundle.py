@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import pytest
 
 from signals.errors import ArtifactIntegrityError, SignalsError
 from signals.model.bundle import LibraryMismatch, ModelSpec, SignalsModel, check_libraries, installed_versions
-from signals.model.thresholds import precision_targets
+from signals.model.targets import precision_targets
 from signals.nlp import resources as resources_module
 from signals.service import Message, ScoringService
 
@@ -145,6 +147,20 @@ def test_a_model_from_before_per_category_targets_reads_its_one_target_for_all(l
     directory = dataclasses.replace(loaded, thresholds={**loaded.thresholds, "messages": messages}).save(tmp_path / "m")
     older = SignalsModel.load(Path(directory))[0]
     assert precision_targets(older.thresholds["messages"]) == {c: messages["precision_target"] for c in older.spec.categories}
+
+
+def test_serving_a_model_needs_no_scikit_learn(tiny_model_dir):
+    """Loading, scoring messages and scoring conversations import numpy and spaCy only: scikit-learn
+    (about 130 MiB and a second at start-up) is for training. A helper of the loader once pulled it in."""
+    code = ("import sys\n"
+            "from signals.service import Conversation, Message, ScoringService, Turn\n"
+            f"service = ScoringService.load({str(tiny_model_dir)!r})\n"
+            "service.score_messages([Message(id='1', text='stuur je snap, ik ben 24 en jij?')])\n"
+            "service.score_conversations([Conversation(id='c', turns=[Turn('a', 'hoe oud ben je'), Turn('b', '14')])])\n"
+            "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn')\n"
+            "assert not loaded, loaded[:5]\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
 
 
 def test_conversation_weights_for_other_features_are_refused(loaded, tmp_path):

@@ -15,7 +15,7 @@ import yaml
 from training.corpora import corpora_dir
 
 from signals.model.artifact import MANIFEST, WEIGHTS, load_weights, sha256_bytes, verify_model_dir
-from signals.model.thresholds import precision_targets
+from signals.model.targets import precision_targets
 from signals.nlp.resources import RESOURCE_FILES
 from signals.service import Message
 from signals.taxonomy import CATEGORIES, CATEGORY_ROUTE, TACTICS

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 
 from signals.api.deps import ServiceDep
 from signals.api.schemas import ModelResponse, error_responses
-from signals.model.thresholds import precision_targets
+from signals.model.targets import precision_targets
 
 router = APIRouter(tags=["model"], responses=error_responses(401, 503))
 

@@ -35,7 +35,7 @@ from signals.model.conversation import FEATURES as CONVERSATION_FEATURES
 from signals.model.conversation import ConversationScorer, length_points_from_json
 from signals.model.features import FeatureParams, FeatureSpace
 from signals.model.linear import LinearScorer
-from signals.model.thresholds import precision_targets
+from signals.model.targets import precision_targets
 from signals.nlp.pipeline import Preprocessor
 from signals.nlp.resources import RESOURCE_FILES, LanguageResources
 from signals.taxonomy import Route

@@ -17,18 +17,6 @@ def threshold_for_precision(y_true: np.ndarray, scores: np.ndarray, target: floa
     return float(max(floor, thresholds[ok[0]]))
 
 
-def precision_targets(points: dict) -> dict[str, float]:
-    """Per category, the precision target its default threshold was chosen for (``thresholds.json``
-    ``messages``); models without per-category targets used ``precision_target`` for every one."""
-    own = points.get("precision_targets") or {}
-    if not isinstance(own, dict):
-        raise TypeError(f"precision_targets is {type(own).__name__}, not an object of categories")
-    targets = {category: float(own.get(category, points["precision_target"])) for category in points["high_precision"]}
-    if not all(0.0 < t < 1.0 for t in targets.values()):
-        raise ValueError(f"precision targets outside (0, 1): {targets}")
-    return targets
-
-
 def threshold_for_recall(y_true: np.ndarray, scores: np.ndarray, target: float, floor: float = 0.02) -> float:
     """Highest threshold whose recall still reaches ``target``."""
     if y_true.sum() == 0:
