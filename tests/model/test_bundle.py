@@ -159,7 +159,7 @@ def test_serving_a_model_needs_no_scikit_learn(tiny_model_dir):
             "service.score_conversations([Conversation(id='c', turns=[Turn('a', 'hoe oud ben je'), Turn('b', '14')])])\n"
             "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn')\n"
             "assert not loaded, loaded[:5]\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
 
 
