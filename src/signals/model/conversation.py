@@ -65,7 +65,7 @@ class TurnEvidence:
     distress: np.ndarray    # (n,) support-category (disclosure) probability of the turn
     tactics: np.ndarray     # (n, tactics) tactic scores
     speakers: Sequence[str]
-    texts: Sequence[str]    # original texts (self-declared ages)
+    texts: Sequence[str]    # original texts (the ages speakers give, read by ``ages``)
 
 
 def _window_max_of_top(values: np.ndarray, window: int, top: int) -> np.ndarray:
