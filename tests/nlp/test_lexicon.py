@@ -43,6 +43,18 @@ def test_canonical_forms_are_not_variants_themselves(table):
     ("geld", []),
     ("da's", [(0, 4, "dat is")]),             # apostrophes belong to the word
     ("'k zal", [(0, 2, "ik")]),
+    # a closing quote is not part of the word, an opening one is tried without: quoted words are mapped
+    ("stuur die 'pics'", [(11, 15, "fotos")]),
+    ("hij zei 'ge moet'", [(9, 11, "je")]),
+    ("'t is", [(0, 5, "het is")]),            # a variant that starts with an apostrophe keeps it
+    ("m'n foto's'", [(0, 3, "mijn"), (4, 10, "fotos")]),
+    ("'no cap' bro", [(1, 7, "echt")]),       # a phrase may end at a closing quote
+    ("da'tje", []),                           # but not inside a word
+    # Flemish words the standard ones stand for
+    ("gij zijt ne schone", [(0, 3, "jij"), (4, 8, "bent"), (9, 11, "een"), (12, 18, "mooie")]),
+    ("niemand verstaat u", [(8, 16, "begrijpt"), (17, 18, "je")]),
+    ("kheb schrik", [(0, 11, "ik ben bang")]),
+    ("toon mij", [(0, 8, "laat me zien")]),
 ])
 def test_edits(table, text, expected):
     assert Lexicon(table).edits(text) == expected

@@ -21,7 +21,9 @@ class Lexicon:
     are indexed by their first word. Much faster than one large alternation over every variant.
     """
 
-    _WORD = re.compile(r"[\w']+")
+    # a word may hold apostrophes ("da's", "m'n") and start with one ("'k", "'t"), but a closing quote
+    # is not part of it ("stuur die 'pics'"); an opening quote is tried without it ("hij zei 'ge moet'")
+    _WORD = re.compile(r"'?\w+(?:'\w+)*")
 
     def __init__(self, table: dict[str, str]) -> None:
         self.table = table
@@ -35,29 +37,45 @@ class Lexicon:
     def _phrase_at(self, text: str, start: int, first: str) -> tuple[int, str] | None:
         for phrase, canonical in self.phrases.get(first, ()):
             end = start + len(phrase)
-            if text.startswith(phrase, start) and (end == len(text) or not (text[end].isalnum() or text[end] in "_'")):
+            if text.startswith(phrase, start) and not _word_goes_on(text, end):
                 return end, canonical
         return None
 
     def edits(self, text: str) -> list[Edit]:
         edits: list[Edit] = []
         skip_until = 0
-        words, phrases = self.words, self.phrases
         for m in self._WORD.finditer(text):
             start = m.start()
             if start < skip_until:
                 continue
             word = m.group()
-            if word in phrases:
-                hit = self._phrase_at(text, start, word)
-                if hit:
-                    edits.append(_trim_common_prefix(text, start, hit[0], hit[1]))
-                    skip_until = hit[0]
-                    continue
-            canonical = words.get(word)
-            if canonical is not None:
-                edits.append((start, m.end(), canonical))
+            done = self._edit_at(text, start, m.end(), word, edits)
+            if not done and word[0] == "'":
+                done = self._edit_at(text, start + 1, m.end(), word[1:], edits)
+            skip_until = max(skip_until, done)
         return edits
+
+    def _edit_at(self, text: str, start: int, end: int, word: str, edits: list[Edit]) -> int:
+        """Add the edit for a phrase starting with ``word`` or else for ``word`` itself; where the
+        edited span ends (0: no edit)."""
+        if word in self.phrases:
+            hit = self._phrase_at(text, start, word)
+            if hit:
+                edits.append(_trim_common_prefix(text, start, hit[0], hit[1]))
+                return hit[0]
+        canonical = self.words.get(word)
+        if canonical is not None:
+            edits.append((start, end, canonical))
+            return end
+        return 0
+
+
+def _word_goes_on(text: str, end: int) -> bool:
+    """Whether the word ending at ``end`` continues ("da" in "da's"); a closing quote ends it."""
+    if end == len(text):
+        return False
+    after = text[end]
+    return after.isalnum() or after == "_" or (after == "'" and end + 1 < len(text) and text[end + 1].isalnum())
 
 
 def _trim_common_prefix(text: str, start: int, end: int, canonical: str) -> Edit:
