@@ -40,6 +40,8 @@ FIRES = [
     ("adult_speaker", "oudere zus hier, m'n zusje zegt dat haar 'manager' haar naar amsterdam wil brengen"),
     ("adult_speaker", "Als trainer van een O15-team zie ik dat een speler ineens dure schoenen heeft"),
     ("adult_speaker", "ik ben zelf buurvrouw en zie het meisje van hiernaast 's avonds in een auto stappen"),
+    ("adult_speaker", "mijn zus vertelde da haar dochter bij mannen op bezoek moet. ik ben haar tante en ik weet ni hoe ik kan helpen"),
+    ("adult_speaker", "Ik ben de meter van ne jongen van 15. Zijn mama heeft ontdekt dat hij geld gaf aan iemand"),
     ("adult_speaker", "Moeder van een jongen van 15: hij zegt dat iemand op Discord zijn adres wilde"),
     ("adult_speaker", "Beste, ik werk als jeugdwerker en een meisje vertelde me iets over haar vriendin"),
     # looking back: a survivor's story told years later
@@ -56,6 +58,21 @@ FIRES = [
     ("plural_address", "Praat met je kind over wat het online doet"),
     ("conditional", "Als iemand je om foto's vraagt: stuur nooit iets"),
     ("quoted", 'Ze zeggen dingen als "jij bent anders dan de rest" en dan begint het'),
+    # an adult's age: an older sibling or a survivor telling (and groomers; the model weighs it per category)
+    ("stated_adult_age", "m'n kleine zus is 13 en ik ben 26. ik zag dat een gast haar snap wilde"),
+    ("stated_adult_age", "ik ben zelf 20 en mijn broerke van 14 speelt veel online"),
+    ("stated_adult_age", "Nu ben ik 24 met een eigen zaak, maar op mn 15e noemde een gast me 'mn koningin'"),
+    ("stated_adult_age", "kben 30 en mijn nichtje vertelde me iets"),
+]
+
+# no adult age: a young person's age, or a number that is no age
+NO_ADULT_AGE = [
+    "ik ben 14 en hij zegt dat hij mijn foto's naar mijn moeder stuurt",
+    "ik ben 19 en hij blijft appen",                    # 18 and 19 are masked with the young ages
+    "ik ben 100% zeker dat hij het is",
+    "ik ben 2 keer geblokkeerd door hem",
+    "ik ben 10 min te laat",
+    "hij is 26 en ik ben 15",
 ]
 
 # a young person telling, or a friend on their behalf: no adult cue may fire on these
@@ -74,6 +91,8 @@ NO_ADULT_CUE = [
     "is je mama hier? stuur snel een foto",
     "de vader van een vriendin stuurt me berichten, ik ben 13",
     "ik ben ouder dan je denkt, ik snap je beter dan je vrienden",
+    "ik ben zijn meisje, zegt hij, en niemand mag het weten",
+    "ik ben 1 meter 60 en hij zegt dat ik er ouder uitzie",
     "ik ben de juf haar lievelingetje zegt hij, maar hij wil dat ik na school blijf",
     "ik werk bij de politie, stuur je foto anders krijg je een boete",
     "ik werk met jongeren dus je kan me vertrouwen",
@@ -96,6 +115,11 @@ def test_a_threat_naming_a_child_is_not_advice_to_parents(cues_of, text):
 @pytest.mark.parametrize(("cue", "text"), FIRES)
 def test_cue_fires(cues_of, cue, text):
     assert cue in cues_of(text)
+
+
+@pytest.mark.parametrize("text", NO_ADULT_AGE)
+def test_a_young_age_or_another_number_is_no_adult_age(cues_of, text):
+    assert "stated_adult_age" not in cues_of(text)
 
 
 @pytest.mark.parametrize("text", NO_ADULT_CUE)
