@@ -18,9 +18,16 @@ def table() -> dict[str, str]:
     ("ge", "je"), ("zijt", "bent"), ("goesting", "zin"), ("kzal", "ik zal"),   # Flemish
     ("doekoe", "geld"), ("osso", "huis"), ("skeer", "blut"),                   # straattaal
     ("send", "stuur"), ("pics", "fotos"), ("nudes", "naaktfotos"),             # English
+    ("him", "hem"), ("knows", "weet"), ("where", "waar"), ("never", "nooit"),  # English function words
 ])
 def test_packaged_tables(table, variant, canonical):
     assert table[variant] == canonical
+
+
+# English words that are also Dutch words, or Dutch chat particles, stay as they are
+@pytest.mark.parametrize("word", ["he", "let", "men", "bad", "a", "do", "an", "over", "live", "look", "last", "late"])
+def test_english_words_that_are_also_dutch_are_not_mapped(table, word):
+    assert word not in table
 
 
 def test_tables_hold_no_identity_rows_and_are_folded(table):
