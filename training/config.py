@@ -4,16 +4,17 @@ its path, never a silent default (after presidio's validated recognizer YAML).""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from signals.errors import ConfigError
 from signals.taxonomy import CATEGORIES
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Augment(_Section):
@@ -62,6 +63,12 @@ class LongChats(_Section):
         "per small-talk line, the chance that a single hand-written hard negative follows it (a look-alike line "
         "on its own, as real long chats have)"))
 
+    @model_validator(mode="after")
+    def _ordered(self) -> LongChats:
+        if self.min_turns > self.max_turns:
+            raise ValueError(f"min_turns ({self.min_turns}) is above max_turns ({self.max_turns})")
+        return self
+
 
 class Data(_Section):
     handwritten_dir: str
@@ -98,7 +105,7 @@ class Features(_Section):
 
 class Model(_Section):
     C: float = Field(4.0, gt=0)
-    class_weight: str | None = "balanced"
+    class_weight: Literal["balanced"] | None = "balanced"
     folds: int = Field(5, ge=2)
     precision_target: float = Field(0.87, gt=0, lt=1)
     precision_targets: dict[str, float] = Field(
@@ -127,13 +134,15 @@ class ConversationSettings(_Section):
 
 
 class Thresholds(_Section):
-    sources: list[str] = Field(default_factory=lambda: ["writer", "corpus"])
+    sources: list[Literal["writer", "synth", "corpus", "hub", "feedback"]] = Field(
+        default_factory=lambda: ["writer", "corpus"], min_length=1,
+        description="which rows' out-of-fold scores choose the thresholds (where they come from)")
 
 
 class TrainingConfig(_Section):
     name: str
     version: str
-    seed: int
+    seed: int = Field(ge=0)
     output_root: str = "models"
     data: Data
     features: Features = Field(default_factory=Features)
@@ -142,13 +151,31 @@ class TrainingConfig(_Section):
     thresholds: Thresholds = Field(default_factory=Thresholds)
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice in one mapping (YAML would keep the last, silently
+    dropping a whole section)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
 def load_config(path: Path | str) -> TrainingConfig:
     """The validated config; ``ConfigError`` names every problem with its key path."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read config {path}: {exc}") from exc
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 -- a SafeLoader
+    except (OSError, UnicodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read config {path}: {_one_line(exc)}") from exc
     try:
         return TrainingConfig.model_validate(raw)
     except ValidationError as exc:

@@ -26,7 +26,8 @@ from scipy import sparse
 import signals
 from signals.analysis import Analysis, Analyzer, context_vectors
 from signals.detectors.registry import CUES_FILE, PATTERNS_FILE, DetectorRegistry, packaged_text
-from signals.errors import SignalsError
+from signals.errors import ConfigError, SignalsError
+from signals.model.artifact import check_replaceable
 from signals.model.bundle import ModelSpec, SignalsModel, installed_versions
 from signals.model.classifier import CategoryModel
 from signals.model.conversation import TurnEvidence, length_points_to_json
@@ -59,10 +60,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="model directory (default: output_root/name-version)")
     args = parser.parse_args(argv)
     try:
-        return train(load_config(args.config), args.out)
+        config = load_config(args.config)
+        out = args.out or Path(config.output_root) / f"{config.name}-{config.version}"
+        preflight(config, out)
+        return train(config, out)
     except SignalsError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
+
+
+def preflight(config: TrainingConfig, out: Path) -> None:
+    """What would otherwise fail minutes into training, or at its very end: the data folders the
+    config names, and an output folder that can be written without destroying anything."""
+    for key, folder in (("data.handwritten_dir", config.data.handwritten_dir), ("data.dev_dir", config.data.dev_dir)):
+        if not Path(folder).is_dir():
+            raise ConfigError(f"{key}: folder not found: {folder} (paths are relative to where training runs)")
+    check_replaceable(out)
 
 
 def warmup_chunks(texts: list[str]) -> list[str]:

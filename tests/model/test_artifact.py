@@ -14,10 +14,11 @@ import joblib
 import numpy as np
 import pytest
 
-from signals.errors import ArtifactIntegrityError, ModelNotFoundError
+from signals.errors import ArtifactIntegrityError, ConfigError, ModelNotFoundError
 from signals.model.artifact import (
     MANIFEST,
     WEIGHTS,
+    check_replaceable,
     dump_weights,
     load_weights,
     model_sha256,
@@ -75,6 +76,43 @@ def test_a_failed_write_leaves_the_old_model_and_no_staging_folder(model_dir):
         write_model_dir(model_dir, {"a.txt": b"ok", "b.txt": 3}, {"name": "tiny"})  # type: ignore[dict-item]
     assert sorted(p.name for p in model_dir.parent.iterdir()) == ["tiny"]
     assert read_model_files(model_dir).files == FILES
+
+
+def test_a_folder_that_is_no_model_is_never_replaced(tmp_path):
+    """`--out` pointed at a folder of one's own must not wipe it."""
+    victim = tmp_path / "mijn-map"
+    (victim / "sub").mkdir(parents=True)
+    (victim / "notes.txt").write_text("belangrijk\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="holds no signals model"):
+        write_model_dir(victim, FILES, {"name": "tiny"})
+    assert sorted(p.name for p in victim.iterdir()) == ["notes.txt", "sub"]
+    assert (victim / "notes.txt").read_text(encoding="utf-8") == "belangrijk\n"
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda p: p.write_text("x"), "is not a folder"),                        # a file
+    (lambda p: p.symlink_to(p.parent), "is not a folder"),                   # a link to somewhere else
+    (lambda p: None, None),                                                  # nothing there yet: fine
+    (lambda p: p.mkdir(), None),                                             # an empty folder: fine
+])
+def test_what_a_model_may_replace(tmp_path, make, message):
+    target = tmp_path / "out"
+    make(target)
+    if message is None:
+        check_replaceable(target)
+    else:
+        with pytest.raises(ConfigError, match=message):
+            check_replaceable(target)
+
+
+def test_an_output_folder_that_cannot_be_created_is_refused_before_training(tmp_path):
+    with pytest.raises(ConfigError, match="not a writable folder"):
+        check_replaceable(Path("/proc/no-such-dir/model"))
+
+
+def test_the_writability_probe_leaves_nothing_behind(tmp_path):
+    check_replaceable(tmp_path / "models" / "nieuw")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_inside_the_model_root(model_dir):

@@ -41,3 +41,39 @@ def test_a_category_takes_its_own_precision_target(tmp_path):
 def test_a_wrong_model_setting_is_named(tmp_path, model, message):
     with pytest.raises(ConfigError, match=message):
         load_config(write(tmp_path, model))
+
+
+def write_raw(tmp_path: Path, edit) -> Path:
+    raw = yaml.safe_load((ROOT / "training" / "config.tiny.yaml").read_text(encoding="utf-8"))
+    edit(raw)
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda raw: raw["model"].update(class_weight="balancd"), r"model\.class_weight"),
+    (lambda raw: raw["model"].update(C=float("inf")), r"model\.C: .*finite"),
+    (lambda raw: raw["conversation"].update(benign_flag_target=float("nan")), r"conversation\.benign_flag_target"),
+    (lambda raw: raw.update(seed=-1), r"seed: .*greater than or equal to 0"),
+    (lambda raw: raw.update(thresholds={"sources": ["writr"]}), r"thresholds\.sources\.0"),
+    (lambda raw: raw.update(thresholds={"sources": []}), r"thresholds\.sources"),
+    (lambda raw: raw["data"].update(long_chats={"min_turns": 400, "max_turns": 30}),
+     r"data\.long_chats.*min_turns \(400\) is above max_turns \(30\)"),
+])
+def test_a_value_training_would_fail_on_or_silently_misuse_is_named(tmp_path, edit, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(write_raw(tmp_path, edit))
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"model:\n  C: 1\nmodel:\n  C: 2\n", r"duplicate key 'model'"),    # YAML would keep the second silently
+    (b"\xff\xfe not utf-8", r"cannot read config .*utf-8"),
+    (b"model: [unclosed\n", r"cannot read config"),
+])
+def test_an_unreadable_config_is_one_clear_error(tmp_path, content, message):
+    path = tmp_path / "config.yaml"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_config(path)
+    assert "\n" not in caught.value.message

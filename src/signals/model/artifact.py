@@ -29,7 +29,7 @@ from typing import ClassVar
 import joblib
 from joblib.numpy_pickle import NumpyArrayWrapper, NumpyUnpickler
 
-from signals.errors import ArtifactIntegrityError, ModelNotFoundError
+from signals.errors import ArtifactIntegrityError, ConfigError, ModelNotFoundError
 
 MANIFEST = "manifest.json"
 WEIGHTS = "weights.joblib"
@@ -184,9 +184,30 @@ def load_weights(data: bytes) -> dict:
     return weights
 
 
-def write_model_dir(target: Path, files: dict[str, bytes], manifest: dict) -> Path:
-    """Write ``files`` (relative name → bytes) into ``target`` atomically, then the sha256 manifest."""
+def check_replaceable(target: Path) -> None:
+    """Refuse a target that writing a model there would destroy: a file, or a folder that holds
+    something other than a signals model (only an earlier model directory is replaced)."""
     target = Path(target)
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise ConfigError(f"{target} exists and is not a folder: refusing to replace it with a model")
+    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
+        raise ConfigError(f"{target} is a folder that holds no signals model (no {MANIFEST}): "
+                          "refusing to replace it; choose another output folder")
+    ancestor = target.parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    try:  # the one reliable test, for root too: create something there
+        os.rmdir(tempfile.mkdtemp(prefix=f".{target.name}-check-", dir=ancestor))
+    except OSError as exc:
+        raise ConfigError(f"cannot create the model folder {target}: {ancestor} is not a writable folder "
+                          f"({exc.strerror})") from None
+
+
+def write_model_dir(target: Path, files: dict[str, bytes], manifest: dict) -> Path:
+    """Write ``files`` (relative name → bytes) into ``target`` atomically, then the sha256 manifest.
+    An earlier model directory there is replaced; anything else is refused (``check_replaceable``)."""
+    target = Path(target)
+    check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
