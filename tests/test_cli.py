@@ -336,3 +336,72 @@ def test_bad_arguments_exit_with_usage(argv, capsys):
         main(argv)
     assert info.value.code == 2
     assert "usage: signals" in capsys.readouterr().err
+
+
+# -- paths, settings and the output file: one line on stderr, exit 2, nothing lost ------------------
+
+def _same_as_input(tmp_path: Path) -> list[str]:
+    return [str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "in.jsonl")]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (lambda t: [str(t / "in.jsonl"), "-o", str(t)], "output is a folder, not a file"),
+    (lambda t: [str(t / "in.jsonl"), "-o", ""], "output path is empty"),
+    (lambda t: [str(t / "in.jsonl"), "-o", str(t / "in.jsonl" / "x")], "output folder does not exist"),
+    (lambda t: [str(t / "in.jsonl"), "-o", "/proc/uit.jsonl"], "cannot write in the output folder /proc"),
+    (_same_as_input, "output is the input file"),
+    (lambda t: [str(t)], "input is a folder, not a file"),
+])
+def test_a_bad_path_is_refused_before_scoring_and_the_input_is_kept(loaded, tmp_path, capsys, argv, message):
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
+    before = source.read_bytes()
+    assert main(["score", *argv(tmp_path), "--model", str(loaded)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and "model:" not in err   # refused before the model loads
+    assert source.read_bytes() == before
+
+
+def test_a_replaced_output_file_keeps_its_permissions(loaded, tmp_path, capsys):
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
+    target = tmp_path / "uit.jsonl"
+    target.write_text("oud\n", encoding="utf-8")
+    target.chmod(0o640)
+    assert main(["score", str(source), "-o", str(target), "--model", str(loaded)]) == 0
+    assert target.stat().st_mode & 0o777 == 0o640 and target.read_text(encoding="utf-8") != "oud\n"
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("SIGNALS_BATCH_SIZE", "abc", "SIGNALS_BATCH_SIZE: Input should be a valid integer"),
+    ("SIGNALS_MAX_TEXT_CHARS", "-1", "SIGNALS_MAX_TEXT_CHARS: Input should be greater than or equal to 1"),
+    ("SIGNALS_WORKERS", "0", "SIGNALS_WORKERS"),
+])
+def test_a_bad_setting_is_one_line_naming_the_variable(loaded, tmp_path, monkeypatch, capsys, variable, value, message):
+    monkeypatch.setenv(variable, value)
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
+    assert main(["score", str(source), "--model", str(loaded)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b'SIGNALS_MAX_TEXT_CHARS="10\n', ":1: cannot parse this line"),   # python-dotenv would drop it with a warning
+    (b"\xff\xfeSIGNALS_BATCH_SIZE=4\n", "is not UTF-8 text"),
+])
+def test_an_env_file_that_cannot_be_read_whole_is_an_error(loaded, tmp_path, capsys, content, message):
+    env = tmp_path / "signals.env"
+    env.write_bytes(content)
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
+    assert main(["score", str(source), "--model", str(loaded), "--env-file", str(env)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_full_disk_is_one_line_not_a_traceback(loaded, tmp_path, monkeypatch, capsys):
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
+
+    class Full(io.StringIO):
+        def write(self, _text):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("sys.stdout", Full())
+    assert main(["score", str(source), "--model", str(loaded)]) == 2
+    assert capsys.readouterr().err.strip().endswith("error: No space left on device")

@@ -80,6 +80,15 @@ def test_conversations_at_the_high_recall_point_flag_at_least_as_many(tiny_model
     ("conversations", [{"id": "c", "label": "misschien", "turns": [{"speaker": "a", "text": "x"}]}],
      r"m\.jsonl:1: 'label' must be 'grooming' or 'benign'"),
     ("conversations", [{"id": "c", "label": "benign", "turns": []}], r"m\.jsonl:1: 'turns' must be a non-empty list"),
+    # what the review of bad inputs found: each was a traceback, or silently skewed a metric
+    ("messages", [{"id": "1", "text": "hoi", "labels": [], "register": {"a": 1}}], r"m\.jsonl:1: 'register' must be a string"),
+    ("messages", [{"id": "1", "text": "hoi", "labels": [], "kind": ["x"]}], r"m\.jsonl:1: 'kind' must be a string"),
+    ("messages", [{"id": "1", "text": "hoi", "labels": [], "register": "\udc00"}], r"'register' must be a string"),
+    ("messages", ['{"id": "1", "labels": [], "text": ' + "[" * 5000 + "]" * 5000 + "}"], r"m\.jsonl:1: JSON nested deeper"),
+    ("conversations", [{**CONVERSATIONS[1], "first_grooming_turn": "1"}], r"'first_grooming_turn' must be a turn index"),
+    ("conversations", [{**CONVERSATIONS[1], "first_grooming_turn": 99}], r"'first_grooming_turn' must be a turn index"),
+    ("conversations", [{**CONVERSATIONS[1], "suspect": "z"}], r"'suspect' must be one of the conversation's speakers"),
+    ("conversations", [{**CONVERSATIONS[0], "turns": [{"speaker": True, "text": "hoi"}]}], r"'speaker' must be a string"),
 ])
 def test_bad_files_are_exit_2_with_the_line(tiny_model_dir, tmp_path, capsys, kind, rows, message):
     import re
@@ -91,3 +100,43 @@ def test_bad_files_are_exit_2_with_the_line(tiny_model_dir, tmp_path, capsys, ki
 def test_a_missing_file_is_exit_2(tiny_model_dir, tmp_path, capsys):
     assert main(["evaluate", "messages", str(tmp_path / "nergens.jsonl"), "--model", str(tiny_model_dir)]) == 2
     assert "file not found" in capsys.readouterr().err
+
+
+def test_a_file_is_read_as_score_reads_it(tiny_model_dir, tmp_path, capsys):
+    """A byte order mark is dropped; invalid UTF-8 names its line (both were refused or a traceback)."""
+    path = tmp_path / "m.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + write(tmp_path / "plain.jsonl", MESSAGES).read_bytes())
+    assert main(["evaluate", "messages", str(path), "--model", str(tiny_model_dir)]) == 0
+    path.write_bytes(b'{"id": "1", "text": "h\xffi", "labels": []}\n')
+    assert main(["evaluate", "messages", str(path), "--model", str(tiny_model_dir)]) == 2
+    assert "m.jsonl:1: not valid UTF-8" in capsys.readouterr().err
+
+
+def test_the_text_limit_holds_as_in_score(tiny_model_dir, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SIGNALS_MAX_TEXT_CHARS", "20")
+    rows = [{"id": "1", "text": "hoi " * 20, "labels": []}]
+    assert main(["evaluate", "messages", str(write(tmp_path / "m.jsonl", rows)), "--model", str(tiny_model_dir)]) == 2
+    assert "over the limit of 20 (SIGNALS_MAX_TEXT_CHARS)" in capsys.readouterr().err
+
+
+def test_lines_without_a_register_are_in_no_register_row(tiny_model_dir, tmp_path, capsys):
+    rows = [MESSAGES[0], MESSAGES[1], {k: v for k, v in MESSAGES[2].items() if k != "register"}, MESSAGES[3]]
+    report = tmp_path / "r.json"
+    assert main(["evaluate", "messages", str(write(tmp_path / "m.jsonl", rows)), "--model", str(tiny_model_dir),
+                 "--report", str(report)]) == 0
+    registers = json.loads(report.read_text(encoding="utf-8"))["registers"]
+    assert set(registers) == {"standard", "flemish"} and registers["flemish"]["n"] == 1
+
+
+@pytest.mark.parametrize(("report", "message"), [
+    (lambda t: t / "nergens" / "r.json", "output folder does not exist"),
+    (lambda t: t, "output is a folder, not a file"),
+    (lambda t: t / "m.jsonl", "output is the input file"),
+])
+def test_a_bad_report_path_is_refused_before_evaluating(tiny_model_dir, tmp_path, capsys, report, message):
+    path = write(tmp_path / "m.jsonl", MESSAGES)
+    before = path.read_bytes()
+    assert main(["evaluate", "messages", str(path), "--model", str(tiny_model_dir), "--report", str(report(tmp_path))]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.out == ""
+    assert path.read_bytes() == before

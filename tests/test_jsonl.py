@@ -125,7 +125,7 @@ def test_open_input_missing_file(tmp_path: Path):
 
 
 def test_open_input_refuses_a_directory(tmp_path: Path):
-    with pytest.raises(InputError, match="input file not found"), open_input(str(tmp_path)):
+    with pytest.raises(InputError, match="input is a folder, not a file"), open_input(str(tmp_path)):
         pass
 
 

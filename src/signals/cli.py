@@ -23,6 +23,7 @@ from signals.errors import ConfigError, ModelNotFoundError, SignalsError
 from signals.jsonl import (
     LineError,
     atomic_output,
+    check_paths,
     dumps_line,
     dumps_with_model,
     open_input,
@@ -213,6 +214,7 @@ def _pooled_chunks(pool, chunks: Iterator[list], score: Score, workers: int):
 
 def _score_file(args, parse, score: Score) -> int:
     settings = load_settings(args.env_file)
+    check_paths(args.input, args.output)  # before the model loads: a bad path fails at once
     model_dir = args.model if args.model is not None else settings.require_model_dir()
     service = _load_service(model_dir, settings)
     _ = service.analyzer.preprocessor.nlp
@@ -221,7 +223,7 @@ def _score_file(args, parse, score: Score) -> int:
     workers = _workers(args.workers, args.input)
     errors = 0
     bar = _progress(args.command)
-    with open_input(args.input) as handle, atomic_output(args.output) as out:
+    with open_input(args.input) as handle, atomic_output(args.output, args.input) as out:
         chunks = _chunks(read_lines(handle, parse, args.input or "-", limits))
         for chunk, lines in _scored_chunks(chunks, score, service, workers, settings):
             scored = iter(lines)
@@ -252,8 +254,10 @@ def cmd_score_conversations(args) -> int:
 
 def cmd_evaluate(args) -> int:
     settings = load_settings(args.env_file)
+    check_paths(args.file, args.report)  # before the model loads: a bad path fails at once
     model_dir = args.model if args.model is not None else settings.require_model_dir()
-    return evaluate_cli.run(args, _load_service(model_dir, settings))
+    limits = LineLimits(settings.max_line_bytes, settings.max_nesting, settings.max_text_chars)
+    return evaluate_cli.run(args, _load_service(model_dir, settings), limits)
 
 
 def cmd_serve(args) -> int:
@@ -320,6 +324,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except SignalsError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # the reader went away (`signals score big.jsonl | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except OSError as exc:  # a disk that fills up, a file over the size limit, a path that vanished
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"stopped by SIGINT {STOPPED}", file=sys.stderr)

@@ -23,7 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from signals.errors import InputError
-from signals.service import Conversation, ScoringService, Turn
+from signals.jsonl import LineError, atomic_output, open_input, parse_text, parse_turn, read_lines
+from signals.rawlines import LineLimits
+from signals.service import Conversation, ScoringService
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,55 +36,85 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="which of the model's thresholds to measure (default: high_precision, the one served)")
 
 
-def _records(path: Path) -> list[tuple[int, dict]]:
-    if not path.is_file():
-        raise InputError(f"file not found: {path}")
+def _records(path: Path, limits: LineLimits) -> list[tuple[int, dict]]:
+    """Every record, read as `signals score` reads its input (byte order mark, line and nesting
+    limits, UTF-8 per line); a bad line is an error naming it, since a metric needs every line."""
+    def as_object(obj, where: str, _max_chars) -> dict:
+        if not isinstance(obj, dict):
+            raise InputError(f"{where}: expected a JSON object")
+        return obj
+
     out = []
-    with open(path, encoding="utf-8", errors="strict") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as exc:
-                raise InputError(f"{path}:{number}: not valid JSON ({exc})") from exc
-            if not isinstance(record, dict):
-                raise InputError(f"{path}:{number}: expected a JSON object")
+    with open_input(path) as handle:
+        for number, record in read_lines(handle, as_object, str(path), limits):
+            if isinstance(record, LineError):
+                raise InputError(record.message)
             out.append((number, record))
     if not out:
         raise InputError(f"{path}: no records")
     return out
 
 
-def _message_rows(path: Path, categories: tuple[str, ...]) -> tuple[list[str], np.ndarray, list[dict]]:
+def _optional_label(record: dict, key: str, where: str) -> str | None:
+    """``register``, ``kind``, ``negative_type``: absent, null or a printable string."""
+    value = record.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not value.isprintable() or _unencodable(value):
+        raise InputError(f"{where}: '{key}' must be a string", field=key)
+    return value
+
+
+def _unencodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which JSON allows and no output can print
+        return True
+    return False
+
+
+def _message_rows(path: Path, categories: tuple[str, ...], limits: LineLimits
+                  ) -> tuple[list[str], np.ndarray, list[dict]]:
     texts, labels, records = [], [], []
-    for number, record in _records(path):
-        text, given = record.get("text"), record.get("labels")
-        if not isinstance(text, str) or not text.strip():
-            raise InputError(f"{path}:{number}: 'text' must be a non-empty string", field="text")
+    for number, record in _records(path, limits):
+        where = f"{path}:{number}"
+        text = parse_text(record.get("text"), where, "text", limits.max_text_chars)
+        if not text.strip():
+            raise InputError(f"{where}: 'text' must be a non-empty string", field="text")
+        given = record.get("labels")
         if not isinstance(given, list) or any(label not in categories for label in given):
-            raise InputError(f"{path}:{number}: 'labels' must be a list of the model's categories {list(categories)}",
+            raise InputError(f"{where}: 'labels' must be a list of the model's categories {list(categories)}",
                              field="labels")
         texts.append(text)
         labels.append([int(c in given) for c in categories])
-        records.append(record)
+        records.append({**record, **{key: _optional_label(record, key, where)
+                                     for key in ("register", "kind", "negative_type")}})
     return texts, np.array(labels, dtype=int), records
 
 
-def _conversations(path: Path) -> tuple[list[Conversation], list[dict]]:
+def _conversations(path: Path, limits: LineLimits) -> tuple[list[Conversation], list[dict]]:
     conversations, records = [], []
-    for number, record in _records(path):
+    for number, record in _records(path, limits):
+        where = f"{path}:{number}"
         turns = record.get("turns")
-        if not isinstance(turns, list) or not turns or not all(
-                isinstance(t, dict) and isinstance(t.get("text"), str) and isinstance(t.get("speaker"), (str, int))
-                for t in turns):
-            raise InputError(f"{path}:{number}: 'turns' must be a non-empty list of {{'speaker', 'text'}}", field="turns")
-        if record.get("label") not in ("grooming", "benign"):
-            raise InputError(f"{path}:{number}: 'label' must be 'grooming' or 'benign'", field="label")
-        conversations.append(Conversation(str(record.get("id", number)),
-                                          tuple(Turn(str(t["speaker"]), t["text"]) for t in turns)))
-        records.append({**record, "turns": [{"speaker": str(t["speaker"]), "text": t["text"]} for t in turns],
-                        "suspect": None if record.get("suspect") is None else str(record["suspect"])})
+        if not isinstance(turns, list) or not turns:
+            raise InputError(f"{where}: 'turns' must be a non-empty list of {{'speaker', 'text'}}", field="turns")
+        parsed = tuple(parse_turn(t, f"{where} turns[{i}]", limits.max_text_chars) for i, t in enumerate(turns))
+        label = record.get("label")
+        if label not in ("grooming", "benign"):
+            raise InputError(f"{where}: 'label' must be 'grooming' or 'benign'", field="label")
+        suspect = record.get("suspect")
+        if suspect is not None and (isinstance(suspect, bool) or not isinstance(suspect, (str, int))
+                                    or str(suspect) not in {t.speaker for t in parsed}):
+            raise InputError(f"{where}: 'suspect' must be one of the conversation's speakers", field="suspect")
+        first = record.get("first_grooming_turn")
+        if first is not None and (isinstance(first, bool) or not isinstance(first, int) or not 0 <= first < len(parsed)):
+            raise InputError(f"{where}: 'first_grooming_turn' must be a turn index from 0 to {len(parsed) - 1}",
+                             field="first_grooming_turn")
+        conversations.append(Conversation(str(record.get("id", number)), parsed))
+        records.append({**record, "turns": [{"speaker": t.speaker, "text": t.text} for t in parsed],
+                        "suspect": None if suspect is None else str(suspect),
+                        "register": _optional_label(record, "register", where)})
     return conversations, records
 
 
@@ -90,14 +122,15 @@ def _f(value) -> str:
     return "  –  " if value is None else f"{value:5.3f}"
 
 
-def evaluate_messages(service: ScoringService, path: Path, point: str) -> tuple[dict, list[str]]:
+def evaluate_messages(service: ScoringService, path: Path, point: str, limits: LineLimits = LineLimits()
+                      ) -> tuple[dict, list[str]]:
     from signals.evaluation import message_metrics  # scikit-learn: imported only when evaluating
 
-    texts, Y, records = _message_rows(path, service.categories)
+    texts, Y, records = _message_rows(path, service.categories, limits)
     thresholds = service.model.thresholds["messages"][point]
-    registers = [r.get("register") or "" for r in records]
+    registers = [r["register"] for r in records]
     report = message_metrics(Y, service.score_texts(texts), thresholds, service.categories,
-                             [r.get("kind", "") for r in records], registers if any(registers) else None,
+                             [r["kind"] or "" for r in records], registers if any(registers) else None,
                              [r.get("negative_type") for r in records], texts)
     lines = [f"{len(texts)} messages, operating point {point}", "",
              "category       n+   precision recall  F1     ROC-AUC PR-AUC"]
@@ -122,10 +155,11 @@ def _at_point(service: ScoringService, point: str) -> ScoringService:
     return at
 
 
-def evaluate_conversations(service: ScoringService, path: Path, point: str = "high_precision") -> tuple[dict, list[str]]:
+def evaluate_conversations(service: ScoringService, path: Path, point: str = "high_precision",
+                           limits: LineLimits = LineLimits()) -> tuple[dict, list[str]]:
     from signals.evaluation import conversation_metrics
 
-    conversations, records = _conversations(path)
+    conversations, records = _conversations(path, limits)
     report = conversation_metrics(records, _at_point(service, point).score_conversations(conversations))
     lines = [f"{report['n']} conversations ({report['grooming']} grooming), operating point {point}", "",
              (f"precision {_f(report['precision'])}  recall {_f(report['recall'])}  F1 {_f(report['f1'])}  "
@@ -141,14 +175,15 @@ def evaluate_conversations(service: ScoringService, path: Path, point: str = "hi
     return report, lines
 
 
-def run(args: argparse.Namespace, service: ScoringService) -> int:
+def run(args: argparse.Namespace, service: ScoringService, limits: LineLimits = LineLimits()) -> int:
     if args.kind == "messages":
-        report, lines = evaluate_messages(service, args.file, args.operating_point)
+        report, lines = evaluate_messages(service, args.file, args.operating_point, limits)
     else:
-        report, lines = evaluate_conversations(service, args.file, args.operating_point)
+        report, lines = evaluate_conversations(service, args.file, args.operating_point, limits)
     report["model"] = service.info.as_dict()
     print("\n".join(lines))
     if args.report:
-        args.report.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        with atomic_output(args.report, args.file) as out:  # a report is complete or not there
+            out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         print(f"\nreport: {args.report}", file=sys.stderr)
     return 0

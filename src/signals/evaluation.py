@@ -92,8 +92,8 @@ def message_metrics(Y: np.ndarray, probas: np.ndarray, thresholds: dict[str, flo
         out["flag_rate_by_negative_type"] = {t: _rate(any_flag[(types == t) & negative])
                                              for t in sorted(set(types.tolist()) - {""})}
     if registers is not None:
-        regs = np.array(registers)
-        out["registers"] = _group_rates({r: regs == r for r in sorted(set(regs.tolist()))}, hits, Y, negative)
+        regs = np.array(registers, dtype=object)   # None: a line without a register is in no register's row
+        out["registers"] = _group_rates({r: regs == r for r in sorted({r for r in registers if r})}, hits, Y, negative)
         recalls = [e["recall_any"] for e in out["registers"].values() if e.get("recall_any") is not None]
         flags = [e["flag_rate_negatives"] for e in out["registers"].values() if e.get("flag_rate_negatives") is not None]
         out["register_gap"] = {"recall_any_max_minus_min": float(max(recalls) - min(recalls)) if recalls else None,

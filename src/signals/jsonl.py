@@ -32,7 +32,7 @@ class LineError:
         return {"id": self.id, "line": self.line, "error": {"code": self.code, "message": self.message}}
 
 
-def _text(value, where: str, field: str, max_chars: int | None) -> str:
+def parse_text(value, where: str, field: str, max_chars: int | None) -> str:
     if not isinstance(value, str):
         raise InputError(f"{where}: '{field}' must be a string", field=field)
     if max_chars is not None:
@@ -55,7 +55,7 @@ def parse_message(obj, where: str, max_text_chars: int | None = None) -> Message
     if not isinstance(obj, dict):
         raise InputError(f"{where}: expected a JSON object with 'id' and 'text'")
     ident = _identifier(obj, where)
-    text = _text(obj.get("text"), where, "text", max_text_chars)
+    text = parse_text(obj.get("text"), where, "text", max_text_chars)
     context = obj.get("context") or []
     if not isinstance(context, list):
         raise InputError(f"{where}: 'context' must be a list of turns", field="context")
@@ -69,7 +69,7 @@ def parse_turn(obj, where: str, max_text_chars: int | None = None) -> Turn:
     speaker = obj.get("speaker")
     if not isinstance(speaker, (str, int)) or isinstance(speaker, bool):
         raise InputError(f"{where}: 'speaker' must be a string", field="speaker")
-    return Turn(str(speaker), _text(obj.get("text"), where, "text", max_text_chars))
+    return Turn(str(speaker), parse_text(obj.get("text"), where, "text", max_text_chars))
 
 
 def parse_conversation(obj, where: str, max_text_chars: int | None = None) -> Conversation:
@@ -131,34 +131,77 @@ def dumps_with_model(result: BaseModel, model_json: str) -> str:
     return f'{line[:-1]},"model":{model_json}}}'
 
 
+def check_paths(input_path: str | Path | None, output_path: str | Path | None) -> None:
+    """Before any work: the input can be read, and the output can be written without destroying the
+    input (an -o equal to the input would replace it with scores) and without failing at the end."""
+    source = None if input_path in (None, "-") else Path(input_path)
+    if source is not None:
+        if not source.exists():
+            raise InputError(f"input file not found: {source}")
+        if source.is_dir():
+            raise InputError(f"input is a folder, not a file: {source}")
+        try:
+            with open(source, "rb"):
+                pass
+        except OSError as exc:
+            raise InputError(f"cannot read input file {source}: {exc.strerror}") from None
+    if output_path in (None, "-"):
+        return
+    if str(output_path) == "":
+        raise InputError("output path is empty")
+    target = Path(output_path)
+    if target.is_dir():
+        raise InputError(f"output is a folder, not a file: {target}")
+    if source is not None and target.exists() and os.path.samefile(source, target):
+        raise InputError(f"output is the input file ({target}): it would be replaced; choose another output file")
+    folder = target.parent
+    if not folder.is_dir():
+        raise InputError(f"output folder does not exist: {folder}")
+    try:  # root may write anywhere os.access says no; this is the one reliable test
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    except OSError as exc:
+        raise InputError(f"cannot write in the output folder {folder}: {exc.strerror}") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
 @contextmanager
-def open_input(path: str | None) -> Iterator[IO[bytes] | IO[str]]:
+def open_input(path: str | Path | None) -> Iterator[IO[bytes] | IO[str]]:
     """The input as bytes (lines are decoded one by one, so one bad line spoils nothing else)."""
     if path in (None, "-"):
         yield getattr(sys.stdin, "buffer", sys.stdin)
         return
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"input file not found: {path}")
-    with open(p, "rb") as handle:
+    check_paths(path, None)
+    with open(path, "rb") as handle:
         yield handle
 
 
 @contextmanager
-def atomic_output(path: str | None) -> Iterator[IO[str]]:
-    """Write to a temp file beside ``path`` and rename at the end: no half-written output."""
+def atomic_output(path: str | Path | None, input_path: str | Path | None = None) -> Iterator[IO[str]]:
+    """Write to a temp file beside ``path`` and rename at the end: no half-written output. A file that
+    was there keeps its permissions; a new one gets the usual ones (0666 less the umask), not mkstemp's
+    0600."""
     if path in (None, "-"):
         yield sys.stdout
         sys.stdout.flush()
         return
+    check_paths(input_path, path)
     target = Path(path)
-    if target.parent and not target.parent.exists():
-        raise InputError(f"output folder does not exist: {target.parent}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
+        os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -5,10 +5,12 @@ never read on its own: whoever can write the working directory must not be able 
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, field_validator
+from dotenv.parser import parse_stream
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from signals.errors import ConfigError, ModelNotFoundError
@@ -111,6 +113,30 @@ def load_settings(env_file: str | Path | None = None) -> Settings:
     """Settings from the environment, plus ``env_file`` (or the file named by ``SIGNALS_ENV_FILE``)
     when one is given; variables already set in the environment win over the file."""
     chosen = env_file if env_file is not None else os.environ.get(ENV_FILE_VARIABLE) or None
-    if chosen is not None and not Path(chosen).is_file():
-        raise ConfigError(f"env file not found: {chosen}")
-    return Settings(_env_file=chosen)
+    if chosen is not None:
+        _check_env_file(Path(chosen))
+    try:
+        return Settings(_env_file=chosen)
+    except ValidationError as exc:
+        problems = "; ".join(f"{_variable(e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"invalid setting{'s' if len(exc.errors()) > 1 else ''}: {problems}") from None
+
+
+def _variable(loc: tuple) -> str:
+    return "SIGNALS_" + "_".join(str(part) for part in loc).upper() if loc else "settings"
+
+
+def _check_env_file(path: Path) -> None:
+    """An env file that cannot be read whole is an error: python-dotenv would skip a line it cannot
+    parse with a warning, and the setting on it would silently fall back to its default."""
+    if not path.is_file():
+        raise ConfigError(f"env file not found: {path}")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read env file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"env file {path} is not UTF-8 text") from None
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            raise ConfigError(f"{path}:{binding.original.line}: cannot parse this line (KEY=value, quotes closed)")
