@@ -177,10 +177,11 @@ def open_input(path: str | Path | None) -> Iterator[IO[bytes] | IO[str]]:
 
 
 @contextmanager
-def atomic_output(path: str | Path | None, input_path: str | Path | None = None) -> Iterator[IO[str]]:
+def atomic_output(path: str | Path | None, input_path: str | Path | None = None, private: bool = False
+                  ) -> Iterator[IO[str]]:
     """Write to a temp file beside ``path`` and rename at the end: no half-written output. A file that
-    was there keeps its permissions; a new one gets the usual ones (0666 less the umask), not mkstemp's
-    0600."""
+    was there keeps its permissions; a new one gets the usual ones (0666 less the umask). A
+    ``private`` file (one that holds message text) is the owner's only, whatever was there."""
     if path in (None, "-"):
         yield sys.stdout
         sys.stdout.flush()
@@ -189,7 +190,7 @@ def atomic_output(path: str | Path | None, input_path: str | Path | None = None)
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
-        os.fchmod(fd, _mode_for(target))
+        os.fchmod(fd, 0o600 if private else _mode_for(target))
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle
         os.replace(tmp, target)

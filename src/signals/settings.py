@@ -79,7 +79,7 @@ class Settings(BaseSettings):
         "postgresql+psycopg://user@host/db; 'sqlite://' is an in-memory store (tests)"))
     reviewer_keys: str = Field("", description="comma-separated keys for reviewers (X-Reviewer-Key, the /review page); "
                                                "empty = the queue is closed")
-    review_retention_days: int = Field(30, ge=1, description="days after enqueueing when text, context and notes are deleted")
+    review_retention_days: int = Field(30, ge=1, le=36_500, description="days after enqueueing when text, context and notes are deleted")
     review_purge_interval: int = Field(3600, ge=0, description="seconds between purges in the app; 0 = no timer")
     review_max_note_chars: int = Field(1000, ge=0, description="longest reviewer note")
     review_session_hours: int = Field(12, ge=1, le=24 * 7, description="how long a review page login lasts")

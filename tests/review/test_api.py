@@ -227,3 +227,28 @@ def test_feedback_on_a_scored_message_with_no_labels_and_no_scores(review_client
         answer = client.post("/v1/feedback", json={"id": "leeg-1", "reviewer": "r-1", "decision": "dismissed",
                                                    "scored": {"labels": [], "model": None}}, headers=SCORING)
         assert answer.status_code == 200, answer.text
+
+
+# A NUL character: PostgreSQL text cannot hold one, and every one of these was a 500 there.
+@pytest.mark.parametrize(("method", "path", "body", "status", "field"), [
+    ("post", "/v1/review/items", {"items": [{"id": "nul-1", "text": "hoi\u0000daar"}]}, 422, "items[0].text"),
+    ("post", "/v1/review/items", {"items": [{"id": "nul\u0000id", "text": "hoi"}]}, 422, "items[0].id"),
+    ("get", "/v1/review/items/a%00b", None, 404, "item_id"),
+    ("delete", "/v1/review/items/a%00b", None, 404, "id"),
+    ("get", "/v1/review/items?category=recruit%00ment", None, 422, "category"),
+    ("post", "/v1/feedback", {"id": "a\u0000b", "decision": "dismissed", "reviewer": "rev-a"}, 422, "id"),
+])
+def test_a_nul_character_is_refused_on_every_store(review_client, method, path, body, status, field):
+    with review_client() as client:
+        headers = REVIEWER if method == "get" or path == "/v1/feedback" else SCORING
+        response = getattr(client, method)(path, headers=headers, **({"json": body} if body is not None else {}))
+        assert response.status_code == status, response.text
+        assert response.json()["error"]["field"] == field
+
+
+def test_a_nul_in_a_note_is_refused(review_client):
+    with review_client() as client:
+        assert _enqueue(client, [{"id": "n1", "text": SEXTORTION}]).status_code == 200
+        response = client.post("/v1/feedback", json={"id": "n1", "decision": "confirmed", "reviewer": "rev-a",
+                                                     "note": "dreigt\u0000"}, headers=REVIEWER)
+        assert response.status_code == 422 and response.json()["error"]["field"] == "note"

@@ -76,6 +76,12 @@ def test_a_decision_on_a_scored_message_that_was_never_enqueued_is_stored_withou
     (DecisionIn("x1", "confirmed", "rev-a", note="x" * 201), OverLimit, "note"),
     (DecisionIn("y1", "confirmed", "rev-a", scored=Scored(("grooming",), ModelRef(name="m", version="1", sha256="0" * 64))),
      ReviewError, "scored.labels[0]"),
+    # a confirmation that confirms nothing would count as a false positive and export as a hard negative
+    (DecisionIn("x1", "confirmed", "rev-a", ()), ReviewError, "categories"),
+    # a category twice was an IntegrityError, retried five times, then a 500
+    (DecisionIn("y1", "confirmed", "rev-a", scored=Scored(("recruitment", "recruitment"), ModelRef(name="m", version="1",
+                                                                                                   sha256="0" * 64))),
+     ReviewError, "scored.labels[1]"),
 ])
 def test_bad_input_is_refused_and_changes_nothing(store, service, item, d, error, field):
     _decide(store, service, DecisionIn(item, "escalated", "rev-z"))
@@ -116,3 +122,13 @@ def test_live_precision_per_category_and_model_version(store, service):
     _decide(store, service, DecisionIn(ids[0], "confirmed", "r3", ("recruitment",)))
     row = {(r.model_version, r.category): r for r in precision(store)}[(service.info.version, "sextortion")]
     assert (row.reviewed, row.confirmed) == (2, 1)
+
+
+def test_no_note_is_stored_on_an_item_whose_text_was_deleted(store, service, item):
+    """A retried request after DELETE recorded the decision again and stored its note on a deleted item."""
+    _decide(store, service, DecisionIn(item, "confirmed", "rev-a", note="dreigt met foto's"))
+    assert store.delete(item) == "text_deleted"
+    retry = _decide(store, service, DecisionIn(item, "confirmed", "rev-a", note="dreigt met foto's"))
+    assert not retry.recorded and [e.note for e in history(store, item)] == [None]
+    changed = _decide(store, service, DecisionIn(item, "escalated", "rev-a", note="toch twijfel"))
+    assert changed.recorded and [e.note for e in history(store, item)] == [None, None]

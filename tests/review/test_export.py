@@ -102,3 +102,16 @@ def test_before_and_after_report(exported, tiny_model_dir):
     markdown = render_feedback_md(report)
     assert "## 9. Reviewer feedback: before and after" in markdown and "| dev | recruitment |" in markdown
     assert "+0.000" in markdown
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    # a mistyped --db created a new, empty store and exported 0 rows with exit 0
+    (lambda t: ["feedback", "export", str(t / "uit.jsonl"), "--db", str(t / "reveiw.sqlite3")], "no review store at"),
+    (lambda t: ["review", "purge", "--db", str(t / "reveiw.sqlite3")], "no review store at"),
+    (lambda t: ["review", "purge", "--days", "1000000", "--db", str(t / "x.sqlite3")], "--days must be from 1 to"),
+    (lambda t: ["feedback", "export", str(t / "uit.jsonl"), "--weight", "inf"], "--weight must be a positive number"),
+])
+def test_the_store_commands_refuse_what_they_would_misread(tmp_path, capsys, argv, message):
+    assert cli_main(argv(tmp_path)) == 2
+    assert message in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []          # no store and no output created

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+from pathlib import Path
 
-from signals.settings import Settings
+from signals.errors import ConfigError
+from signals.settings import load_settings
 
 
 def add_arguments(sub: argparse._SubParsersAction) -> None:
@@ -26,16 +29,26 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     export.set_defaults(func=cmd_export)
 
 
+MAX_DAYS = 36_500  # a retention of a century: anything longer is a typo (and overflows a date)
+
+
 def _store(db: str | None):
+    """The existing review store: these commands never create one (a mistyped --db would otherwise be
+    a new, empty store, and an export of 0 rows that looks like success)."""
+    from signals.review.db import database_url
     from signals.review.store import ReviewStore
 
-    return ReviewStore.open(db or Settings().review_db)
+    chosen = db or load_settings().review_db
+    url = database_url(chosen)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        raise ConfigError(f"no review store at {chosen} (SIGNALS_REVIEW_DB or --db)")
+    return ReviewStore.open(chosen)
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    days = args.days if args.days is not None else Settings().review_retention_days
-    if days < 1:
-        print("error: --days must be at least 1", file=sys.stderr)
+    days = args.days if args.days is not None else load_settings().review_retention_days
+    if not 1 <= days <= MAX_DAYS:
+        print(f"error: --days must be from 1 to {MAX_DAYS}", file=sys.stderr)
         return 2
     store = _store(args.db)
     try:
@@ -50,8 +63,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from signals.review.export import export
 
-    if not args.weight > 0:
-        print("error: --weight must be positive", file=sys.stderr)
+    if not (args.weight > 0 and math.isfinite(args.weight)):
+        print("error: --weight must be a positive number", file=sys.stderr)
         return 2
     store = _store(args.db)
     try:

@@ -22,7 +22,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool
 
 MIGRATIONS = "signals.review:migrations"
 MIGRATION_LOCK = 7_311_013  # PostgreSQL advisory lock id held while migrating
@@ -72,13 +72,21 @@ def make_engine(review_db: str) -> Engine:
     memory = database in ("", ":memory:")
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
     if memory:
-        kwargs["poolclass"] = StaticPool  # one shared connection: every session sees the same database
+        # One connection holds the whole database, so there is one and it is lent to one thread at a
+        # time: a pool of one that never closes it (a StaticPool lent it to every thread at once, and
+        # their transactions interleaved on it: 500s and writes lost, see tests/review/test_memory_store.py).
+        kwargs.update(poolclass=QueuePool, pool_size=1, max_overflow=0, pool_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
+                      pool_recycle=-1)
     else:
         _private_file(Path(database))
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def is_memory(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite" and (engine.url.database or "") in ("", ":memory:")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

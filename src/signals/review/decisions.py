@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from signals.results import ModelRef
 from signals.review.errors import OverLimit, ReviewError, UnknownItem
 from signals.review.models import Decision, Item, ItemCategory
-from signals.review.store import ReviewStore, category_rows, insert_ignoring_conflicts, item_row, utcnow
+from signals.review.store import ReviewStore, category_rows, insert_ignoring_conflicts, item_row, storable, utcnow
 from signals.taxonomy import CATEGORY_ROUTE, route_for
 
 DECISIONS = ("confirmed", "dismissed", "escalated")
@@ -91,12 +91,21 @@ def check(d: DecisionIn, categories: Collection[str], max_note: int) -> Decision
     if d.decision == "dismissed" and d.categories:
         raise ReviewError("a dismissal names no categories (confirm the categories that apply instead)",
                           field="categories")
+    if d.decision == "confirmed" and d.categories is not None and not d.categories:
+        # it would be stored as confirmed with nothing confirmed: a false positive in live precision
+        # and a hard negative in the export
+        raise ReviewError("a confirmation names at least one category (leave 'categories' out to confirm "
+                          "the model's)", field="categories")
+    storable(d.item_id, "id")
+    storable(d.note, "note")
     if d.note is not None and len(d.note) > max_note:
         raise OverLimit(f"characters in the note: {len(d.note)} is over the limit of {max_note}", field="note")
     if d.scored is not None:
         for i, name in enumerate(d.scored.labels):
             if name not in categories:
                 raise ReviewError("unknown category", field=f"scored.labels[{i}]")
+            if name in d.scored.labels[:i]:
+                raise ReviewError("each category once", field=f"scored.labels[{i}]")
         for name in d.scored.category_scores or {}:
             if name not in categories:
                 raise ReviewError("unknown category", field=f"scored.category_scores.{name[:64]}")
@@ -139,7 +148,8 @@ def _final_categories(d: DecisionIn, item: Item) -> list[str]:
 def _decide_once(session: Session, d: DecisionIn, thresholds: dict[str, float], now: datetime) -> Outcome:
     item = _locked_item(session, d, thresholds, now)
     categories = _final_categories(d, item)
-    note = d.note or None
+    # once an item's text is deleted, no note is stored on it (a retried request must not bring one back)
+    note = None if item.text_deleted_at is not None else d.note or None
     latest = session.scalars(select(Decision).where(Decision.item_id == item.id, Decision.reviewer == d.reviewer)
                              .order_by(Decision.seq.desc()).limit(1)).first()
     if latest is not None and (latest.decision, sorted(latest.categories), latest.note) == (d.decision, categories, note):

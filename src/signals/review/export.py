@@ -67,7 +67,7 @@ def export_records(store: ReviewStore, weight: float = 1.0) -> Iterator[dict[str
 def export(store: ReviewStore, path: str, weight: float = 1.0) -> dict[str, int]:
     """Write the records to ``path`` (atomically; ``-`` is stdout). Returns counts per split."""
     counts = {"train": 0, "test": 0}
-    with atomic_output(path) as out:
+    with atomic_output(path, private=True) as out:  # it holds message text
         for row in export_records(store, weight):
             counts[row["split"]] += 1
             out.write(dumps_line(row) + "\n")

@@ -52,6 +52,6 @@ def decode_cursor(cursor: str) -> str:
         key = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode("utf-8")
     except (ValueError, UnicodeDecodeError):
         key = ""
-    if not _KEY.match(key):
+    if not _KEY.match(key) or "\x00" in key:  # a forged cursor with a NUL was a 500 on PostgreSQL
         raise ReviewError("not a cursor this API gave out", field="cursor")
     return key

@@ -94,7 +94,7 @@ class ReviewRuntime:
 
     async def _timer(self) -> None:
         """Purge every ``purge_interval`` seconds (0: never) and refresh the gauges every minute, so
-        decisions made on other replicas show here too."""
+        decisions made on other replicas show here too; finish a scrub a reader held up."""
         last_purge: float | None = None
         while True:
             now = anyio.current_time()
@@ -104,6 +104,8 @@ class ReviewRuntime:
                     await anyio.to_thread.run_sync(self.purge_now)
                 else:
                     await anyio.to_thread.run_sync(self.refresh)
+                if self.store is not None and self.store.scrub_pending:  # a reader kept deleted text in the log
+                    await anyio.to_thread.run_sync(self.store.scrub)
             except Exception as exc:  # noqa: BLE001 -- retried at the next tick
                 log.error("review_timer_failed", extra={"fields": {"error_type": type(exc).__name__}})
             await anyio.sleep(min(METRICS_REFRESH_SECONDS, self.purge_interval or METRICS_REFRESH_SECONDS))

@@ -16,13 +16,26 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from signals.results import MessageResult, ModelRef
-from signals.review.db import make_engine, migrate, readers, session_factory
+from signals.review.db import SQLITE_BUSY_TIMEOUT_MS, is_memory, make_engine, migrate, readers, session_factory
 from signals.review.errors import ReviewError, UnknownItem
 from signals.review.models import Decision, Item, ItemCategory
 from signals.review.priority import decode_cursor, encode_cursor, queue_key, risk_and_uncertainty
 from signals.service import Message
 
 STATUSES = ("open", "confirmed", "dismissed", "escalated", "expired")
+
+
+SCRUB_BUSY_TIMEOUT_MS = 200  # how long a scrub waits for a reader before leaving it to the timer
+
+
+NUL = "\x00"
+
+
+def storable(value: str | None, field: str) -> None:
+    """PostgreSQL text cannot hold a NUL character (it was a 500 there); SQLite could, but one store
+    refuses what another cannot keep. (Context text is stored as JSON, which escapes it.)"""
+    if value is not None and NUL in value:
+        raise ReviewError("a NUL character cannot be stored", field=field)
 
 
 def utcnow() -> datetime:
@@ -77,6 +90,7 @@ class ReviewStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.scrub_pending = False  # deleted text the last scrub could not yet clear from the files
         self.sessions = session_factory(engine)
         self.readers = readers(engine)
 
@@ -97,6 +111,12 @@ class ReviewStore:
         Returns, per item, whether it was created (False: the id was there already)."""
         if len(items) != len(results):
             raise ValueError("one result per item")
+        for i, new in enumerate(items):
+            storable(new.message.id, f"items[{i}].id")
+            storable(new.message.text, f"items[{i}].text")
+            storable(new.conversation_id, f"items[{i}].conversation_id")
+            for k, turn in enumerate(new.message.context):
+                storable(turn.speaker, f"items[{i}].context[{k}].speaker")
         now = now or utcnow()
         created: list[bool] = []
         with self.sessions.begin() as session:
@@ -122,6 +142,7 @@ class ReviewStore:
         if status not in STATUSES:
             raise ReviewError(f"status must be one of {', '.join(STATUSES)}", field="status")
         query = select(Item).where(Item.enqueued.is_(True), Item.status == status)
+        storable(category, "category")
         if category is not None:
             query = query.where(exists().where(ItemCategory.item_id == Item.id, ItemCategory.category == category,
                                                ItemCategory.flagged.is_(True)))
@@ -135,6 +156,8 @@ class ReviewStore:
         return QueuePage(rows, encode_cursor(rows[-1].queue_key) if more and rows else None)
 
     def get(self, item_id: str) -> Item | None:
+        if NUL in item_id:  # no id holds one (they are refused on the way in)
+            return None
         with self.readers() as session:
             return session.get(Item, item_id)
 
@@ -150,6 +173,8 @@ class ReviewStore:
         """Delete an item's text and context now. An item nobody decided on goes entirely
         (``"deleted"``); one with decisions keeps them, without text or notes (``"text_deleted"``)."""
         now = now or utcnow()
+        if NUL in item_id:
+            raise UnknownItem("no review item with this id", field="id")
         with self.sessions.begin() as session:
             item = session.scalars(select(Item).where(Item.id == item_id).with_for_update()).first()
             if item is None:
@@ -184,17 +209,29 @@ class ReviewStore:
         self.scrub()
         return {"items": int(items), "expired": int(expired), "notes": int(notes)}
 
-    def scrub(self) -> None:
+    def scrub(self) -> bool:
         """Make deleted text leave the files too: SQLite overwrites freed pages (``secure_delete``)
-        and here empties its write-ahead log; PostgreSQL vacuums the tables (dead rows hold text)."""
+        and here empties its write-ahead log; PostgreSQL vacuums the tables (dead rows hold text).
+        An in-memory database has no files. Returns whether the text is gone from them: while a
+        reader holds the log (a long export), SQLite cannot empty it; rather than stall the request
+        (and every writer behind it) for the busy timeout, it gives up after a moment, says so, and
+        ``scrub_pending`` is retried by the app's timer."""
+        if is_memory(self.engine):
+            return True
         if self.engine.dialect.name == "sqlite":
             raw = self.engine.raw_connection()  # outside any transaction (isolation_level None)
             try:
-                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                cursor = raw.cursor()
+                cursor.execute(f"PRAGMA busy_timeout={SCRUB_BUSY_TIMEOUT_MS}")
+                busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             finally:
                 raw.close()
-        elif self.engine.dialect.name == "postgresql":
+            self.scrub_pending = bool(busy)
+            return not busy
+        if self.engine.dialect.name == "postgresql":
             with self.engine.connect() as connection:
                 auto = connection.execution_options(isolation_level="AUTOCOMMIT")
                 for table in ("review_items", "review_decisions"):
                     auto.execute(text(f"VACUUM {table}"))
+        return True
