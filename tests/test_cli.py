@@ -405,3 +405,40 @@ def test_a_full_disk_is_one_line_not_a_traceback(loaded, tmp_path, monkeypatch, 
     monkeypatch.setattr("sys.stdout", Full())
     assert main(["score", str(source), "--model", str(loaded)]) == 2
     assert capsys.readouterr().err.strip().endswith("error: No space left on device")
+
+
+def _rewrite(model_dir: Path, name: str, edit) -> None:
+    """Change a model file and re-hash it in the manifest, as someone editing a model by hand would."""
+    from signals.model.artifact import MANIFEST, sha256_bytes
+
+    path = model_dir / name
+    path.write_bytes(edit(path.read_bytes()))
+    manifest = json.loads((model_dir / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"][name] = sha256_bytes(path.read_bytes())
+    (model_dir / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _thresholds(change):
+    def edit(data: bytes) -> bytes:
+        thresholds = json.loads(data)
+        change(thresholds["messages"])
+        return json.dumps(thresholds).encode("utf-8")
+    return edit
+
+
+@pytest.mark.parametrize(("name", "edit", "message"), [
+    # a NaN threshold switched its category off without a word; a missing or a string one failed at scoring
+    ("thresholds.json", _thresholds(lambda m: m["high_precision"].update(recruitment=float("nan"))),
+     "high_precision.recruitment is nan, not a number from 0 to 1"),
+    ("thresholds.json", _thresholds(lambda m: m["high_recall"].pop("sextortion")), "high_recall has no threshold for ['sextortion']"),
+    ("thresholds.json", _thresholds(lambda m: m["high_precision"].update(disclosure="0.3")), "high_precision.disclosure is '0.3'"),
+    ("thresholds.json", _thresholds(lambda m: m["high_precision"].update(disclosure=True)), "high_precision.disclosure is True"),
+    ("model.json", lambda data: b"[1]", "not a model this signals can read"),                      # was an AttributeError
+    ("patterns.yaml", lambda data: b"flattery: [ {name: x, regex: '(', score", "patterns file is not valid YAML"),
+])
+def test_a_model_that_cannot_be_served_is_refused_when_it_loads(model_copy, tmp_path, capsys, name, edit, message):
+    _rewrite(model_copy, name, edit)
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
+    assert main(["score", str(source), "--model", str(model_copy)]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and len(captured.err.strip().splitlines()) == 1 and captured.out == ""

@@ -36,7 +36,7 @@ def parse_patterns(source: str, allowed: Sequence[str] | None = None, what: str 
     try:
         data = yaml.safe_load(source) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{what} file is not valid YAML: {exc}") from exc
+        raise ConfigError(f"{what} file is not valid YAML: {' '.join(str(exc).split())}") from exc  # one line
     if not isinstance(data, dict):
         raise ConfigError(f"{what} file must map labels to lists of patterns")
     unknown = set(data) - set(allowed) if allowed is not None else set()

@@ -115,10 +115,14 @@ def read_model_files(model_dir: Path, root: Path | None = None, expected_sha256:
         dir_fd = os.open(model_dir, os.O_RDONLY | os.O_DIRECTORY)
     except (FileNotFoundError, NotADirectoryError):
         raise ModelNotFoundError(f"no model at {model_dir} (no such folder); `make train` trains one") from None
+    except OSError as exc:
+        raise ArtifactIntegrityError(f"{model_dir}: cannot read the model folder ({exc.strerror})") from None
     try:
         _check_root(_opened_path(dir_fd, model_dir), root)  # the directory opened is the one checked
         contents: dict[str, bytes] = {}
         _read_tree(dir_fd, "", contents, model_dir)
+    except OSError as exc:  # a file or folder in it that cannot be read (permissions)
+        raise ArtifactIntegrityError(f"{model_dir}: cannot read the model ({exc.strerror})") from None
     finally:
         os.close(dir_fd)
     if MANIFEST not in contents:

@@ -181,6 +181,7 @@ class SignalsModel:
                 raise ValueError(f"weights of shape {scorer.coef.shape} for {features.n_features} features "
                                  f"and {len(spec.categories)} categories")
             thresholds = verified.json(THRESHOLDS_FILE)
+            check_message_thresholds(thresholds["messages"], spec.categories)
             precision_targets(thresholds["messages"])  # readable, for every category, before anything serves them
             conversation = None
             if "conversation" in weights and "conversations" in thresholds:
@@ -199,13 +200,27 @@ class SignalsModel:
                        extra)
         except ArtifactIntegrityError:
             raise
-        except (KeyError, TypeError, ValueError, UnicodeDecodeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, UnicodeDecodeError) as exc:
             raise ArtifactIntegrityError(f"{verified.path}: not a model this signals can read ({type(exc).__name__}: {exc})") from exc
 
     @classmethod
     def load(cls, model_dir: Path, root: Path | None = None, expected_sha256: str | None = None) -> tuple[SignalsModel, ModelFiles]:
         verified = read_model_files(model_dir, root, expected_sha256)
         return cls.from_files(verified), verified
+
+
+def check_message_thresholds(points: dict, categories: tuple[str, ...]) -> None:
+    """Both operating points hold a number from 0 to 1 for every category: a missing one failed only
+    when the first message was scored, and a NaN switched its category off without a word."""
+    for point in ("high_precision", "high_recall"):
+        given = points[point]
+        missing = [c for c in categories if c not in given]
+        if missing:
+            raise ValueError(f"thresholds.json: {point} has no threshold for {missing}")
+        for category in categories:
+            value = given[category]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+                raise ValueError(f"thresholds.json: {point}.{category} is {value!r}, not a number from 0 to 1")
 
 
 def _json(data: dict) -> bytes:
