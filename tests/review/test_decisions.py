@@ -132,3 +132,20 @@ def test_no_note_is_stored_on_an_item_whose_text_was_deleted(store, service, ite
     assert not retry.recorded and [e.note for e in history(store, item)] == [None]
     changed = _decide(store, service, DecisionIn(item, "escalated", "rev-a", note="toch twijfel"))
     assert changed.recorded and [e.note for e in history(store, item)] == [None, None]
+
+
+def test_a_message_decided_on_before_it_was_enqueued_gets_its_text_when_it_is(store, service):
+    """Feedback on a scored message, then its enqueue: the item never reached any queue, without text."""
+    scored = Scored(("sextortion",), service.info.ref, {"recruitment": 0.1, "sextortion": 0.9, "disclosure": 0.0})
+    _decide(store, service, DecisionIn("vroeg-1", "confirmed", "rev-a", scored=scored))
+    assert enqueue(store, service, [message("vroeg-1", SEXTORTION)]) == [False]      # it was there already
+    item = store.get("vroeg-1")
+    assert item.enqueued and item.text == SEXTORTION and item.status == "confirmed" and item.decision_count == 1
+    assert [i.id for i in store.queue("confirmed").items] == ["vroeg-1"]
+
+
+def test_enqueue_answers_in_the_order_it_was_sent(store, service):
+    """Rows are written in id order (two replicas sharing ids lock them in one order); answers are not."""
+    assert enqueue(store, service, [message("zz", SEXTORTION), message("aa", SEXTORTION)]) == [True, True]
+    assert enqueue(store, service, [message("mm", SEXTORTION), message("aa", SEXTORTION), message("bb", SEXTORTION)]
+                   ) == [True, False, True]

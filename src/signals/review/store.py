@@ -107,8 +107,9 @@ class ReviewStore:
     # -- enqueue ------------------------------------------------------------------------------
     def enqueue(self, items: Sequence[NewItem], results: Sequence[MessageResult], model: ModelRef,
                 thresholds: dict[str, float], now: datetime | None = None) -> list[bool]:
-        """Store new items with their scores; an id that is already stored is left as it is.
-        Returns, per item, whether it was created (False: the id was there already)."""
+        """Store new items with their scores; an id that is already stored is left as it is, except
+        that a message decided on before it was enqueued gets its text. Returns, per item, whether it
+        was created (False: the id was there already)."""
         if len(items) != len(results):
             raise ValueError("one result per item")
         for i, new in enumerate(items):
@@ -118,9 +119,13 @@ class ReviewStore:
             for k, turn in enumerate(new.message.context):
                 storable(turn.speaker, f"items[{i}].context[{k}].speaker")
         now = now or utcnow()
-        created: list[bool] = []
+        created: dict[int, bool] = {}
+        # rows are written in id order, so two batches sharing ids lock them in the same order (in body
+        # order, two replicas enqueueing [a, b] and [b, a] deadlocked on PostgreSQL)
+        order = sorted(range(len(items)), key=lambda i: items[i].message.id)
         with self.sessions.begin() as session:
-            for new, result in zip(items, results):
+            for index in order:
+                new, result = items[index], results[index]
                 message = new.message
                 row = item_row(message.id, scores=dict(result.category_scores), labels=result.labels,
                                thresholds=thresholds, model=model, now=now, route=result.route, enqueued=True,
@@ -132,8 +137,15 @@ class ReviewStore:
                 rows = category_rows(message.id, row["category_scores"], result.labels) if inserted else []
                 if rows:  # an empty insert would be one row of NULLs
                     session.execute(insert(ItemCategory), rows)
-                created.append(inserted)
-        return created
+                if not inserted:
+                    # a reviewer decided on this message before it was enqueued (feedback with 'scored'):
+                    # its text joins that decision now; the row, its scores and decisions stay as they are
+                    session.execute(update(Item).where(Item.id == message.id, Item.enqueued.is_(False),
+                                                       Item.text_deleted_at.is_(None))
+                                    .values(enqueued=True, text=row["text"], context=row["context"],
+                                            tactics=row["tactics"], conversation_id=row["conversation_id"]))
+                created[index] = inserted
+        return [created[i] for i in range(len(items))]
 
     # -- read ---------------------------------------------------------------------------------
     def queue(self, status: str = "open", category: str | None = None, limit: int = 50,
