@@ -173,7 +173,7 @@ def load_config(path: Path | str) -> TrainingConfig:
     """The validated config; ``ConfigError`` names every problem with its key path."""
     path = Path(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 -- a SafeLoader
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # a SafeLoader
     except (OSError, UnicodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read config {path}: {_one_line(exc)}") from exc
     try:

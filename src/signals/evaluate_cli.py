@@ -27,6 +27,8 @@ from signals.jsonl import LineError, atomic_output, open_input, parse_text, pars
 from signals.rawlines import LineLimits
 from signals.service import Conversation, ScoringService
 
+DEFAULT_LIMITS = LineLimits()
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kind", choices=["messages", "conversations"], help="what the file holds")
@@ -44,11 +46,12 @@ def _records(path: Path, limits: LineLimits) -> list[tuple[int, dict]]:
             raise InputError(f"{where}: expected a JSON object")
         return obj
 
-    out = []
+    out: list[tuple[int, dict]] = []
     with open_input(path) as handle:
         for number, record in read_lines(handle, as_object, str(path), limits):
             if isinstance(record, LineError):
                 raise InputError(record.message)
+            assert isinstance(record, dict)  # as_object let only objects through
             out.append((number, record))
     if not out:
         raise InputError(f"{path}: no records")
@@ -122,7 +125,7 @@ def _f(value) -> str:
     return "  –  " if value is None else f"{value:5.3f}"
 
 
-def evaluate_messages(service: ScoringService, path: Path, point: str, limits: LineLimits = LineLimits()
+def evaluate_messages(service: ScoringService, path: Path, point: str, limits: LineLimits = DEFAULT_LIMITS
                       ) -> tuple[dict, list[str]]:
     from signals.evaluation import message_metrics  # scikit-learn: imported only when evaluating
 
@@ -156,7 +159,7 @@ def _at_point(service: ScoringService, point: str) -> ScoringService:
 
 
 def evaluate_conversations(service: ScoringService, path: Path, point: str = "high_precision",
-                           limits: LineLimits = LineLimits()) -> tuple[dict, list[str]]:
+                           limits: LineLimits = DEFAULT_LIMITS) -> tuple[dict, list[str]]:
     from signals.evaluation import conversation_metrics
 
     conversations, records = _conversations(path, limits)
@@ -175,7 +178,7 @@ def evaluate_conversations(service: ScoringService, path: Path, point: str = "hi
     return report, lines
 
 
-def run(args: argparse.Namespace, service: ScoringService, limits: LineLimits = LineLimits()) -> int:
+def run(args: argparse.Namespace, service: ScoringService, limits: LineLimits = DEFAULT_LIMITS) -> int:
     if args.kind == "messages":
         report, lines = evaluate_messages(service, args.file, args.operating_point, limits)
     else:
