@@ -252,3 +252,24 @@ def test_a_nul_in_a_note_is_refused(review_client):
         response = client.post("/v1/feedback", json={"id": "n1", "decision": "confirmed", "reviewer": "rev-a",
                                                      "note": "dreigt\u0000"}, headers=REVIEWER)
         assert response.status_code == 422 and response.json()["error"]["field"] == "note"
+
+
+def test_a_failed_metrics_refresh_after_a_write_is_logged_not_answered_as_an_error(review_client, peek, monkeypatch,
+                                                                                   caplog):
+    """The gauges are refreshed after every write; a refresh that fails (a locked database) turned a
+    stored enqueue, decision or delete into a 500, and a client retrying it got 404 or a duplicate."""
+    from sqlalchemy.exc import OperationalError
+
+    from signals.review.runtime import ReviewMetrics
+
+    def locked(self, store):
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    with review_client() as client:
+        monkeypatch.setattr(ReviewMetrics, "refresh", locked)
+        assert _enqueue(client, [{"id": "r1", "text": SEXTORTION}]).status_code == 200
+        assert client.post("/v1/feedback", json={"id": "r1", "decision": "confirmed", "reviewer": "rev-a"},
+                           headers=REVIEWER).status_code == 200
+        assert client.delete("/v1/review/items/r1", headers=SCORING).status_code == 200
+    assert peek.get("r1").text is None and peek.get("r1").decision_count == 1
+    assert sum(r.getMessage() == "review_metrics_refresh_failed" for r in caplog.records) >= 3

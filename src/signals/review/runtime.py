@@ -80,8 +80,15 @@ class ReviewRuntime:
         log.info("review_store_ready", extra={"fields": {"database": self._kind()}})
 
     def refresh(self) -> None:
-        if self.store is not None:
+        """The gauges from the store. Best effort: it runs after a write has committed, so a failure
+        here (a locked or unreachable database) is logged, never answered as an error to a request
+        whose change is stored; the timer refreshes again within a minute."""
+        if self.store is None:
+            return
+        try:
             self.metrics.refresh(self.store)
+        except Exception as exc:  # noqa: BLE001 -- logged; the write it follows has succeeded
+            log.error("review_metrics_refresh_failed", extra={"fields": {"error_type": type(exc).__name__}})
 
     def purge_now(self) -> dict[str, int]:
         if self.store is None:
