@@ -9,7 +9,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from signals.errors import ConfigError
+from signals.errors import ConfigError, one_line
 from signals.taxonomy import CATEGORIES
 
 
@@ -165,17 +165,13 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())
-
-
 def load_config(path: Path | str) -> TrainingConfig:
     """The validated config; ``ConfigError`` names every problem with its key path."""
     path = Path(path)
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # a SafeLoader
     except (OSError, UnicodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read config {path}: {_one_line(exc)}") from exc
+        raise ConfigError(f"cannot read config {path}: {one_line(exc)}") from exc
     try:
         return TrainingConfig.model_validate(raw)
     except ValidationError as exc:

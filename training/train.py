@@ -61,12 +61,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
-        out = args.out or Path(config.output_root) / f"{config.name}-{config.version}"
+        out = args.out or default_output(config)
         preflight(config, out)
         return train(config, out)
     except SignalsError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
+
+
+def default_output(config: TrainingConfig) -> Path:
+    return Path(config.output_root) / f"{config.name}-{config.version}"
 
 
 def preflight(config: TrainingConfig, out: Path) -> None:
@@ -126,7 +130,7 @@ def mine_hard_negatives(model_cfg, X, Y, W, pool: Analysis, features: FeatureSpa
 
 
 def train(config: TrainingConfig, out: Path | None = None) -> int:
-    out = out or Path(config.output_root) / f"{config.name}-{config.version}"
+    out = out or default_output(config)
     categories = tuple(CATEGORIES)
     resources = LanguageResources.default()
     patterns_text, cues_text = packaged_text(PATTERNS_FILE), packaged_text(CUES_FILE)

@@ -7,6 +7,12 @@ Fronts map these to their own conventions: the CLI to exit code 2 with the messa
 from __future__ import annotations
 
 
+def one_line(text: object) -> str:
+    """A library's multi-line message (YAML marks the spot on lines of their own) as one line, for
+    the CLI's one-line errors."""
+    return " ".join(str(text).split())
+
+
 class SignalsError(Exception):
     """Base class: a user-facing error with a stable machine-readable code."""
 

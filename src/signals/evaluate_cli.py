@@ -63,17 +63,10 @@ def _optional_label(record: dict, key: str, where: str) -> str | None:
     value = record.get(key)
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or not value.isprintable() or _unencodable(value):
+    # not printable: control characters, and lone surrogates (JSON allows them, no output can print them)
+    if not isinstance(value, str) or not value.isprintable():
         raise InputError(f"{where}: '{key}' must be a string", field=key)
     return value
-
-
-def _unencodable(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate, which JSON allows and no output can print
-        return True
-    return False
 
 
 def _message_rows(path: Path, categories: tuple[str, ...], limits: LineLimits

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from signals.detectors.base import Detector
 from signals.detectors.pattern import Pattern, PatternDetector
-from signals.errors import ConfigError
+from signals.errors import ConfigError, one_line
 from signals.nlp.normalizer import NormalizedText
 from signals.results import Span
 from signals.taxonomy import TACTICS
@@ -36,7 +36,7 @@ def parse_patterns(source: str, allowed: Sequence[str] | None = None, what: str 
     try:
         data = yaml.safe_load(source) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{what} file is not valid YAML: {' '.join(str(exc).split())}") from exc  # one line
+        raise ConfigError(f"{what} file is not valid YAML: {one_line(exc)}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{what} file must map labels to lists of patterns")
     unknown = set(data) - set(allowed) if allowed is not None else set()

@@ -69,12 +69,12 @@ def make_engine(review_db: str) -> Engine:
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, future=True)
     database = url.database or ""
-    memory = database in ("", ":memory:")
+    memory = _memory_database(database)
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
     if memory:
         # One connection holds the whole database, so there is one and it is lent to one thread at a
         # time: a pool of one that never closes it (a StaticPool lent it to every thread at once, and
-        # their transactions interleaved on it: 500s and writes lost, see tests/review/test_memory_store.py).
+        # their transactions interleaved on it: 500s and writes lost, see tests/review/test_store_concurrency.py).
         kwargs.update(poolclass=QueuePool, pool_size=1, max_overflow=0, pool_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
                       pool_recycle=-1)
     else:
@@ -85,8 +85,12 @@ def make_engine(review_db: str) -> Engine:
     return engine
 
 
+def _memory_database(database: str) -> bool:
+    return database in ("", ":memory:")
+
+
 def is_memory(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite" and (engine.url.database or "") in ("", ":memory:")
+    return engine.dialect.name == "sqlite" and _memory_database(engine.url.database or "")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
