@@ -23,8 +23,8 @@ def read_messages(path: Path) -> list[dict]:
     if not path.is_file():
         raise InputError(f"input file not found: {path}")
 
-    def keep_all_fields(obj, where: str) -> dict:
-        parse_message(obj, where)  # raises InputError with the line's position
+    def keep_all_fields(obj, where: str, max_text_chars: int | None = None) -> dict:
+        parse_message(obj, where, max_text_chars)  # raises InputError with the line's position
         return {**obj, "id": str(obj["id"])}
 
     rows = []
@@ -48,8 +48,11 @@ def convert(source: Path, target: Path) -> int:
         raise InputError(f"{source}: a field has different types on different lines ({exc})") from exc
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
-    pq.write_table(table, partial)
-    os.replace(partial, target)
+    try:
+        pq.write_table(table, partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
     return table.num_rows
 
 
