@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -19,7 +20,7 @@ MESSAGES = [
     {"id": "m1", "text": "stuur 200 euro of ik stuur je naaktfoto's naar al je volgers, je hebt 1 uur"},
     {"id": "m2", "text": "zullen we morgen samen huiswerk maken?"},
     {"id": 3, "text": "ge zijt echt anders dan de rest, kom op s n a p 😍"},
-    {"id": "m4", "text": "", "context": [{"speaker": "a", "text": "hoe oud ben je"}]},
+    {"id": "m4", "text": "14", "context": [{"speaker": "a", "text": "hoe oud ben je"}]},  # blank text is refused
 ]
 
 
@@ -158,8 +159,14 @@ def test_score_conversations_malformed_line(loaded, tmp_path, capsys):
     ('{"id": 1.5, "text": "hoi"}', "'id' must be a string or an integer", None),
     ('["x", "hoi"]', "expected a JSON object", None),
     ('{"id": "x", "text": "hoi", "context": "vorige"}', "'context' must be a list of turns", "x"),
+    # what the API refuses (signals.validation)
+    ('{"id": "", "text": "hoi"}', "'id' must not be empty", None),
+    ('{"id": "' + "i" * 257 + '", "text": "hoi"}', "'id' must be at most 256 characters", None),
+    ('{"id": "x", "text": ""}', "'text' must be a non-empty string, not whitespace only", "x"),
+    ('{"id": "x", "text": " \\t\\n "}', "'text' must be a non-empty string, not whitespace only", "x"),
+    ('{"id": "x", "text": "\\u3000"}', "'text' must be a non-empty string, not whitespace only", "x"),
 ], ids=["truncated-json", "not-json", "missing-text", "text-number", "text-null", "missing-id", "id-float",
-        "array", "context-string"])
+        "array", "context-string", "id-empty", "id-over-256", "text-empty", "text-whitespace", "text-unicode-space"])
 def test_malformed_line(loaded, tmp_path, capsys, bad_line, message, error_id):
     source = write_jsonl(tmp_path / "in.jsonl", [MESSAGES[0], bad_line, MESSAGES[1]])
     assert main(["score", str(source), "--model", str(loaded)]) == 2
@@ -172,6 +179,36 @@ def test_malformed_line(loaded, tmp_path, capsys, bad_line, message, error_id):
                        "error": {"code": "E100", "message": rows[1]["error"]["message"]}}
     assert rows[1]["error"]["message"].startswith(f"{source}:2: {message}")
     assert f"error: {source}:2: {message}" in captured.err
+    assert "1 malformed line(s); the other lines were scored" in captured.err
+
+
+# (the second line, and what becomes of it: None scored, else (the error message after "<file>:2", its id))
+CONVERSATION_LINES = [
+    ({"id": "m", "turns": [{"speaker": "a", "text": ""}, {"speaker": "b", "text": "hoi"}]}, None),  # media-only turn
+    ({"id": " ", "turns": [{"speaker": " ", "text": " "}]}, None),
+    ({"id": "", "turns": [{"speaker": "a", "text": "hoi"}]}, (": 'id' must not be empty", None)),
+    ({"id": "s", "turns": [{"speaker": "a", "text": "x"}, {"speaker": "", "text": "y"}]},
+     (" turns[1]: 'speaker' must not be empty", "s")),
+    ({"id": "l", "turns": [{"speaker": "a" * 257, "text": "x"}]}, (" turns[0]: 'speaker' must be at most 256 characters",
+                                                                   "l")),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), CONVERSATION_LINES)
+def test_score_conversations_holds_each_line_to_the_apis_rules(loaded, tmp_path, capsys, line, expected):
+    source = write_jsonl(tmp_path / "conv.jsonl", [CONVERSATIONS[0], line, CONVERSATIONS[1]])
+    target = tmp_path / "out.jsonl"
+    code = main(["score-conversations", str(source), "-o", str(target), "--model", str(loaded)])
+    captured = capsys.readouterr()
+    rows = output_rows(target.read_text(encoding="utf-8"))
+    assert [rows[0]["id"], rows[2]["id"]] == ["c1", "2"] and "risk" in rows[0] and "risk" in rows[2]
+    if expected is None:
+        assert code == 0 and rows[1]["id"] == line["id"] and "risk" in rows[1]
+        return
+    message, error_id = expected
+    assert code == 2
+    assert rows[1] == {"id": error_id, "line": 2, "error": {"code": "E100", "message": f"{source}:2{message}"}}
+    assert f"error: {source}:2{message}\n" in captured.err
     assert "1 malformed line(s); the other lines were scored" in captured.err
 
 
@@ -368,6 +405,45 @@ def test_a_replaced_output_file_keeps_its_permissions(loaded, tmp_path, capsys):
     target.chmod(0o640)
     assert main(["score", str(source), "-o", str(target), "--model", str(loaded)]) == 0
     assert target.stat().st_mode & 0o777 == 0o640 and target.read_text(encoding="utf-8") != "oud\n"
+
+
+WORKERS_MEANING = "(0: one per core for input files of 1 MB or more, else 1)"
+
+
+@pytest.mark.parametrize(("command", "workers", "message"), [
+    ("score", "-3", f"--workers must be 0 or more {WORKERS_MEANING}, not -3"),
+    ("score", "-1", f"--workers must be 0 or more {WORKERS_MEANING}, not -1"),
+    ("score-conversations", "-3", f"--workers must be 0 or more {WORKERS_MEANING}, not -3"),
+    ("score", "0", None),            # 0: automatic, as documented
+    ("score", "1", None),
+])
+def test_a_negative_worker_count_is_refused_before_anything_runs(loaded, tmp_path, capsys, command, workers, message):
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1] if command == "score" else CONVERSATIONS[:1])
+    target = tmp_path / "out.jsonl"
+    code = main([command, str(source), "-o", str(target), "--workers", workers, "--model", str(loaded)])
+    err = capsys.readouterr().err
+    if message is None:
+        assert code == 0 and len(output_rows(target.read_text(encoding="utf-8"))) == 1
+        return
+    assert code == 2
+    assert err == f"error: {message}\n"                        # one line, before the model loads
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+@pytest.mark.parametrize(("processes", "message"), [
+    ("-3", "--processes must be 1 to 64, not -3"),
+    ("0", "--processes must be 1 to 64, not 0"),
+    ("65", "--processes must be 1 to 64, not 65"),   # SIGNALS_PROCESSES's range: 65 started a crash-looping server
+])
+def test_a_bad_process_count_is_refused_before_the_server_starts(tmp_path, capsys, monkeypatch, processes, message):
+    def serve(**_kwargs):
+        raise AssertionError("the server was started")
+
+    monkeypatch.setattr("signals.api.server.serve", serve)
+    monkeypatch.delenv("SIGNALS_PROCESSES", raising=False)
+    assert main(["serve", "--processes", processes, "--model", str(tmp_path / "geen-model")]) == 2
+    assert capsys.readouterr().err == f"error: {message}\n"
+    assert "SIGNALS_PROCESSES" not in os.environ
 
 
 @pytest.mark.parametrize(("variable", "value", "message"), [

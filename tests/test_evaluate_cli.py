@@ -89,12 +89,41 @@ def test_conversations_at_the_high_recall_point_flag_at_least_as_many(tiny_model
     ("conversations", [{**CONVERSATIONS[1], "first_grooming_turn": 99}], r"'first_grooming_turn' must be a turn index"),
     ("conversations", [{**CONVERSATIONS[1], "suspect": "z"}], r"'suspect' must be one of the conversation's speakers"),
     ("conversations", [{**CONVERSATIONS[0], "turns": [{"speaker": True, "text": "hoi"}]}], r"'speaker' must be a string"),
+    # what the API refuses (signals.validation), as `signals score` refuses it
+    ("messages", [MESSAGES[0], {**MESSAGES[1], "id": ""}], r"m\.jsonl:2: 'id' must not be empty"),
+    ("messages", [{**MESSAGES[1], "id": "i" * 257}], r"m\.jsonl:1: 'id' must be at most 256 characters"),
+    ("messages", [{**MESSAGES[1], "text": " \t\u3000"}],
+     r"m\.jsonl:1: 'text' must be a non-empty string, not whitespace only"),
+    ("conversations", [{**CONVERSATIONS[0], "id": ""}], r"m\.jsonl:1: 'id' must not be empty"),
+    ("conversations", [{**CONVERSATIONS[0], "turns": [{"speaker": "", "text": "hoi"}]}],
+     r"m\.jsonl:1 turns\[0\]: 'speaker' must not be empty"),
 ])
 def test_bad_files_are_exit_2_with_the_line(tiny_model_dir, tmp_path, capsys, kind, rows, message):
     import re
 
     assert main(["evaluate", kind, str(write(tmp_path / "m.jsonl", rows)), "--model", str(tiny_model_dir)]) == 2
     assert re.search(message, capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(("kind", "rows", "error"), [
+    ("messages", [MESSAGES[0], {**MESSAGES[1], "text": ""}], "m.jsonl:2: 'text' must be a non-empty string, not whitespace only"),
+    ("conversations", [CONVERSATIONS[0], {**CONVERSATIONS[1], "id": ""}], "m.jsonl:2: 'id' must not be empty"),
+    # what the API accepts is evaluated: no id (the line number stands in), a media-only turn
+    ("messages", [{k: v for k, v in m.items() if k != "id"} for m in MESSAGES], None),
+    ("conversations", [{k: v for k, v in CONVERSATIONS[0].items() if k != "id"},
+                       {**CONVERSATIONS[1], "turns": [*CONVERSATIONS[1]["turns"], {"speaker": "y", "text": ""}]}], None),
+])
+def test_a_refused_line_is_one_line_and_writes_no_report(tiny_model_dir, tmp_path, capsys, kind, rows, error):
+    report = tmp_path / "report.json"
+    code = main(["evaluate", kind, str(write(tmp_path / "m.jsonl", rows)), "--model", str(tiny_model_dir),
+                 "--report", str(report)])
+    err = capsys.readouterr().err
+    if error is None:
+        assert code == 0 and report.is_file()
+        return
+    assert code == 2
+    assert err.splitlines()[1:] == [f"error: {tmp_path}/{error}"]   # after the model line, one line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.jsonl"]
 
 
 def test_a_missing_file_is_exit_2(tiny_model_dir, tmp_path, capsys):

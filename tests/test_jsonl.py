@@ -24,12 +24,19 @@ from signals.service import Conversation, Message, Turn
 
 @pytest.mark.parametrize(("obj", "expected"), [
     ({"id": "a", "text": "hoe oud ben je"}, Message("a", "hoe oud ben je")),
-    ({"id": 7, "text": ""}, Message("7", "")),
+    ({"id": 7, "text": "hoi"}, Message("7", "hoi")),
     ({"id": "b", "text": "ja", "context": [{"speaker": "x", "text": "stuur je snap"}]},
      Message("b", "ja", (Turn("x", "stuur je snap"),))),
     ({"id": "c", "text": "ok", "context": None}, Message("c", "ok")),
     ({"id": "d", "text": "ok", "context": [{"speaker": 2, "text": "hoi"}], "extra": 1},
      Message("d", "ok", (Turn("2", "hoi"),))),
+    # the edges of the API's rules (signals.validation), accepted as the API accepts them
+    ({"id": "e", "text": "ok", "context": [{"speaker": "x", "text": ""}]}, Message("e", "ok", (Turn("x", ""),))),
+    ({"id": " ", "text": "ok"}, Message(" ", "ok")),
+    ({"id": 0, "text": "ok"}, Message("0", "ok")),
+    ({"id": "i" * 256, "text": "ok"}, Message("i" * 256, "ok")),
+    ({"id": "f", "text": "\u200b"}, Message("f", "\u200b")),           # zero-width is not whitespace
+    ({"id": "\ud800", "text": "ok"}, Message("\ud800", "ok")),        # written back as an escape
 ])
 def test_parse_message(obj, expected):
     assert parse_message(obj, "in:1") == expected
@@ -49,6 +56,14 @@ def test_parse_message(obj, expected):
     ({"id": "a", "text": "hoi", "context": [{"speaker": "x"}]}, "'text' must be a string", "text"),
     (["id", "text"], "expected a JSON object", None),
     ("hoi", "expected a JSON object", None),
+    # what the API refuses (signals.validation), refused here too
+    ({"id": "", "text": "hoi"}, "'id' must not be empty", "id"),
+    ({"id": "i" * 257, "text": "hoi"}, "'id' must be at most 256 characters", "id"),
+    ({"id": "a", "text": ""}, "'text' must be a non-empty string, not whitespace only", "text"),
+    ({"id": "a", "text": " \n\t "}, "'text' must be a non-empty string, not whitespace only", "text"),
+    ({"id": "a", "text": "\u3000\u00a0"}, "'text' must be a non-empty string, not whitespace only", "text"),
+    ({"id": "a", "text": "hoi", "context": [{"speaker": "", "text": "x"}]}, r"context\[0\]: 'speaker' must not be empty",
+     "speaker"),
 ])
 def test_parse_message_rejects(obj, message, field):
     with pytest.raises(InputError, match=message) as info:
@@ -58,9 +73,14 @@ def test_parse_message_rejects(obj, message, field):
     assert info.value.code == "E100"
 
 
-def test_parse_conversation():
-    obj = {"id": 1, "turns": [{"speaker": "a", "text": "hoi"}, {"speaker": "b", "text": "hoe oud ben je"}]}
-    assert parse_conversation(obj, "c:1") == Conversation("1", (Turn("a", "hoi"), Turn("b", "hoe oud ben je")))
+@pytest.mark.parametrize(("obj", "expected"), [
+    ({"id": 1, "turns": [{"speaker": "a", "text": "hoi"}, {"speaker": "b", "text": "hoe oud ben je"}]},
+     Conversation("1", (Turn("a", "hoi"), Turn("b", "hoe oud ben je")))),
+    ({"id": "c", "turns": [{"speaker": 7, "text": ""}, {"speaker": " ", "text": "  "}]},    # media-only turns
+     Conversation("c", (Turn("7", ""), Turn(" ", "  ")))),
+])
+def test_parse_conversation(obj, expected):
+    assert parse_conversation(obj, "c:1") == expected
 
 
 @pytest.mark.parametrize(("obj", "message"), [
@@ -72,6 +92,10 @@ def test_parse_conversation():
     ({"id": "c", "turns": [{"speaker": "a", "text": "x"}, {"speaker": False, "text": "y"}]},
      r"turns\[1\]: 'speaker' must be a string"),
     (None, "expected a JSON object"),
+    ({"id": "", "turns": [{"speaker": "a", "text": "hoi"}]}, "c:1: 'id' must not be empty"),
+    ({"id": "c", "turns": [{"speaker": "a", "text": "x"}, {"speaker": "", "text": "y"}]},
+     r"turns\[1\]: 'speaker' must not be empty"),
+    ({"id": "c", "turns": [{"speaker": "s" * 257, "text": "x"}]}, r"turns\[0\]: 'speaker' must be at most 256"),
 ])
 def test_parse_conversation_rejects(obj, message):
     with pytest.raises(InputError, match=message):
@@ -110,6 +134,17 @@ def test_an_invalid_bool_id_is_not_echoed_in_the_error_line():
     ((_, record),) = read_lines(io.StringIO('{"id": true, "text": "hoi"}\n'), parse_message, "in")
     assert isinstance(record, LineError)
     assert record.id is None
+
+
+@pytest.mark.parametrize(("line", "echoed"), [
+    ('{"id": "", "text": "hoi"}', None),
+    ('{"id": "' + "i" * 257 + '", "text": "hoi"}', None),
+    ('{"id": "b", "text": " "}', "b"),
+])
+def test_only_a_usable_id_is_echoed_in_the_error_line(line, echoed):
+    ((_, record),) = read_lines(io.StringIO(line + "\n"), parse_message, "in")
+    assert isinstance(record, LineError)
+    assert record.id == echoed
 
 
 def test_line_error_output_shape():

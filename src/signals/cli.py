@@ -132,9 +132,24 @@ def _worker_init() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def _check_count(option: str, value: int, low: int, high: int | None = None, meaning: str = "") -> None:
+    """A count option (``--workers``, ``--processes``) in its range, else a one-line ``ConfigError``
+    (exit code 2) before any work: a negative number is never read as one of the defaults."""
+    if value < low or (high is not None and value > high):
+        span = f"{low} to {high}" if high is not None else f"{low} or more"
+        raise ConfigError(f"{option} must be {span}{meaning}, not {value}")
+
+
+def _setting_range(name: str) -> tuple[int, int | None]:
+    """The range a ``Settings`` field allows (its ``ge``/``le``), for the option that overrides it."""
+    field = Settings.model_json_schema()["properties"][name]
+    return field["minimum"], field.get("maximum")
+
+
 def _workers(requested: int, path: str | None) -> int:
     """``--workers``; 0 (the default) means one process per core (at most 8) for an input file of
-    1 MB or more, else 1 (a small input is done before worker processes would have started)."""
+    1 MB or more, else 1 (a small input is done before worker processes would have started).
+    A negative number is refused (``_check_count``), not read as 0."""
     if requested > 0:
         return requested
     big = path not in (None, "-") and Path(path).is_file() and Path(path).stat().st_size >= AUTO_WORKERS_FROM_BYTES
@@ -213,6 +228,7 @@ def _pooled_chunks(pool, chunks: Iterator[list], score: Score, workers: int):
 
 
 def _score_file(args, parse, score: Score) -> int:
+    _check_count("--workers", args.workers, 0, meaning=" (0: one per core for input files of 1 MB or more, else 1)")
     settings = load_settings(args.env_file)
     check_paths(args.input, args.output)  # before the model loads: a bad path fails at once
     model_dir = args.model if args.model is not None else settings.require_model_dir()
@@ -263,11 +279,11 @@ def cmd_evaluate(args) -> int:
 def cmd_serve(args) -> int:
     from signals.api.server import serve
 
+    if args.processes is not None:  # the range of SIGNALS_PROCESSES: model_copy below does not check it
+        _check_count("--processes", args.processes, *_setting_range("processes"))
     settings = load_settings(args.env_file)
     model_dir = args.model if args.model is not None else settings.require_model_dir()  # fail here, not "not ready"
     if args.processes is not None:
-        if args.processes < 1:
-            raise ConfigError("--processes must be 1 or more")
         settings = settings.model_copy(update={"processes": args.processes})
         os.environ["SIGNALS_PROCESSES"] = str(args.processes)
     if args.env_file is not None:

@@ -23,7 +23,15 @@ from pathlib import Path
 import numpy as np
 
 from signals.errors import InputError
-from signals.jsonl import LineError, atomic_output, open_input, parse_text, parse_turn, read_lines
+from signals.jsonl import (
+    LineError,
+    atomic_output,
+    open_input,
+    parse_identifier,
+    parse_text,
+    parse_turn,
+    read_lines,
+)
 from signals.rawlines import LineLimits
 from signals.service import Conversation, ScoringService
 
@@ -74,9 +82,9 @@ def _message_rows(path: Path, categories: tuple[str, ...], limits: LineLimits
     texts, labels, records = [], [], []
     for number, record in _records(path, limits):
         where = f"{path}:{number}"
-        text = parse_text(record.get("text"), where, "text", limits.max_text_chars)
-        if not text.strip():
-            raise InputError(f"{where}: 'text' must be a non-empty string", field="text")
+        if "id" in record:  # optional here (a metric needs no id); when given, held to the rule of score
+            parse_identifier(record["id"], where, "id")
+        text = parse_text(record.get("text"), where, "text", limits.max_text_chars, blank=False)
         given = record.get("labels")
         if not isinstance(given, list) or any(label not in categories for label in given):
             raise InputError(f"{where}: 'labels' must be a list of the model's categories {list(categories)}",
@@ -92,6 +100,8 @@ def _conversations(path: Path, limits: LineLimits) -> tuple[list[Conversation], 
     conversations, records = [], []
     for number, record in _records(path, limits):
         where = f"{path}:{number}"
+        # the id is optional here (the line number stands in for it); when given, held to the rule of score
+        ident = parse_identifier(record["id"], where, "id") if "id" in record else str(number)
         turns = record.get("turns")
         if not isinstance(turns, list) or not turns:
             raise InputError(f"{where}: 'turns' must be a non-empty list of {{'speaker', 'text'}}", field="turns")
@@ -107,7 +117,7 @@ def _conversations(path: Path, limits: LineLimits) -> tuple[list[Conversation], 
         if first is not None and (isinstance(first, bool) or not isinstance(first, int) or not 0 <= first < len(parsed)):
             raise InputError(f"{where}: 'first_grooming_turn' must be a turn index from 0 to {len(parsed) - 1}",
                              field="first_grooming_turn")
-        conversations.append(Conversation(str(record.get("id", number)), parsed))
+        conversations.append(Conversation(ident, parsed))
         records.append({**record, "turns": [{"speaker": t.speaker, "text": t.text} for t in parsed],
                         "suspect": None if suspect is None else str(suspect),
                         "register": _optional_label(record, "register", where)})

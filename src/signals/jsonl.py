@@ -19,6 +19,7 @@ from signals.errors import InputError, TextTooLongError
 from signals.rawlines import LineLimits, decode_line, load_json, raw_lines
 from signals.service import Conversation, Message, Turn
 from signals.sizes import text_size
+from signals.validation import identifier_problem, is_blank
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,13 @@ class LineError:
         return {"id": self.id, "line": self.line, "error": {"code": self.code, "message": self.message}}
 
 
-def parse_text(value, where: str, field: str, max_chars: int | None) -> str:
+def parse_text(value, where: str, field: str, max_chars: int | None, *, blank: bool = True) -> str:
+    """A text; ``blank=False`` for a message text to score, which may not be empty or whitespace only
+    (a turn's text may: a media-only turn). The rules are the API's (``signals.validation``)."""
     if not isinstance(value, str):
         raise InputError(f"{where}: '{field}' must be a string", field=field)
+    if not blank and is_blank(value):
+        raise InputError(f"{where}: '{field}' must be a non-empty string, not whitespace only", field=field)
     if max_chars is not None:
         size = text_size(value, max_chars)
         if size > max_chars:
@@ -44,18 +49,24 @@ def parse_text(value, where: str, field: str, max_chars: int | None) -> str:
     return value
 
 
+def parse_identifier(value, where: str, field: str) -> str:
+    """An id or a speaker, as a string: the API's rule (``signals.validation``), except that a lone
+    surrogate is kept (it is written back as a JSON escape)."""
+    problem = identifier_problem(value)
+    if problem is not None:
+        raise InputError(f"{where}: '{field}' {problem}", field=field)
+    return str(value)
+
+
 def _identifier(obj: dict, where: str) -> str:
-    ident = obj.get("id")
-    if not isinstance(ident, (str, int)) or isinstance(ident, bool):
-        raise InputError(f"{where}: 'id' must be a string or an integer", field="id")
-    return str(ident)
+    return parse_identifier(obj.get("id"), where, "id")
 
 
 def parse_message(obj, where: str, max_text_chars: int | None = None) -> Message:
     if not isinstance(obj, dict):
         raise InputError(f"{where}: expected a JSON object with 'id' and 'text'")
     ident = _identifier(obj, where)
-    text = parse_text(obj.get("text"), where, "text", max_text_chars)
+    text = parse_text(obj.get("text"), where, "text", max_text_chars, blank=False)
     context = obj.get("context") or []
     if not isinstance(context, list):
         raise InputError(f"{where}: 'context' must be a list of turns", field="context")
@@ -66,10 +77,8 @@ def parse_message(obj, where: str, max_text_chars: int | None = None) -> Message
 def parse_turn(obj, where: str, max_text_chars: int | None = None) -> Turn:
     if not isinstance(obj, dict):
         raise InputError(f"{where}: a turn is an object with 'speaker' and 'text'")
-    speaker = obj.get("speaker")
-    if not isinstance(speaker, (str, int)) or isinstance(speaker, bool):
-        raise InputError(f"{where}: 'speaker' must be a string", field="speaker")
-    return Turn(str(speaker), parse_text(obj.get("text"), where, "text", max_text_chars))
+    speaker = parse_identifier(obj.get("speaker"), where, "speaker")
+    return Turn(speaker, parse_text(obj.get("text"), where, "text", max_text_chars))
 
 
 def parse_conversation(obj, where: str, max_text_chars: int | None = None) -> Conversation:
@@ -85,7 +94,7 @@ def parse_conversation(obj, where: str, max_text_chars: int | None = None) -> Co
 def _echoable_id(obj) -> str | None:
     """The record's id for its error line, when it has a usable one."""
     ident = obj.get("id") if isinstance(obj, dict) else None
-    return str(ident) if isinstance(ident, (str, int)) and not isinstance(ident, bool) else None
+    return str(ident) if identifier_problem(ident) is None else None
 
 
 def read_lines(handle: IO[bytes] | IO[str], parse, source: str,

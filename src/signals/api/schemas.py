@@ -25,18 +25,16 @@ from pydantic_core import PydanticCustomError
 from signals.api.errors import ErrorCode
 from signals.results import ConversationResult, MessageResult, ModelRef
 from signals.taxonomy import Route
-
-MAX_IDENTIFIER_CHARS = 256
+from signals.validation import MAX_IDENTIFIER_CHARS, identifier_problem, is_blank
 
 
 def _identifier(value: object) -> str:
-    """Ids and speakers: a non-empty string (at most 256 characters, valid Unicode) or an integer
-    (not a bool), always handed on as a string."""
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise PydanticCustomError("identifier_type", "must be a non-empty string or an integer")
+    """Ids and speakers: the rule every front shares (``signals.validation``), and valid Unicode: a
+    lone surrogate is refused here only (the command line writes it back as a JSON escape)."""
+    problem = identifier_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("identifier_type", problem)
     text = str(value)
-    if text == "" or len(text) > MAX_IDENTIFIER_CHARS:
-        raise PydanticCustomError("identifier_type", f"must be 1 to {MAX_IDENTIFIER_CHARS} characters or an integer")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -73,7 +71,7 @@ class MessageIn(_Request):
     @field_validator("text")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        if not value.strip():
+        if is_blank(value):
             raise PydanticCustomError(ErrorCode.EMPTY_TEXT.value, "text is empty or whitespace only")
         return value
 
