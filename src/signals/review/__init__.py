@@ -4,6 +4,7 @@ history, live precision, a review page and the export of decisions as training d
 - ``models``: the SQLAlchemy 2 tables; ``migrations/``: the Alembic scripts (run on start-up).
 - ``db``: engines for SQLite (a file, WAL) and PostgreSQL (a URL), and ``migrate``.
 - ``store``: enqueue, the queue, delete, purge; ``decisions``: decide, history, precision.
+- ``tallies``: the running totals behind the review gauges, kept by every write.
 - ``export``: decisions as training data (``signals feedback export``).
 - ``page``: the server-rendered review page (``GET /review``); ``auth``: reviewer keys and logins.
 

@@ -53,10 +53,13 @@ def cmd_purge(args: argparse.Namespace) -> int:
     store = _store(args.db)
     try:
         counts = store.purge(days)
+        corrected = store.recount()  # the gauges' running totals, checked against the store (as the app does)
     finally:
         store.close()
     print(f"purged the text of {counts['items']} item(s) ({counts['expired']} still open, now expired) "
           f"and {counts['notes']} note(s) older than {days} day(s)", file=sys.stderr)
+    if corrected:
+        print("corrected the running totals of the review gauges (a write had not kept them)", file=sys.stderr)
     return 0
 
 

@@ -21,7 +21,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import case, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ from signals.results import ModelRef
 from signals.review.errors import OverLimit, ReviewError, UnknownItem
 from signals.review.models import Decision, Item, ItemCategory
 from signals.review.store import ReviewStore, category_rows, insert_ignoring_conflicts, item_row, storable, utcnow
+from signals.review.tallies import Tally, flagged_categories, precision_query
 from signals.taxonomy import CATEGORY_ROUTE, route_for
 
 DECISIONS = ("confirmed", "dismissed", "escalated")
@@ -158,6 +159,11 @@ def _decide_once(session: Session, d: DecisionIn, thresholds: dict[str, float], 
                      categories=categories, note=note, decided_at=now, model_version=item.model_version,
                      model_sha256=item.model_sha256)
     session.add(entry)
+    tally = Tally()
+    if item.enqueued:  # the gauges count enqueued items only
+        tally.move(item.status, d.decision)
+    for name, was in flagged_categories(session, item.id):  # live precision counts flagged categories only
+        tally.confirm(item.model_version, name, was, (name in categories) if d.decision in FINAL else None)
     item.decision_count += 1
     item.status, item.decided_at = d.decision, now
     known = set(session.scalars(select(ItemCategory.category).where(ItemCategory.item_id == item.id)))
@@ -166,6 +172,7 @@ def _decide_once(session: Session, d: DecisionIn, thresholds: dict[str, float], 
     session.flush()
     confirmed = (case((ItemCategory.category.in_(categories), True), else_=False) if d.decision in FINAL else None)
     session.execute(update(ItemCategory).where(ItemCategory.item_id == item.id).values(confirmed=confirmed))
+    tally.apply(session)  # last: the totals' rows stay locked until the commit
     return Outcome(item.id, item.status, True, entry, item.decision_count)
 
 
@@ -192,13 +199,9 @@ def history(store: ReviewStore, item_id: str) -> list[Decision]:
 def precision(store: ReviewStore) -> list[PrecisionRow]:
     """Per model version and category: of the items the model flagged for the category and a
     reviewer finally decided on (confirmed or dismissed; escalations are still pending), how many
-    were confirmed for that category."""
-    confirmed = func.sum(case((ItemCategory.confirmed.is_(True), 1), else_=0))
-    query = (select(Item.model_version, ItemCategory.category, func.count(), confirmed)
-             .join(Item, Item.id == ItemCategory.item_id)
-             .where(ItemCategory.flagged.is_(True), ItemCategory.confirmed.is_not(None))
-             .group_by(Item.model_version, ItemCategory.category)
-             .order_by(Item.model_version, ItemCategory.category))
+    were confirmed for that category. Counted in the store (the gauges read the same numbers from
+    the running totals, ``ReviewStore.totals``)."""
+    query = precision_query()
     with store.readers() as session:
         return [PrecisionRow(version, category, int(n), int(ok or 0))
                 for version, category, n, ok in session.execute(query).tuples()]

@@ -9,6 +9,9 @@
   category filter and live precision are plain SQL over this table.
 - ``review_decisions``: the audit trail, append only: who decided what, when, on which model
   version; ``(item_id, seq)`` is unique, so two replicas can never write the same history slot.
+- ``review_status_counts`` and ``review_precision_counts``: running totals for the review gauges
+  (enqueued items per status; per model version and category, flagged items with a final decision
+  and confirmed ones), kept by every write in its transaction (``tallies.py``). No text, no ids.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ID_LENGTH = 256
 NAME_LENGTH = 64
+STATUSES = ("open", "confirmed", "dismissed", "escalated", "expired")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -116,3 +120,24 @@ class Decision(Base):
     model_sha256: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (UniqueConstraint("item_id", "seq", name="uq_review_decisions_item_seq"),)
+
+
+class StatusCount(Base):
+    """Enqueued items with this status (one row per status in ``STATUSES``)."""
+
+    __tablename__ = "review_status_counts"
+
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    items: Mapped[int] = mapped_column(Integer)
+
+
+class PrecisionCount(Base):
+    """Per model version and category: flagged items with a final decision, and how many of those
+    the reviewers confirmed for the category (live precision is ``confirmed / reviewed``)."""
+
+    __tablename__ = "review_precision_counts"
+
+    model_version: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    category: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    reviewed: Mapped[int] = mapped_column(Integer)
+    confirmed: Mapped[int] = mapped_column(Integer)

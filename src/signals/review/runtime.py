@@ -1,5 +1,7 @@
 """The review store inside the app: opened and migrated on start-up, purged on a timer, and the
-review gauges (live precision, queue size) kept current.
+review gauges (live precision, queue size) kept current: refreshed after every write of this
+replica and every minute (for the other replicas' writes) from the store's running totals, a few
+rows whatever its size (``tallies.py``).
 
 When the store cannot be opened the app still serves scoring; the review routes answer 503 with
 the reason (which names the database kind, never its URL: a URL may hold a password).
@@ -15,7 +17,6 @@ import anyio
 import anyio.to_thread
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
-from signals.review.decisions import precision
 from signals.review.store import STATUSES, ReviewStore
 
 log = logging.getLogger("signals.review")
@@ -43,15 +44,15 @@ class ReviewMetrics:
                                registry=registry)
 
     def refresh(self, store: ReviewStore) -> None:
-        rows = precision(store)
+        """The gauges from the store's running totals (not a count of the store: see ``tallies.py``)."""
+        totals = store.totals()
         self.precision.clear()
         self.reviewed.clear()
-        for row in rows:
-            self.precision.labels(row.category, row.model_version).set(round(row.precision, 6))
-            self.reviewed.labels(row.category, row.model_version).set(row.reviewed)
-        counts = store.counts()
+        for version, category, reviewed, confirmed in totals.precision:
+            self.precision.labels(category, version).set(round(confirmed / reviewed, 6))
+            self.reviewed.labels(category, version).set(reviewed)
         for status in STATUSES:
-            self.queue.labels(status).set(counts.get(status, 0))
+            self.queue.labels(status).set(totals.statuses.get(status, 0))
 
 
 class ReviewRuntime:
@@ -95,8 +96,13 @@ class ReviewRuntime:
             return {}
         counts = self.store.purge(self.retention_days)
         self.metrics.purged.inc(counts["items"])
-        self.refresh()
         log.info("review_purged", extra={"fields": counts})
+        # the running totals, checked against the store while the timer is here anyway (it counts the
+        # store, so not after every write): corrects writes that did not keep them, e.g. a replica
+        # still on the previous version during an upgrade
+        if self.store.recount():
+            log.warning("review_totals_corrected")
+        self.refresh()
         return counts
 
     async def _timer(self) -> None:

@@ -1,6 +1,7 @@
 """The review store: enqueue, the queue, one item, delete, purge.
 
 Decisions live in ``decisions.py``; both work on a ``ReviewStore`` (an engine and its sessions).
+Every write also keeps the running totals of the review gauges in its transaction (``tallies.py``).
 Nothing here logs: callers log counts only, never ids or text.
 """
 
@@ -11,19 +12,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, delete, exists, func, insert, select, text, update
+from sqlalchemy import CursorResult, Engine, delete, exists, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from signals.results import MessageResult, ModelRef
+from signals.review import tallies
 from signals.review.db import SQLITE_BUSY_TIMEOUT_MS, is_memory, make_engine, migrate, readers, session_factory
 from signals.review.errors import ReviewError, UnknownItem
-from signals.review.models import Decision, Item, ItemCategory
+from signals.review.models import STATUSES, Decision, Item, ItemCategory
 from signals.review.priority import decode_cursor, encode_cursor, queue_key, risk_and_uncertainty
+from signals.review.tallies import Tally, Totals
 from signals.service import Message
-
-STATUSES = ("open", "confirmed", "dismissed", "escalated", "expired")
-
 
 SCRUB_BUSY_TIMEOUT_MS = 200  # how long a scrub waits for a reader before leaving it to the timer
 
@@ -123,6 +123,7 @@ class ReviewStore:
         # rows are written in id order, so two batches sharing ids lock them in the same order (in body
         # order, two replicas enqueueing [a, b] and [b, a] deadlocked on PostgreSQL)
         order = sorted(range(len(items)), key=lambda i: items[i].message.id)
+        tally = Tally()
         with self.sessions.begin() as session:
             for index in order:
                 new, result = items[index], results[index]
@@ -137,14 +138,20 @@ class ReviewStore:
                 rows = category_rows(message.id, row["category_scores"], result.labels) if inserted else []
                 if rows:  # an empty insert would be one row of NULLs
                     session.execute(insert(ItemCategory), rows)
-                if not inserted:
+                if inserted:
+                    tally.add("open")
+                else:
                     # a reviewer decided on this message before it was enqueued (feedback with 'scored'):
                     # its text joins that decision now; the row, its scores and decisions stay as they are
-                    session.execute(update(Item).where(Item.id == message.id, Item.enqueued.is_(False),
-                                                       Item.text_deleted_at.is_(None))
-                                    .values(enqueued=True, text=row["text"], context=row["context"],
-                                            tactics=row["tactics"], conversation_id=row["conversation_id"]))
+                    joined = session.execute(update(Item).where(Item.id == message.id, Item.enqueued.is_(False),
+                                                                Item.text_deleted_at.is_(None))
+                                             .values(enqueued=True, text=row["text"], context=row["context"],
+                                                     tactics=row["tactics"], conversation_id=row["conversation_id"])
+                                             .returning(Item.status)).first()
+                    if joined is not None:  # now an enqueued item, counted with its status
+                        tally.add(joined.status)
                 created[index] = inserted
+            tally.apply(session)
         return [created[i] for i in range(len(items))]
 
     # -- read ---------------------------------------------------------------------------------
@@ -174,11 +181,21 @@ class ReviewStore:
             return session.get(Item, item_id)
 
     def counts(self) -> dict[str, int]:
-        """Enqueued items per status."""
-        query = select(Item.status, func.count()).where(Item.enqueued.is_(True)).group_by(Item.status)
+        """Enqueued items per status, counted in the store."""
         with self.readers() as session:
-            found = {status: count for status, count in session.execute(query).tuples()}
+            found = {status: count for status, count in session.execute(tallies.status_query()).tuples()}
         return {status: int(found.get(status, 0)) for status in STATUSES}
+
+    def totals(self) -> Totals:
+        """The running totals of the review gauges: a few rows, whatever the size of the store."""
+        with self.readers() as session:
+            return tallies.read(session)
+
+    def recount(self) -> bool:
+        """Set the running totals to what the store holds (``tallies.recount``: writers wait for
+        the scan); returns whether they had drifted."""
+        with self.sessions.begin() as session:
+            return tallies.recount(session)
 
     # -- delete and purge ---------------------------------------------------------------------
     def delete(self, item_id: str, now: datetime | None = None) -> str:
@@ -192,8 +209,15 @@ class ReviewStore:
             if item is None:
                 raise UnknownItem("no review item with this id", field="id")
             if item.decision_count == 0:
+                tally = Tally()
+                if item.enqueued:
+                    tally.move(item.status, None)
+                for category, confirmed in tallies.flagged_categories(session, item_id):
+                    tally.confirm(item.model_version, category, confirmed, None)
                 session.execute(delete(ItemCategory).where(ItemCategory.item_id == item_id))
                 session.delete(item)
+                session.flush()
+                tally.apply(session)
                 outcome = "deleted"
             else:
                 item.text, item.context, item.tactics = None, None, []
@@ -218,6 +242,10 @@ class ReviewStore:
             textless = select(Item.id).where(Item.text_deleted_at.is_not(None))
             stale = (Decision.decided_at < cutoff) | Decision.item_id.in_(textless)
             notes = _rowcount(session, update(Decision).where(stale, Decision.note.is_not(None)).values(note=None))
+            tally = Tally()
+            tally.add("open", -expired)
+            tally.add("expired", expired)
+            tally.apply(session)
         self.scrub()
         return {"items": int(items), "expired": int(expired), "notes": int(notes)}
 
