@@ -46,10 +46,12 @@ class Corpora(_Section):
 
 
 class HubSource(_Section):
-    id: str
-    split: str = "train"
-    text_field: str = "text"
-    name: str | None = None
+    """A dataset read as benign text, like the corpora: a hub id or a local dataset folder."""
+
+    id: str = Field(min_length=1)
+    split: str = Field("train", min_length=1)
+    text_field: str = Field("text", min_length=1)
+    name: str | None = Field(None, min_length=1)
 
 
 class LongChats(_Section):
@@ -84,6 +86,13 @@ class Data(_Section):
     conversation_turn_weight: float = Field(1.0, ge=0, description=(
         "weight of conversation turns as message rows (they teach the context features)"))
     feedback: list[str] = Field(default_factory=list, description="reviewer decisions exported by `signals feedback export`")
+
+    @field_validator("feedback")
+    @classmethod
+    def _named_files(cls, value: list[str]) -> list[str]:
+        if any(not path.strip() for path in value):
+            raise ValueError("an empty file name")
+        return value
 
 
 class Features(_Section):
@@ -150,6 +159,18 @@ class TrainingConfig(_Section):
     conversation: ConversationSettings = Field(default_factory=ConversationSettings)
     thresholds: Thresholds = Field(default_factory=Thresholds)
 
+    @model_validator(mode="after")
+    def _sources_have_data(self) -> TrainingConfig:
+        """A threshold source the data section gives no rows: the thresholds would silently be chosen
+        on the other sources, or on nothing (0.5 for every category)."""
+        given = {"feedback": bool(self.data.feedback), "hub": bool(self.data.hub), "synth": self.data.synth.messages > 0}
+        missing = [source for source in self.thresholds.sources if given.get(source, True) is False]
+        if missing:
+            keys = {"feedback": "data.feedback", "hub": "data.hub", "synth": "data.synth.messages"}
+            raise ValueError(f"thresholds.sources: {missing} would choose the thresholds on no rows "
+                             f"({', '.join(keys[m] for m in missing)}: none configured)")
+        return self
+
 
 class _UniqueKeyLoader(yaml.SafeLoader):
     """A safe loader that refuses a key given twice in one mapping (YAML would keep the last, silently
@@ -175,5 +196,5 @@ def load_config(path: Path | str) -> TrainingConfig:
     try:
         return TrainingConfig.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'the config'}: {e['msg']}" for e in exc.errors())
         raise ConfigError(f"{path}: {problems}") from exc

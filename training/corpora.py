@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from signals.errors import CorpusError
+from signals.errors import ConfigError, CorpusError, one_line
 
 
 @dataclass
@@ -48,18 +48,43 @@ def load_local_corpus(directory: Path, name: str, split: str) -> CorpusRows | No
     return CorpusRows(name, [str(i) for i in ids], [str(t) for t in dataset["text"]])
 
 
-def load_hub_corpus(spec: dict) -> CorpusRows | None:
-    """A dataset from a hub id or a local dataset folder: ``{id, split, text_field}``."""
+def _is_local(dataset_id: str) -> bool:
+    """A local path (a dataset folder) rather than a hub id (``org/name``)."""
+    return dataset_id.startswith(("/", ".", "~")) or Path(dataset_id).expanduser().exists()
+
+
+def load_hub_corpus(spec: dict, key: str = "data.hub") -> CorpusRows | None:
+    """A dataset from a hub id or a local dataset folder: ``{id, split, text_field}``, read as benign
+    text. A hub id that cannot be fetched is skipped with a message (no network here); a local folder
+    that is not there, a split the dataset does not have and a missing text field are ``ConfigError``s
+    naming ``key`` (``data.hub.<i>``): they are typos, not an outage."""
+    import datasets
     from datasets import load_dataset
 
+    datasets.disable_progress_bars()
+    dataset_id, split, field = spec["id"], spec.get("split", "train"), spec.get("text_field", "text")
+    local = _is_local(dataset_id)
+    if local and not Path(dataset_id).expanduser().is_dir():
+        found = "a file, not a dataset folder" if Path(dataset_id).expanduser().exists() else "not there"
+        raise ConfigError(f"{key}.id: {dataset_id} is {found} (a local dataset is a folder of data files)")
     try:
-        dataset = load_dataset(spec["id"], split=spec.get("split", "train"))
-    except Exception as exc:  # noqa: BLE001 - any failure of a hub fetch means "unavailable here"
-        print(f"[corpora] hub dataset {spec['id']!r} unavailable ({exc.__class__.__name__}): skipped", file=sys.stderr)
+        dataset = load_dataset(str(Path(dataset_id).expanduser()) if local else dataset_id, split=split)
+    except Exception as exc:  # noqa: BLE001 - any other failure of a hub fetch means "unavailable here"
+        reason = one_line(exc)
+        if "unknown split" in reason.lower():  # the dataset was reached: it has no such split
+            raise ConfigError(f"{key}.split: {dataset_id}: {reason}") from None
+        if local:
+            raise ConfigError(f"{key}.id: {dataset_id} cannot be read as a dataset ({reason})") from None
+        print(f"[corpora] hub dataset {dataset_id!r} unavailable ({exc.__class__.__name__}): skipped", file=sys.stderr)
         return None
-    field = spec.get("text_field", "text")
-    texts = [str(t) for t in dataset[field]]
-    return CorpusRows(spec.get("name", spec["id"]), [f"{spec['id']}-{i}" for i in range(len(texts))], texts)
+    if field not in dataset.column_names:
+        raise ConfigError(f"{key}.text_field: {dataset_id} has no column {field!r} (it has {dataset.column_names})")
+    values = dataset[field]
+    texts = [t for t in values if isinstance(t, str) and t.strip()]
+    if len(texts) < len(values):  # None would become the text "None"
+        print(f"[corpora] hub dataset {dataset_id!r}: {len(values) - len(texts)} rows without text in {field!r} left out",
+              file=sys.stderr)
+    return CorpusRows(spec.get("name") or dataset_id, [f"{dataset_id}-{i}" for i in range(len(texts))], texts)
 
 
 def load_corpora(config: dict, split: str) -> list[CorpusRows]:

@@ -42,8 +42,12 @@ def read_jsonl(path: Path) -> list[dict]:
         raise CorpusError(f"{path}: the sealed test set is read only by `make bench` (benchmarks.sealed), "
                           "never for training or development")
     rows = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise CorpusError(f"{path}:{number}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
             if not line.strip():
                 continue
             try:
@@ -60,10 +64,15 @@ def _sealed_allowed() -> bool:
 
 
 def validate_message(record: dict, where: str) -> dict:
+    if not isinstance(record, dict):
+        raise CorpusError(f"{where}: not a JSON object")
     if not isinstance(record.get("text"), str) or not record["text"].strip():
         raise CorpusError(f"{where}: missing or empty text")
     for key, allowed in (("labels", CATEGORIES), ("tactics", TACTICS)):
-        bad = [v for v in record.get(key, []) if v not in allowed]
+        values = record.get(key, [])
+        if not isinstance(values, list):
+            raise CorpusError(f"{where}: {key!r} must be a list")
+        bad = [v for v in values if v not in allowed]
         if bad:
             raise CorpusError(f"{where}: unknown {key} {bad}")
     if record.get("register", "standard") not in REGISTERS:

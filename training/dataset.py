@@ -2,9 +2,10 @@
 
 Message rows: hand-written messages (grouped by writer) and their noisy copies (same writer, lower
 weight), optional generator output (grouped by template), the real corpora's ``train`` split
-(benign, grouped in chunks), hub datasets and reviewer decisions (their own group). Conversation
-rows: every turn of the training conversations, labelled from the conversation (see
-``conversation_labels``) and grouped by the conversation's writer.
+(benign, grouped in chunks), hub datasets (benign, like the corpora, under their own origin) and
+reviewer decisions (each file its own group; an id once, and no text that is in the dev set or held
+out). Conversation rows: every turn of the training conversations, labelled from the conversation
+(see ``conversation_labels``) and grouped by the conversation's writer.
 """
 
 from __future__ import annotations
@@ -109,32 +110,40 @@ def load_training_data(config: TrainingConfig, categories: tuple[str, ...]) -> T
     corpus_pool: list[str] = []
     filler: dict[str, list[int]] = {}
     corpus_counts = {}
-    loaded = corpora_mod.load_corpora(data.corpora.model_dump(), "train")
-    loaded += [c for c in (corpora_mod.load_hub_corpus(s.model_dump()) for s in data.hub) if c]
-    for corpus in loaded:
+    loaded = [("corpus", c) for c in corpora_mod.load_corpora(data.corpora.model_dump(), "train")]
+    hub = (corpora_mod.load_hub_corpus(s.model_dump(), f"data.hub.{i}") for i, s in enumerate(data.hub))
+    loaded += [("hub", c) for c in hub if c]  # their own origin: `thresholds.sources: [hub]` picks them
+    for origin, corpus in loaded:
         order = rng.permutation(len(corpus.texts))
         kept = order[: data.corpora.max_train_per_corpus]
         filler[corpus.name] = list(range(len(rows), len(rows) + len(kept)))
         for k, i in enumerate(kept.tolist()):
-            rows.add(corpus.texts[i], np.zeros(len(categories), int), 1.0, f"corpus:{corpus.name}:{k % 60}", "corpus",
+            rows.add(corpus.texts[i], np.zeros(len(categories), int), 1.0, f"{origin}:{corpus.name}:{k % 60}", origin,
                      {"kind": "corpus", "source": corpus.name})
         corpus_counts[corpus.name] = len(kept)
         corpus_pool += [corpus.texts[i] for i in order[len(kept): len(kept) + data.corpora.mining_pool].tolist()]
 
-    feedback_rows = 0
-    for path in data.feedback:
-        from training.feedback import load_feedback
+    feedback_rows, feedback_left_out = 0, {}
+    if data.feedback:
+        from training.feedback import training_feedback
 
-        for record in load_feedback(Path(path)):
+        dev = dev_sets(config, conversations=False)[0]
+        feedback = training_feedback(data.feedback, dev.texts if dev is not None else ())
+        for path, record in feedback.records:
             rows.add(record["text"], _label_vector(record.get("labels", []), categories),
-                     float(record.get("weight", 1.0)), f"feedback:{Path(path).stem}", "feedback", record)
-            feedback_rows += 1
+                     float(record.get("weight", 1.0)), f"feedback:{path.stem}", "feedback", record)
+        feedback_rows, feedback_left_out = len(feedback.records), feedback.left_out()
+        log(f"reviewer feedback: {feedback_rows} decisions from {len(data.feedback)} file(s); left out: "
+            f"{feedback.held_out} held out (split test), {feedback.duplicates} repeated ids (the latest decision "
+            f"kept), {feedback.leaked} whose text is in the dev set or held out")
     summary = {
         "handwritten_messages": originals, "fragments_left_out": len(fragments), "noisy_copies": len([a for a in rows.augmented if a]),
         "writers": sorted(set(hand.column("source"))), "handwritten_conversations": len(conversations) - len(synth_conv_train),
         "synth_train_messages": len(synth_train), "synth_train_conversations": len(synth_conv_train),
         "corpus_rows": corpus_counts, "feedback_rows": feedback_rows,
     }
+    if feedback_left_out:
+        summary["feedback_left_out"] = feedback_left_out
     return TrainingData(rows, conversations, corpus_pool, filler, synth_test, synth_conv_test, summary)
 
 
@@ -172,14 +181,17 @@ def conversation_labels(conversation: dict, tactics: np.ndarray, categories: tup
     return Y, W
 
 
-def dev_sets(config: TrainingConfig) -> tuple[MessageSet | None, list[dict], list[dict]]:
-    """The development set: messages, short conversations, long conversations."""
+def dev_sets(config: TrainingConfig, conversations: bool = True) -> tuple[MessageSet | None, list[dict], list[dict]]:
+    """The development set: messages, short conversations, long conversations (``conversations=False``:
+    the messages only)."""
     dev_dir = Path(config.data.dev_dir)
     messages = None
     if (dev_dir / "messages.jsonl").is_file():
         from training.data_sources import read_messages
 
         messages = read_messages(dev_dir / "messages.jsonl", "dev")
+    if not conversations:
+        return messages, [], []
     short = read_conversations(dev_dir / "conversations.jsonl") if (dev_dir / "conversations.jsonl").is_file() else []
     long = read_conversations(dev_dir / "conversations_long.jsonl") if (dev_dir / "conversations_long.jsonl").is_file() else []
     return messages, short, long

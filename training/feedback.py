@@ -2,19 +2,25 @@
 
     load_feedback(path)       -> the records with split == "train", validated, each with source "feedback"
     held_out_feedback(path)   -> the records with split == "test" (never trained on; ``make bench`` reports them)
+    training_feedback(paths, held_out_texts) -> what training reads from ``data.feedback``: the train
+                                 records of every file, each id once, none whose text is held out
 
-Training reads the first through ``data.feedback`` in ``training/config.yaml``; the second is the
-"held-out reviewed items" set of ``benchmarks/feedback.py``. Records follow the message format of
-``training/data/README.md`` plus ``reviewer_categories``, ``weight``, ``decided_at`` and ``split``.
+Training reads ``data.feedback`` in ``training/config.yaml`` through ``training_feedback``; the
+held-out records are the "held-out reviewed items" set of ``benchmarks/feedback.py``. Records follow
+the message format of ``training/data/README.md`` plus ``reviewer_categories``, ``weight``,
+``decided_at`` and ``split``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from signals.errors import CorpusError
+from signals.review.export import MAX_WEIGHT
 from signals.taxonomy import CATEGORIES
 from training.data_sources import read_jsonl, validate_message
 
@@ -24,7 +30,8 @@ SOURCE = "feedback"
 
 def validate_feedback(record: Any, where: str) -> dict[str, Any]:
     """One exported record, checked: text, labels and tactics (as for any message), reviewer
-    categories equal to the labels, a positive weight, an ISO decision date and a split."""
+    categories equal to the labels, a weight above 0 and at most ``MAX_WEIGHT``, an ISO decision date
+    and a split."""
     if not isinstance(record, dict):
         raise CorpusError(f"{where}: not a JSON object")
     if not isinstance(record.get("id"), str) or not record["id"]:
@@ -36,8 +43,9 @@ def validate_feedback(record: Any, where: str) -> dict[str, Any]:
     if sorted(reviewer) != sorted(record.get("labels", [])):
         raise CorpusError(f"{where}: 'labels' and 'reviewer_categories' differ")
     weight = record.get("weight")
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight > 0:
-        raise CorpusError(f"{where}: 'weight' must be a positive number")
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= MAX_WEIGHT:
+        # NaN, inf and 1e308 too: the solver turns those into an error or NaN coefficients
+        raise CorpusError(f"{where}: 'weight' must be a positive number of at most {MAX_WEIGHT:g}")
     try:
         datetime.fromisoformat(str(record.get("decided_at")))
     except ValueError:
@@ -63,3 +71,56 @@ def load_feedback(path: Path | str) -> list[dict[str, Any]]:
 def held_out_feedback(path: Path | str) -> list[dict[str, Any]]:
     """The reviewed records held out for evaluation (``split == "test"``)."""
     return [r for r in read_feedback(path) if r["split"] == "test"]
+
+
+def text_key(text: str) -> str:
+    """What makes two texts the same text here: case and spacing aside."""
+    return " ".join(text.casefold().split())
+
+
+def _decided(record: dict[str, Any]) -> datetime:
+    moment = datetime.fromisoformat(str(record["decided_at"]))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@dataclass
+class TrainingFeedback:
+    """The reviewed records training learns from, with the file each came from, and what was left out."""
+
+    records: list[tuple[Path, dict[str, Any]]] = field(default_factory=list)
+    held_out: int = 0          # split == "test" records: never trained on
+    duplicates: int = 0        # an id in more than one record (exports are cumulative): the latest decision kept
+    leaked: int = 0            # train records whose text is also in the dev set or held out: left out
+
+    def left_out(self) -> dict[str, int]:
+        return {"held_out_split_test": self.held_out, "duplicate_ids": self.duplicates,
+                "text_in_dev_or_held_out": self.leaked}
+
+
+def training_feedback(paths: Iterable[Path | str], held_out_texts: Iterable[str] = ()) -> TrainingFeedback:
+    """The ``split == "train"`` records of every file, each id once (its latest decision: every export
+    holds all final decisions, so two exports repeat most ids, which would otherwise count twice and sit
+    in two fold groups), leaving out any whose text is also in ``held_out_texts`` (the dev set) or in a
+    ``split == "test"`` record (the held-out reviewed items ``make bench`` scores): a text trained on
+    would flatter both."""
+    out = TrainingFeedback()
+    latest: dict[str, tuple[Path, dict[str, Any]]] = {}
+    held = {text_key(t) for t in held_out_texts}
+    for path in map(Path, paths):
+        for record in read_feedback(path):
+            if record["split"] == "test":
+                out.held_out += 1
+                held.add(text_key(record["text"]))
+                continue
+            seen = latest.get(record["id"])
+            if seen is not None:
+                out.duplicates += 1
+                if _decided(record) < _decided(seen[1]):
+                    continue
+            latest[record["id"]] = (path, record)
+    for path, record in latest.values():
+        if text_key(record["text"]) in held:
+            out.leaked += 1
+        else:
+            out.records.append((path, record))
+    return out

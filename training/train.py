@@ -79,7 +79,23 @@ def preflight(config: TrainingConfig, out: Path) -> None:
     for key, folder in (("data.handwritten_dir", config.data.handwritten_dir), ("data.dev_dir", config.data.dev_dir)):
         if not Path(folder).is_dir():
             raise ConfigError(f"{key}: folder not found: {folder} (paths are relative to where training runs)")
+    for i, file in enumerate(config.data.feedback):
+        if not Path(file).is_file():
+            raise ConfigError(f"data.feedback.{i}: file not found: {file} (write it with `signals feedback export`; "
+                              "paths are relative to where training runs)")
     check_replaceable(out)
+
+
+def check_threshold_sources(config: TrainingConfig, origins: list[str]) -> None:
+    """The listed threshold sources must give rows between them (else every threshold would be 0.5);
+    a listed source without rows (the corpora absent here) is reported."""
+    sources = config.thresholds.sources
+    empty = [source for source in sources if source not in origins]
+    if len(empty) == len(sources):
+        raise ConfigError(f"thresholds.sources: {sources} match no training rows (no rows from "
+                          f"{', '.join(empty)}): the thresholds would be chosen on nothing")
+    if empty:
+        log(f"thresholds.sources: no {', '.join(empty)} rows here; the thresholds are chosen on the others")
 
 
 def warmup_chunks(texts: list[str]) -> list[str]:
@@ -140,6 +156,8 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
     log("loading data")
     data = load_training_data(config, categories)
     rows = data.messages
+    mined = {"corpus"} if data.corpus_pool and config.data.corpora.hard_negative_top else set()  # see below
+    check_threshold_sources(config, sorted(set(rows.origin) | mined))
     log(f"preprocessing {len(rows)} messages with spaCy")
     analysis = analyzer.analyze(rows.texts)
     log(f"preprocessing {len(data.conversations)} training conversations")

@@ -3,7 +3,10 @@
     python -m training.validate_data FILE.jsonl [FILE.jsonl ...]
 
 A file whose name starts with ``conversations`` holds conversations, any other file messages (see
-``training/data/README.md``). Exit code 0 when every file is valid, 2 with one line per problem.
+``training/data/README.md``); a record with ``source: "feedback"`` (``signals feedback export``) is
+checked as training reads it (``training/feedback.py``: no ``register``, since nobody assessed it, and
+real messages, not written to the content rules). Exit code 0 when every file is valid, 2 with one
+line per problem.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from signals.errors import CorpusError
 from signals.taxonomy import CATEGORIES, REGISTERS, TACTICS
 from training.synth.guard import is_clean
 
@@ -62,6 +66,17 @@ def message_problems(record: object) -> list[str]:
     return problems
 
 
+def feedback_problems(record: dict) -> list[str]:
+    """An exported reviewer decision: the checks training applies to it."""
+    from training.feedback import validate_feedback
+
+    try:
+        validate_feedback(record, "")
+    except CorpusError as exc:
+        return [exc.message.removeprefix(": ")]
+    return []
+
+
 def conversation_problems(record: object) -> list[str]:
     if not isinstance(record, dict):
         return ["not a JSON object"]
@@ -103,8 +118,13 @@ def validate_file(path: Path) -> tuple[list[str], Counter]:
     conversations = path.name.startswith("conversations")
     check = conversation_problems if conversations else message_problems
     problems, summary, seen = [], Counter(), set()
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(f"{path}:{number}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+                continue
             if not line.strip():
                 continue
             try:
@@ -112,7 +132,8 @@ def validate_file(path: Path) -> tuple[list[str], Counter]:
             except ValueError as exc:
                 problems.append(f"{path}:{number}: not valid JSON ({exc})")
                 continue
-            for problem in check(record):
+            feedback = not conversations and isinstance(record, dict) and record.get("source") == "feedback"
+            for problem in (feedback_problems if feedback else check)(record):
                 problems.append(f"{path}:{number}: {problem}")
             if isinstance(record, dict):
                 if record.get("id") in seen:

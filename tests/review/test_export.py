@@ -79,6 +79,15 @@ def test_the_split_is_stable_and_about_a_fifth():
     ({"decided_at": "gisteren"}, "decided_at"),
     ({"split": "dev"}, "split"),
     ({"text": " "}, "text"),
+    # the solver fails on inf (minutes in) and turns 1e308 into NaN coefficients
+    ({"weight": float("inf")}, "weight"),
+    ({"weight": float("nan")}, "weight"),
+    ({"weight": 1e308}, "at most 100"),
+    ({"weight": 100.5}, "at most 100"),
+    # a hand-edited file: these were a TypeError traceback, not a line number
+    ({"labels": 5}, "'labels' must be a list"),
+    ({"labels": None}, "'labels' must be a list"),
+    ({"tactics": "flattery"}, "'tactics' must be a list"),
 ])
 def test_malformed_feedback_is_refused_with_its_line(tmp_path, change, message_part):
     good = {"id": "x", "text": "kom op snap", "labels": [], "tactics": [], "kind": "benign", "source": "feedback",
@@ -90,6 +99,13 @@ def test_malformed_feedback_is_refused_with_its_line(tmp_path, change, message_p
     assert ":2:" in str(raised.value)
     with pytest.raises(CorpusError, match="not found"):
         load_feedback(tmp_path / "missing.jsonl")
+
+
+def test_a_feedback_file_that_is_not_utf8_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(b'{"id": "x"}\n{"id": "caf\xe9"}\n')  # Latin-1, as a spreadsheet saves it
+    with pytest.raises(CorpusError, match=r"f\.jsonl:2: not UTF-8"):
+        load_feedback(path)
 
 
 def test_before_and_after_report(exported, tiny_model_dir):
@@ -110,8 +126,29 @@ def test_before_and_after_report(exported, tiny_model_dir):
     (lambda t: ["review", "purge", "--db", str(t / "reveiw.sqlite3")], "no review store at"),
     (lambda t: ["review", "purge", "--days", "1000000", "--db", str(t / "x.sqlite3")], "--days must be from 1 to"),
     (lambda t: ["feedback", "export", str(t / "uit.jsonl"), "--weight", "inf"], "--weight must be a positive number"),
+    (lambda t: ["feedback", "export", str(t / "uit.jsonl"), "--weight", "1e308"], "at most 100"),
 ])
 def test_the_store_commands_refuse_what_they_would_misread(tmp_path, capsys, argv, message):
     assert cli_main(argv(tmp_path)) == 2
     assert message in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == []          # no store and no output created
+
+
+@pytest.mark.parametrize(("output", "db"), [
+    ("var/review.sqlite3", None),                       # read as "export this store" (the default store)
+    ("var/review.sqlite3", "var/review.sqlite3"),
+    ("./var/../var/review.sqlite3", None),
+    ("var/review.sqlite3-wal", None),
+])
+def test_an_export_over_the_store_itself_is_refused(tmp_path, monkeypatch, capsys, output, db):
+    """It replaced the SQLite store with the JSONL export: every decision gone, exit 0."""
+    from signals.review.store import ReviewStore
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("SIGNALS_REVIEW_DB", "SIGNALS_ENV_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    ReviewStore.open("var/review.sqlite3").close()
+    before = (tmp_path / "var" / "review.sqlite3").read_bytes()
+    assert cli_main(["feedback", "export", output, *(["--db", db] if db else [])]) == 2
+    assert "is the review store itself" in capsys.readouterr().err
+    assert (tmp_path / "var" / "review.sqlite3").read_bytes() == before

@@ -60,6 +60,16 @@ def write_raw(tmp_path: Path, edit) -> Path:
     (lambda raw: raw.update(thresholds={"sources": []}), r"thresholds\.sources"),
     (lambda raw: raw["data"].update(long_chats={"min_turns": 400, "max_turns": 30}),
      r"data\.long_chats.*min_turns \(400\) is above max_turns \(30\)"),
+    # the data behind a threshold source: without it every threshold was 0.5, silently
+    (lambda raw: raw.update(thresholds={"sources": ["feedback"]}), r"thresholds\.sources: \['feedback'\].*data\.feedback"),
+    (lambda raw: raw.update(thresholds={"sources": ["writer", "hub"]}), r"thresholds\.sources: \['hub'\].*data\.hub"),
+    (lambda raw: raw.update(thresholds={"sources": ["synth"]}), r"thresholds\.sources: \['synth'\].*data\.synth"),
+    (lambda raw: raw["data"].update(hub=[{"id": ""}]), r"data\.hub\.0\.id"),           # was "unavailable: skipped"
+    (lambda raw: raw["data"].update(hub=["org/chat-nl"]), r"data\.hub\.0: .*dictionary"),
+    (lambda raw: raw["data"].update(hub=[{"id": "org/chat-nl", "text_feild": "msg"}]), r"data\.hub\.0\.text_feild"),
+    (lambda raw: raw["data"].update(feedback="var/feedback.jsonl"), r"data\.feedback: .*list"),
+    (lambda raw: raw["data"].update(feedback=[""]), r"data\.feedback: .*empty file name"),  # was "not found: ."
+    (lambda raw: raw["data"].update(feedbak=["var/feedback.jsonl"]), r"data\.feedbak"),
 ])
 def test_a_value_training_would_fail_on_or_silently_misuse_is_named(tmp_path, edit, message):
     with pytest.raises(ConfigError, match=message):
@@ -70,6 +80,8 @@ def test_a_value_training_would_fail_on_or_silently_misuse_is_named(tmp_path, ed
     (b"model:\n  C: 1\nmodel:\n  C: 2\n", r"duplicate key 'model'"),    # YAML would keep the second silently
     (b"\xff\xfe not utf-8", r"cannot read config .*utf-8"),
     (b"model: [unclosed\n", r"cannot read config"),
+    (b"", r"config\.yaml: the config: .*dictionary"),                  # was "config.yaml: : Input should be"
+    (b"- name\n- version\n", r"config\.yaml: the config: .*dictionary"),
 ])
 def test_an_unreadable_config_is_one_clear_error(tmp_path, content, message):
     path = tmp_path / "config.yaml"

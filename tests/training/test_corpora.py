@@ -7,7 +7,7 @@ import json
 import pytest
 from training.corpora import load_corpora, load_hub_corpus, load_local_corpus
 
-from signals.errors import CorpusError
+from signals.errors import ConfigError, CorpusError
 
 ROWS = [
     {"id": "t-1", "text": "Ik ga morgen naar de markt.", "split": "train"},
@@ -60,6 +60,49 @@ def test_hub_loader_reads_a_local_dataset_folder(tmp_path):
     corpus = load_hub_corpus({"id": str(folder), "split": "train", "text_field": "message", "name": "chat-nl"})
     assert corpus.name == "chat-nl"
     assert corpus.texts == ["tot straks!", "wie neemt de chips mee?"]
+
+
+# a mistake in a local dataset entry was a traceback (text_field) or "unavailable: skipped" (split,
+# folder), and training went on without those rows
+HUB_MISTAKES = [
+    ({"text_field": "text"}, r"data\.hub\.0\.text_field: .* has no column 'text' \(it has \['message'\]\)"),
+    ({"split": "validation"}, r"data\.hub\.0\.split: .*Unknown split \"validation\""),
+    ({"id": "{folder}-typo"}, r"data\.hub\.0\.id: .*chat-nl-typo is not there"),
+    ({"id": "{folder}/train.jsonl"}, r"data\.hub\.0\.id: .*train\.jsonl is a file, not a dataset folder"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), HUB_MISTAKES)
+def test_a_mistake_in_a_local_hub_entry_names_its_key(tmp_path, change, message):
+    folder = tmp_path / "chat-nl"
+    folder.mkdir()
+    write_jsonl(folder / "train.jsonl", [{"message": "tot straks!"}])
+    spec = {"id": str(folder), "split": "train", "text_field": "message"}
+    spec.update({k: v.format(folder=folder) for k, v in change.items()})
+    with pytest.raises(ConfigError, match=message) as raised:
+        load_hub_corpus(spec, "data.hub.0")
+    assert "\n" not in raised.value.message
+
+
+def test_a_split_a_hub_dataset_lacks_is_an_error_not_an_outage(monkeypatch):
+    import datasets
+
+    def reached(*args, **kwargs):
+        raise ValueError('Unknown split "validation". Should be one of [\'train\'].')
+
+    monkeypatch.setattr(datasets, "load_dataset", reached)  # no network from tests
+    with pytest.raises(ConfigError, match=r"data\.hub\.1\.split: my-org/chat-nl: Unknown split"):
+        load_hub_corpus({"id": "my-org/chat-nl", "split": "validation"}, "data.hub.1")
+
+
+def test_hub_rows_without_text_are_left_out(tmp_path, capsys):
+    """None was trained on as the text "None"."""
+    folder = tmp_path / "chat-nl"
+    folder.mkdir()
+    write_jsonl(folder / "train.jsonl", [{"message": "tot straks!"}, {"message": None}, {"message": " "}])
+    corpus = load_hub_corpus({"id": str(folder), "text_field": "message"})
+    assert corpus.texts == ["tot straks!"]
+    assert "2 rows without text" in capsys.readouterr().err
 
 
 def test_unreachable_hub_dataset_is_skipped_with_a_message(capsys, monkeypatch):

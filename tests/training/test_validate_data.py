@@ -64,6 +64,36 @@ def test_a_file_with_problems_exits_2(tmp_path, capsys):
     assert "writer_x.jsonl:2: " in capsys.readouterr().err
 
 
+FEEDBACK = {"id": "f1", "text": "kom ff op snap", "labels": ["recruitment"], "tactics": ["platform_switch"],
+            "kind": "positive", "source": "feedback", "reviewer_categories": ["recruitment"], "weight": 1.0,
+            "decided_at": "2026-03-01T12:00:00+00:00", "split": "train"}
+# records of `signals feedback export` (no register: nobody assessed it): every line was refused
+FEEDBACK_CASES = [
+    ({}, None),
+    ({"id": "f2", "text": "hoi", "labels": [], "reviewer_categories": [], "kind": "benign"}, None),
+    ({"weight": 1e308}, "'weight' must be a positive number"),
+    ({"reviewer_categories": []}, "'labels' and 'reviewer_categories' differ"),
+    ({"split": "dev"}, "'split' must be one of"),
+]
+
+
+@pytest.mark.parametrize(("change", "problem"), FEEDBACK_CASES)
+def test_exported_feedback_is_checked_as_training_reads_it(tmp_path, capsys, change, problem):
+    path = tmp_path / "feedback.jsonl"
+    path.write_text(json.dumps({**FEEDBACK, **change}) + "\n", encoding="utf-8")
+    assert main([str(path)]) == (2 if problem else 0)
+    err = capsys.readouterr().err
+    assert (problem in err) if problem else err == ""
+
+
+def test_a_line_that_is_not_utf8_is_named(tmp_path, capsys):
+    """It was a UnicodeDecodeError traceback."""
+    path = tmp_path / "writer_x.jsonl"
+    path.write_bytes(json.dumps(GOOD).encode() + b"\n" + b'{"text": "caf\xe9"}\n')
+    assert main([str(path)]) == 2
+    assert "writer_x.jsonl:2: not UTF-8 text" in capsys.readouterr().err
+
+
 DATA_FILES = sorted((ROOT / "training" / "data").glob("*/*.jsonl"))
 
 

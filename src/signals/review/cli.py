@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
@@ -25,24 +24,43 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     export = feedback_sub.add_parser("export", help="write final decisions with their text as training JSONL")
     export.add_argument("output", help="JSONL file to write (- for stdout)")
     export.add_argument("--db", default=None, help="review store (default: SIGNALS_REVIEW_DB)")
-    export.add_argument("--weight", type=float, default=1.0, help="training weight of each record (default 1.0)")
+    export.add_argument("--weight", type=float, default=1.0, help="training weight of each record (above 0, at most 100; default 1.0)")
     export.set_defaults(func=cmd_export)
 
 
 MAX_DAYS = 36_500  # a retention of a century: anything longer is a typo (and overflows a date)
 
 
-def _store(db: str | None):
-    """The existing review store: these commands never create one (a mistyped --db would otherwise be
-    a new, empty store, and an export of 0 rows that looks like success)."""
+def _sqlite_file(db: str | None) -> tuple[str, Path | None]:
+    """The store as configured (--db, else SIGNALS_REVIEW_DB) and its file when it is SQLite."""
     from signals.review.db import database_url
-    from signals.review.store import ReviewStore
 
     chosen = db or load_settings().review_db
     url = database_url(chosen)
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+    return chosen, Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
+def _store(db: str | None):
+    """The existing review store: these commands never create one (a mistyped --db would otherwise be
+    a new, empty store, and an export of 0 rows that looks like success)."""
+    from signals.review.store import ReviewStore
+
+    chosen, file = _sqlite_file(db)
+    if file is not None and not file.is_file():
         raise ConfigError(f"no review store at {chosen} (SIGNALS_REVIEW_DB or --db)")
     return ReviewStore.open(chosen)
+
+
+def _check_output(output: str, db: str | None) -> None:
+    """An output that is the SQLite store itself (or its journal) would replace every decision with
+    the export: ``signals feedback export var/review.sqlite3`` read as "export this store"."""
+    _chosen, file = _sqlite_file(db)
+    if output == "-" or file is None:
+        return
+    target = Path(output).resolve()
+    if target in {Path(f"{file}{suffix}").resolve() for suffix in ("", "-wal", "-shm", "-journal")}:
+        raise ConfigError(f"the output {output} is the review store itself (--db or SIGNALS_REVIEW_DB): "
+                          "writing there would replace it; name a new .jsonl file")
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
@@ -64,11 +82,12 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from signals.review.export import export
+    from signals.review.export import MAX_WEIGHT, export
 
-    if not (args.weight > 0 and math.isfinite(args.weight)):
-        print("error: --weight must be a positive number", file=sys.stderr)
+    if not (0 < args.weight <= MAX_WEIGHT):  # also refuses NaN
+        print(f"error: --weight must be a positive number of at most {MAX_WEIGHT:g}", file=sys.stderr)
         return 2
+    _check_output(args.output, args.db)
     store = _store(args.db)
     try:
         counts = export(store, args.output, args.weight)

@@ -7,8 +7,8 @@ One JSON line per enqueued item that still has its text and whose latest decisio
   ``reviewer_categories``; ``model_labels``: what the model had flagged;
 - ``kind``: ``positive`` with labels, ``hard_negative`` when the model flagged it and the reviewer
   dismissed it, ``benign`` otherwise; ``tactics``: the tactics the detectors found in the text;
-- ``source``: ``feedback``; ``weight``: the training weight (``--weight``); ``decided_at``,
-  ``decision``, ``reviewer_count`` and ``model_version`` for audits;
+- ``source``: ``feedback``; ``weight``: the training weight (``--weight``, above 0 and at most
+  ``MAX_WEIGHT``); ``decided_at``, ``decision``, ``reviewer_count`` and ``model_version`` for audits;
 - ``split``: ``test`` for a stable 20 % of ids (by a hash of the id), else ``train``: the held-out
   reviewed items that ``make bench`` reports on are never trained on.
 ``register`` is left out: nobody assessed it. Items whose text was deleted (retention, DELETE) or
@@ -29,6 +29,9 @@ from signals.review.store import ReviewStore
 
 TEST_SHARE = 20  # percent of ids in the held-out split
 SOURCE = "feedback"
+# the largest training weight of a record (--weight; training/feedback.py refuses more): a hundred
+# hand-written messages' worth. Far larger weights overflow the solver (1e308: every coefficient NaN)
+MAX_WEIGHT = 100.0
 
 
 def split_for(item_id: str) -> str:

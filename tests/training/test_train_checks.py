@@ -1,0 +1,60 @@
+"""What ``python -m training.train`` refuses before it spends minutes: exit 2 and one line naming the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from training.config import load_config
+from training.train import check_threshold_sources, main
+
+from signals.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def config_file(tmp_path: Path, **data) -> Path:
+    raw = yaml.safe_load((ROOT / "training" / "config.tiny.yaml").read_text(encoding="utf-8"))
+    raw["data"].update(data)
+    for key in ("handwritten_dir", "dev_dir"):
+        raw["data"][key] = str(ROOT / raw["data"][key])
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("feedback", "message"), [
+    # was "feedback file not found" without the key, after the data had loaded
+    (lambda t: [str(t / "feedbak.jsonl")], "data.feedback.0: file not found"),
+    (lambda t: [str(t / "export.jsonl"), str(t)], "data.feedback.1: file not found"),
+])
+def test_a_missing_feedback_file_is_named_before_training(tmp_path, capsys, feedback, message):
+    (tmp_path / "export.jsonl").write_text("", encoding="utf-8")
+    assert main(["--config", str(config_file(tmp_path, feedback=feedback(tmp_path))), "--out", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert not (tmp_path / "m").exists()
+
+
+# (thresholds.sources, origins of the training rows, error or None)
+SOURCES = [
+    (["writer", "corpus"], ["writer", "corpus"], None),
+    (["writer", "corpus"], ["writer"], None),                 # the corpora absent here: reported, not fatal
+    (["corpus"], ["writer"], r"thresholds\.sources: \['corpus'\] match no training rows"),
+    (["feedback"], ["writer", "corpus"], r"thresholds\.sources: \['feedback'\] match no"),  # an empty export
+]
+
+
+@pytest.mark.parametrize(("sources", "origins", "error"), SOURCES)
+def test_threshold_sources_must_give_rows(tmp_path, capsys, sources, origins, error):
+    """Without rows every threshold was 0.5, written to the model with exit 0."""
+    config = load_config(config_file(tmp_path, feedback=["x.jsonl"]))
+    config.thresholds.sources = sources
+    if error:
+        with pytest.raises(ConfigError, match=error):
+            check_threshold_sources(config, origins)
+    else:
+        check_threshold_sources(config, origins)
+        missing = set(sources) - set(origins)
+        assert ("chosen on the others" in capsys.readouterr().err) == bool(missing)
