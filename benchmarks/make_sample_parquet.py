@@ -3,8 +3,10 @@
     python -m benchmarks.make_sample_parquet IN.jsonl OUT.parquet
 
 Every line is an object with ``id`` (string or integer; written as a string, as the CLI reads it)
-and a string ``text``; other fields (``conversation_id``, ``speaker``, ``ts``, ...) are kept.
-Exit codes: 0 written; 2 bad input (the first bad line is named), nothing written.
+and a string ``text``; other fields (``conversation_id``, ``speaker``, ``ts``, ...) are kept, also
+when the first lines do not have them (null where a line has none). An empty input gives an empty
+file with ``id`` and ``text``. Exit codes: 0 written; 2 bad input (the first bad line is named) or
+an OUTPUT that cannot be written, nothing written.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def read_messages(path: Path) -> list[dict]:
         return {**obj, "id": str(obj["id"])}
 
     rows = []
-    with open(path, encoding="utf-8") as handle:
+    with open(path, "rb") as handle:  # read as bytes: a line that is not UTF-8 is named, like any bad line
         for _, row in read_lines(handle, keep_all_fields, str(path)):
             if isinstance(row, LineError):
                 raise InputError(row.message)
@@ -42,8 +44,11 @@ def convert(source: Path, target: Path) -> int:
     import pyarrow.parquet as pq
 
     rows = read_messages(source)
+    extra = dict.fromkeys(name for row in rows for name in row if name not in ("id", "text"))  # every line's
     try:
-        table = pa.Table.from_pylist(rows)
+        table = pa.table({"id": pa.array([row["id"] for row in rows], pa.string()),
+                          "text": pa.array([row["text"] for row in rows], pa.string()),
+                          **{name: pa.array([row.get(name) for row in rows]) for name in extra}})
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise InputError(f"{source}: a field has different types on different lines ({exc})") from exc
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -65,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         rows = convert(args.input, args.output)
     except InputError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # OUTPUT is a folder, or in one that cannot be created or written
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"error: cannot write {args.output}: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2
     print(f"wrote {rows} rows to {args.output}", file=sys.stderr)
     return 0

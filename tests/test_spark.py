@@ -16,7 +16,7 @@ from signals.cli import main as cli_main
 from signals.errors import InputError
 from signals.frame import score_conversation_frame, score_frame
 from signals.service import Conversation, Turn
-from signals.spark import ModelRef, input_format
+from signals.spark import ModelRef, Stopped, input_format
 
 ROOT = Path(__file__).resolve().parent.parent
 quiet_pandas_warning = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
@@ -338,3 +338,237 @@ def test_a_model_the_workers_cannot_see_is_a_clear_error(spark, tmp_path):
     pd.DataFrame({"id": ["m1"], "text": ["hoi"]}).to_parquet(tmp_path / "in.parquet")
     with pytest.raises(ModelNotFoundError, match=r"^on a Spark worker: no model at .*no-model"):
         run(spark, str(tmp_path / "in.parquet"), str(tmp_path / "out"), "parquet", ModelRef(str(tmp_path / "no-model")))
+
+
+# -- hostile input, bad paths, failed and stopped runs --------------------------------------------
+def one_line_error(capsys) -> str:
+    """The command's stderr is one `error: ...` line: no Python traceback, no second message."""
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    return lines[0]
+
+
+def turns_with(**columns) -> pd.DataFrame:
+    """Three turns of one conversation, with ``columns`` replaced."""
+    frame = pd.DataFrame({"id": ["t1", "t2", "t3"], "text": ["hoi", "hoe oud ben je", "kom op snap"],
+                          "conversation_id": ["c1"] * 3, "speaker": ["a", "b", "a"], "ts": [1, 2, 3]})
+    return frame.assign(**columns)
+
+
+def _file_as_output(tmp_path):
+    pd.DataFrame({"id": ["m1"], "text": ["hoi"]}).to_parquet(tmp_path / "in.parquet")
+    (tmp_path / "out").write_text("not a folder", encoding="utf-8")
+    return [tmp_path / "in.parquet", tmp_path / "out"]
+
+
+def _output_inside_a_file(tmp_path):
+    return [*_file_as_output(tmp_path)[:1], tmp_path / "out" / "run-1"]
+
+
+def _unfinished_output(tmp_path):
+    pd.DataFrame({"id": ["m1"], "text": ["hoi"]}).to_parquet(tmp_path / "in.parquet")
+    (tmp_path / "out" / "messages" / "_temporary").mkdir(parents=True)  # a run killed while it wrote
+    return [tmp_path / "in.parquet", tmp_path / "out"]
+
+
+def _jsonl_read_as_parquet(tmp_path):
+    (tmp_path / "in.jsonl").write_text('{"id": "m1", "text": "hoi"}\n', encoding="utf-8")
+    return [tmp_path / "in.jsonl", tmp_path / "out", "--format", "parquet"]
+
+
+def _files_whose_id_types_clash(tmp_path):
+    (tmp_path / "in").mkdir()
+    pd.DataFrame({"id": ["m1"], "text": ["hoi"]}).to_parquet(tmp_path / "in" / "a.parquet")
+    pd.DataFrame({"id": [2.5], "text": ["doei"]}).to_parquet(tmp_path / "in" / "b.parquet")
+    return [tmp_path / "in", tmp_path / "out", "--format", "parquet"]
+
+
+def _conversation_column(name, values):
+    def setup(tmp_path):
+        turns_with(**{name: values}).to_parquet(tmp_path / "in.parquet")
+        return [tmp_path / "in.parquet", tmp_path / "out", "--conversations"]
+    return setup
+
+
+@pytest.mark.spark
+@quiet_pandas_warning
+@pytest.mark.parametrize("setup, message", [
+    (_file_as_output, "is a file; OUTPUT is a folder"),
+    (_output_inside_a_file, "cannot create OUTPUT"),
+    (_unfinished_output, "already exists (left by a run that did not finish: it has no _SUCCESS)"),
+    (_jsonl_read_as_parquet, "as parquet: [FAILED_READ_FILE"),
+    (_files_whose_id_types_clash, "as parquet: [FAILED_READ_FILE"),
+    (_conversation_column("speaker", [1.0, None, 1.0]), "'speaker' must be a string or integer column, not double"),
+    (_conversation_column("ts", [True, False, True]), "'ts' must be a timestamp, number or string column, not boolean"),
+], ids=["output-is-a-file", "output-inside-a-file", "unfinished-output", "jsonl-read-as-parquet",
+        "clashing-id-types", "float-speaker", "boolean-ts"])
+def test_user_errors_are_one_line_and_exit_2(spark, tiny_model_dir, tmp_path, capsys, setup, message):
+    args = setup(tmp_path)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    assert spark_score(*args, "--model", tiny_model_dir) == 2
+    assert message in one_line_error(capsys)
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # nothing written
+
+
+@pytest.mark.parametrize("master", ["foo", "localhost", "local[x]", "spark:/host:7077"])
+def test_a_master_spark_would_refuse_is_a_one_line_error(tiny_model_dir, tmp_path, capsys, master):
+    pytest.importorskip("pyspark")  # refused before Spark starts, but after the check that pyspark is there
+    pd.DataFrame({"id": ["m1"], "text": ["hoi"]}).to_parquet(tmp_path / "in.parquet")
+    assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--master", master, "--model", tiny_model_dir) == 2
+    assert f"--master {master} is not a Spark master" in one_line_error(capsys)
+
+
+@pytest.mark.parametrize("master", ["local", "local[2]", "local[*]", "local[4,2]", "local-cluster[2, 1, 1024]",
+                                    "yarn", "spark://host:7077", "k8s://https://host:443"])
+def test_masters_spark_accepts_pass_the_check(master):
+    from signals.spark import _MASTER
+
+    assert _MASTER.fullmatch(master)
+
+
+def test_without_pyspark_the_command_says_what_to_install(tiny_model_dir):
+    code = ("import sys; sys.modules['pyspark'] = None\n"
+            "from signals.cli import main\n"
+            f"sys.exit(main(['spark-score', 'in.parquet', 'out', '--model', {str(tiny_model_dir)!r}]))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": "src"})
+    assert (done.returncode, done.stderr.strip()) == (
+        2, "error: signals spark-score needs pyspark and pyarrow: pip install 'signals[spark]'")
+
+
+@pytest.mark.spark
+@quiet_pandas_warning
+@pytest.mark.parametrize("limit, texts, scored, message", [
+    (None, {"m1": "kom op snap " * 100_000, "m2": "hoi"}, ["m2"],  # 1.2 M characters: over spaCy's limit too
+     "1 row(s) with a text over 5000 characters (SIGNALS_MAX_TEXT_CHARS) were skipped"),
+    ("20", {"m1": "a" * 21, "m2": "a" * 20, "m3": "€" * 21}, ["m2"],
+     "2 row(s) with a text over 20 characters (SIGNALS_MAX_TEXT_CHARS) were skipped"),
+])
+def test_texts_over_the_limit_are_skipped_and_counted_like_signals_score(
+        spark, tiny_model_dir, service, tmp_path, capsys, monkeypatch, limit, texts, scored, message):
+    if limit:
+        monkeypatch.setenv("SIGNALS_MAX_TEXT_CHARS", limit)
+    frame = pd.DataFrame({"id": list(texts), "text": list(texts.values())})
+    frame.to_parquet(tmp_path / "in.parquet")
+    assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--model", tiny_model_dir) == 2
+    assert message in capsys.readouterr().err
+    assert_same_rows(pd.read_parquet(tmp_path / "out" / "messages"),
+                     score_frame(frame[frame["id"].isin(scored)], service), key="id")
+
+
+@pytest.mark.spark
+@quiet_pandas_warning
+@pytest.mark.parametrize("limit, column, values", [
+    ("30", "text", ["hoi", "x" * 31, "kom op snap"]),
+    (None, "ts", [1.0, float("nan"), 3.0]),  # NaN, not null: Parquet written by Spark or pyarrow can hold it
+    (None, "speaker", ["a", None, "a"]),
+], ids=["text-over-the-limit", "nan-ts", "no-speaker"])
+def test_a_turn_that_cannot_be_placed_is_left_out_and_counted(spark, tiny_model_dir, service, tmp_path, capsys,
+                                                              monkeypatch, limit, column, values):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if limit:
+        monkeypatch.setenv("SIGNALS_MAX_TEXT_CHARS", limit)
+    frame = turns_with(**{column: values})
+    table = pa.Table.from_pandas(frame, preserve_index=False)  # then the column as given: pandas makes NaN null
+    pq.write_table(table.set_column(table.schema.get_field_index(column), column, pa.array(values)),
+                   tmp_path / "in.parquet")
+    assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--conversations", "--model", tiny_model_dir) == 2
+    assert "1 conversation turn(s) without id, text, speaker or ts, or with a text over" in capsys.readouterr().err
+    assert_same_rows(pd.read_parquet(tmp_path / "out" / "conversations"),
+                     score_conversation_frame(frame.drop(index=1), service), key="conversation_id")
+
+
+@pytest.mark.spark
+@quiet_pandas_warning
+@pytest.mark.parametrize("column, values, key", [
+    ("conversation_id", [7.0, 7.0, 7.0], "7.0"),   # pandas makes integer ids with gaps float64
+    ("conversation_id", [7, 7, 7], "7"),
+    ("speaker", pd.array([1, 2, 1], dtype="Int64"), "c1"),
+    ("speaker", pd.array([1, 2, 1], dtype="UInt64"), "c1"),  # read by Spark as decimal(20,0)
+    ("ts", pd.to_datetime(["2024-05-01", "2024-05-02", "2024-05-03"]).date, "c1"),
+], ids=["float-conversation-id", "int-conversation-id", "int-speaker", "uint64-speaker", "date-ts"])
+def test_conversation_column_types(spark, tiny_model_dir, service, tmp_path, column, values, key):
+    frame = turns_with(**{column: values})
+    frame.to_parquet(tmp_path / "in.parquet")
+    assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--conversations", "--model", tiny_model_dir) == 0
+    actual = pd.read_parquet(tmp_path / "out" / "conversations")
+    expected = score_conversation_frame(turns_with(conversation_id=[key] * 3), service)
+    assert_same_rows(actual, expected, key="conversation_id")
+
+
+@pytest.mark.spark
+@quiet_pandas_warning
+@pytest.mark.parametrize("ids, expected", [
+    (pd.array([1, 2], dtype="UInt64"), ["1", "2"]),
+    (pd.array([2**63 + 5, 7], dtype="UInt64"), [str(2**63 + 5), "7"]),  # decimal(20,0) in Spark
+    (pd.array([1, 2], dtype="Int8"), ["1", "2"]),
+])
+def test_whole_number_ids_are_written_as_strings(spark, tiny_model_dir, tmp_path, ids, expected):
+    pd.DataFrame({"id": ids, "text": ["hoi", "kom op snap"]}).to_parquet(tmp_path / "in.parquet")
+    assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--model", tiny_model_dir) == 0
+    assert sorted(pd.read_parquet(tmp_path / "out" / "messages")["id"]) == sorted(expected)
+
+
+@pytest.mark.spark
+@quiet_pandas_warning
+@pytest.mark.parametrize("name, content, extra", [
+    ("in.jsonl", "", ()),
+    ("in.jsonl", "\n\n", ()),
+    ("in.csv", "", ()),
+    ("in.csv", "", ("--conversations",)),
+    ("in.csv", "id,text\n", ()),
+])
+def test_an_empty_input_is_an_empty_archive(spark, tiny_model_dir, tmp_path, capsys, name, content, extra):
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    assert spark_score(tmp_path / name, tmp_path / "out", *extra, "--model", tiny_model_dir) == 0
+    messages = pd.read_parquet(tmp_path / "out" / "messages")
+    assert messages.empty and list(messages.columns)[:2] == ["id", "flagged"]
+    assert "error" not in capsys.readouterr().err
+
+
+def failing_conversation_scorer(error):
+    """A stand-in for ``conversation_scorer`` that fails on the driver, after the messages are written."""
+    def scorer(model):
+        raise error
+    return scorer
+
+
+@pytest.mark.spark
+@quiet_pandas_warning
+@pytest.mark.parametrize("error, code, message", [
+    (InputError("a worker could not score"), 2, "error: a worker could not score"),
+    (KeyboardInterrupt(), 130, "stopped by SIGINT; nothing of this run was kept in"),
+    (Stopped(), 143, "stopped by SIGTERM; nothing of this run was kept in"),
+], ids=["failed", "sigint", "sigterm"])
+def test_a_run_that_fails_or_is_stopped_leaves_nothing_behind(spark, tiny_model_dir, tmp_path, capsys, monkeypatch,
+                                                               error, code, message):
+    turns_with().to_parquet(tmp_path / "in.parquet")
+    monkeypatch.setattr("signals.spark.conversation_scorer", failing_conversation_scorer(error))
+    assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--conversations", "--model", tiny_model_dir) == code
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == [tmp_path / "in.parquet"]  # OUTPUT, made by this run, is gone too
+    monkeypatch.undo()
+    assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--conversations", "--model", tiny_model_dir) == 0
+
+
+@pytest.mark.spark
+@quiet_pandas_warning
+def test_a_failed_run_keeps_an_output_folder_that_was_there(spark, tiny_model_dir, tmp_path, monkeypatch):
+    turns_with().to_parquet(tmp_path / "in.parquet")
+    (tmp_path / "out" / "earlier-run").mkdir(parents=True)
+    monkeypatch.setattr("signals.spark.conversation_scorer", failing_conversation_scorer(InputError("no")))
+    assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--conversations", "--model", tiny_model_dir) == 2
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["earlier-run"]
+
+
+@pytest.mark.spark
+@quiet_pandas_warning
+@pytest.mark.parametrize("column", ["speaker", "ts"])
+def test_an_all_null_conversation_column_leaves_the_turns_out(spark, tiny_model_dir, tmp_path, capsys, column):
+    turns_with(**{column: [None] * 3}).to_parquet(tmp_path / "in.parquet")  # Parquet type null, Spark's void
+    assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--conversations", "--model", tiny_model_dir) == 2
+    assert "3 conversation turn(s) without id, text, speaker or ts" in capsys.readouterr().err
+    assert len(pd.read_parquet(tmp_path / "out" / "messages")) == 3
+    assert pd.read_parquet(tmp_path / "out" / "conversations").empty

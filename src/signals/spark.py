@@ -8,8 +8,9 @@ Reads Parquet, JSON lines or CSV with at least ``id`` and ``text`` and writes Pa
 the input has them) and, with ``--conversations``, ``OUTPUT/conversations``
 (``signals.frame.CONVERSATION_FIELDS``). Scoring is ``signals.frame`` inside ``mapInPandas`` /
 ``applyInPandas``; every Python worker loads and hash-verifies the model once (``cached_service``)
-and reuses it for all its batches. Rows without ``id`` or ``text`` are skipped and counted (exit 2,
-like malformed lines in ``signals score``).
+and reuses it for all its batches. Rows without ``id`` or ``text``, or with a text over
+``SIGNALS_MAX_TEXT_CHARS``, are skipped and counted (exit 2, like malformed lines in ``signals score``).
+A run that fails or is stopped (SIGINT, SIGTERM) removes what it had written.
 
 pyspark is imported inside functions only: ``signals`` works without the ``spark`` extra.
 """
@@ -19,14 +20,17 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import signal
 import sys
+import threading
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from signals import errors
-from signals.errors import InputError
+from signals.errors import ConfigError, InputError
 from signals.frame import (
     CONVERSATION_DDL,
     CONVERSATION_INPUT,
@@ -52,6 +56,22 @@ _COMPRESSION = {".gz", ".bz2", ".zst", ".lz4", ".snappy", ".deflate"}
 LOG_LEVEL = "WARN"
 APP_NAME = "signals-spark-score"
 _SIGNALS_ERROR = re.compile(r"signals\.errors\.(\w+): (.+)")
+# a file Spark could not read (not the --format it was read as, a corrupt file, files whose column types differ)
+_READ_ERROR = re.compile(r"(?:\[FAILED_READ_FILE[\w.]*\] )?Encountered error while reading file[^\n]*")
+# the masters spark-submit accepts; anything else makes the JVM print a stack trace before it exits
+_MASTER = re.compile(r"local(\[(\d+|\*)(,\s*\d+)?\])?|local-cluster\[\d+,\s*\d+,\s*\d+\]|yarn|(spark|k8s|mesos)://.+")
+# Spark loggers that print a Java stack trace for what the job reports itself, in one line: a glob INPUT
+# (FileStreamSink, Spark 3.5 and 4 names) and, on a local master (no task is retried there), every
+# failed task, which is the job's error (raised with its stack trace when it is not the user's)
+_QUIET_LOGGERS = ("org.apache.spark.sql.execution.streaming.FileStreamSink",
+                  "org.apache.spark.sql.execution.streaming.sinks.FileStreamSink")
+_LOCAL_TASK_LOGGERS = ("org.apache.spark.executor.Executor", "org.apache.spark.scheduler.TaskSetManager")
+SUCCESS_MARKER = "_SUCCESS"  # written by Spark into a dataset folder when its write has completed
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like KeyboardInterrupt on SIGINT, so that a run that is
+    stopped removes what it had written (and py4j closes its connection, as for Ctrl-C)."""
 
 
 # -- on the workers ---------------------------------------------------------------------------
@@ -114,8 +134,9 @@ def conversation_scorer(model: ModelRef):
 class RunReport:
     messages_path: str
     conversations_path: str | None
-    skipped_rows: int
+    skipped_rows: int  # rows not scored: without id or text, or with a text over the limit
     skipped_turns: int
+    long_texts: int = 0  # of skipped_rows: a text over SIGNALS_MAX_TEXT_CHARS
 
 
 def input_format(path: str, fmt: str | None = None) -> str:
@@ -145,8 +166,15 @@ def read_input(spark: SparkSession, path: str, fmt: str) -> DataFrame:
     return reader.options(header=True, multiLine=True, escape='"', encoding="UTF-8").csv(path)
 
 
+def _identifier_type(kind) -> bool:
+    """A column Spark can hand over as an id or a speaker: text or whole numbers (``uint64`` reads as decimal(20,0))."""
+    from pyspark.sql.types import DecimalType, IntegralType, StringType
+
+    return isinstance(kind, (StringType, IntegralType)) or (isinstance(kind, DecimalType) and kind.scale == 0)
+
+
 def _check_columns(df: DataFrame, path: str, conversations: bool) -> None:
-    from pyspark.sql.types import IntegralType, StringType
+    from pyspark.sql.types import DateType, NullType, NumericType, StringType, TimestampNTZType, TimestampType
 
     required = MESSAGE_INPUT + (tuple(c for c in CONVERSATION_INPUT if c not in MESSAGE_INPUT) if conversations else ())
     missing = [c for c in required if c not in df.columns]
@@ -157,15 +185,99 @@ def _check_columns(df: DataFrame, path: str, conversations: bool) -> None:
     types = {f.name: f.dataType for f in df.schema.fields}
     if not isinstance(types["text"], StringType):
         raise InputError(f"{path}: 'text' must be a string column, not {types['text'].simpleString()}", field="text")
-    if not isinstance(types["id"], (StringType, IntegralType)):
-        raise InputError(f"{path}: 'id' must be a string or integer column, not {types['id'].simpleString()}",
-                         field="id")
+    for name in ("id", "speaker") if conversations else ("id",):
+        kind = types[name]
+        if not (_identifier_type(kind) or (name == "speaker" and isinstance(kind, NullType))):  # void: all null
+            raise InputError(f"{path}: '{name}' must be a string or integer column, not {kind.simpleString()}",
+                             field=name)
+    if conversations and not isinstance(types["ts"], (StringType, NumericType, DateType, TimestampType,
+                                                       TimestampNTZType, NullType)):
+        raise InputError(f"{path}: 'ts' must be a timestamp, number or string column, not {types['ts'].simpleString()}",
+                         field="ts")
 
 
-def _exists(spark: SparkSession, path: str) -> bool:
+def _path(spark: SparkSession, path: str):
+    """(Hadoop file system, Hadoop path) of ``path``: local, hdfs://, s3a://, ... alike."""
     jvm, conf = spark.sparkContext._jvm, spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
     target = jvm.org.apache.hadoop.fs.Path(path)  # type: ignore[union-attr]
-    return bool(target.getFileSystem(conf).exists(target))
+    return target.getFileSystem(conf), target
+
+
+def _java_error(exc: Exception) -> bool:
+    """A Java exception raised through py4j (``Py4JJavaError``; py4j comes with pyspark, it is not imported here)."""
+    return getattr(exc, "java_exception", None) is not None
+
+
+def _java_message(exc: Exception) -> str:
+    """The first line of the Java exception's message behind ``exc``, without its stack trace."""
+    java = getattr(exc, "java_exception", None)
+    message = (java.getMessage() if java is not None else None) or str(exc)
+    return next((line.strip() for line in str(message).splitlines() if line.strip()), type(exc).__name__)
+
+
+def _check_output(spark: SparkSession, output: str, targets: list[str]) -> None:
+    """Before anything is read: OUTPUT is a folder (or not there yet) and none of ``targets`` exists.
+    Spark itself would say so with a Java stack trace, after scoring."""
+    try:
+        fs, target = _path(spark, output)
+        if fs.exists(target) and not fs.getFileStatus(target).isDirectory():
+            raise InputError(f"OUTPUT {output} is a file; OUTPUT is a folder (choose a new one)", field="output")
+        for path in targets:
+            fs, target = _path(spark, path)
+            if fs.exists(target):
+                unfinished = "" if fs.exists(_path(spark, f"{path}/{SUCCESS_MARKER}")[1]) else (
+                    f" (left by a run that did not finish: it has no {SUCCESS_MARKER})")
+                raise InputError(f"{path} already exists{unfinished}; choose a new OUTPUT or remove the old one")
+    except Exception as exc:  # e.g. no file system for the URL's scheme, no permission
+        if not _java_error(exc):
+            raise
+        raise InputError(f"cannot use OUTPUT {output}: {_java_message(exc)}", field="output") from exc
+
+
+def _make_folder(spark: SparkSession, output: str) -> bool:
+    """Create OUTPUT before scoring, so that an OUTPUT that cannot be written fails now, not after the
+    scoring. True when this run created it."""
+    fs, target = _path(spark, output)
+    try:
+        if fs.exists(target):
+            return False
+        if fs.mkdirs(target):
+            return True
+        problem = "the file system refused"
+    except Exception as exc:
+        if not _java_error(exc):
+            raise
+        problem = _java_message(exc)
+    raise InputError(f"cannot create OUTPUT {output}: {problem}", field="output")
+
+
+def _stop_jobs(spark: SparkSession, timeout_s: float = 60.0) -> None:
+    """After Ctrl-C or SIGTERM: cancel the job that is still writing and wait for its tasks to end."""
+    sc = spark.sparkContext
+    sc.cancelAllJobs()
+    deadline = time.monotonic() + timeout_s
+    while sc.statusTracker().getActiveJobsIds() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def _discard(spark: SparkSession, done: list[str], current: str | None, base: str | None, stopped: bool) -> None:
+    """A run that failed or was stopped leaves nothing behind: the outputs it wrote (``done``), the one
+    it was writing (``current``: only when it has no ``_SUCCESS``, so that a dataset some other run
+    finished is never removed) and OUTPUT itself when this run created it and it is empty."""
+    try:
+        if stopped:
+            _stop_jobs(spark)
+        for path in done + ([current] if current else []):
+            fs, target = _path(spark, path)
+            if path in done or not fs.exists(_path(spark, f"{path}/{SUCCESS_MARKER}")[1]):
+                fs.delete(target, True)
+        if base:
+            fs, target = _path(spark, base)
+            if fs.exists(target) and not fs.listStatus(target):
+                fs.delete(target, False)
+    except Exception as exc:  # noqa: BLE001 -- the error that stopped the run is raised, not this one
+        print(f"warning: could not remove the partial output of this run ({exc.__class__.__name__}); remove "
+              f"{', '.join(done + ([current] if current else []))} before running again", file=sys.stderr)
 
 
 def _spread(df: DataFrame, spark: SparkSession) -> DataFrame:
@@ -175,56 +287,91 @@ def _spread(df: DataFrame, spark: SparkSession) -> DataFrame:
 
 
 def run(spark: SparkSession, input_path: str, output: str, fmt: str, model: ModelRef, *,
-        conversations: bool = False, partition_by: tuple[str, ...] = ()) -> RunReport:
-    """Read, validate, score and write; raises ``InputError`` for anything the user can fix."""
+        conversations: bool = False, partition_by: tuple[str, ...] = (),
+        max_text_chars: int | None = None) -> RunReport:
+    """Read, validate, score and write; raises ``InputError`` for anything the user can fix.
+
+    Rows whose text is longer than ``max_text_chars`` (``SIGNALS_MAX_TEXT_CHARS``, counted as sent)
+    are skipped and counted, as ``signals score`` refuses them. A run that fails or is stopped
+    removes what it had written, so the same command can be run again.
+    """
     from pyspark.errors import AnalysisException, PythonException
     from pyspark.sql import functions as F
 
     base = output.rstrip("/")
     messages_path, conversations_path = f"{base}/messages", (f"{base}/conversations" if conversations else None)
+    done: list[str] = []  # outputs this run has written
+    current: str | None = None  # the output being written
+    created: str | None = None  # OUTPUT, when this run created it
     try:
-        for target in filter(None, (messages_path, conversations_path)):
-            if _exists(spark, target):
-                raise InputError(f"{target} already exists; choose a new OUTPUT or remove the old one")
-        df = read_input(spark, input_path, fmt)
-        _check_columns(df, input_path, conversations)
-        passthrough = [c for c in PASSTHROUGH if c in df.columns]
-        fields = message_fields(model.categories)
-        allowed = [name for name, kind in fields if not kind.startswith("array")] + passthrough
-        unknown = [c for c in partition_by if c not in allowed]
-        if unknown:
-            raise InputError(f"cannot partition by {', '.join(unknown)}; choose from {', '.join(allowed)}",
-                             field="partition_by")
+        try:
+            _check_output(spark, base, list(filter(None, (messages_path, conversations_path))))
+            df = read_input(spark, input_path, fmt)
+            if not df.columns and not df.take(1):  # an empty JSONL or CSV file: no rows, so no columns either
+                names = MESSAGE_INPUT + (PASSTHROUGH if conversations else ())
+                df = spark.createDataFrame([], ", ".join(f"`{name}` string" for name in names))
+            _check_columns(df, input_path, conversations)
+            passthrough = [c for c in PASSTHROUGH if c in df.columns]
+            fields = message_fields(model.categories)
+            allowed = [name for name, kind in fields if not kind.startswith("array")] + passthrough
+            unknown = [c for c in partition_by if c not in allowed]
+            if unknown:
+                raise InputError(f"cannot partition by {', '.join(unknown)}; choose from {', '.join(allowed)}",
+                                 field="partition_by")
 
-        df = df.withColumn("id", F.col("id").cast("string"))
-        valid = F.col("id").isNotNull() & F.col("text").isNotNull()
-        checks = [F.count(F.when(~valid, 1)).alias("rows")]
-        if conversations:
-            turn = valid & F.col("speaker").isNotNull() & F.col("ts").isNotNull()
-            checks.append(F.count(F.when(F.col("conversation_id").isNotNull() & ~turn, 1)).alias("turns"))
-        counts = df.agg(*checks).first()
+            df = df.withColumn("id", F.col("id").cast("string"))
+            present = F.col("id").isNotNull() & F.col("text").isNotNull()
+            fits = F.length("text") <= max_text_chars if max_text_chars else F.lit(True)
+            valid = present & fits
+            checks = [F.count(F.when(~valid, 1)).alias("rows"), F.count(F.when(present & ~fits, 1)).alias("long")]
+            if conversations:
+                turn = valid & F.col("speaker").isNotNull() & F.col("ts").isNotNull()
+                if df.schema["ts"].dataType.typeName() in ("float", "double"):
+                    turn = turn & ~F.isnan("ts")  # NaN is no time to order turns by
+                checks.append(F.count(F.when(F.col("conversation_id").isNotNull() & ~turn, 1)).alias("turns"))
+            counts = df.agg(*checks).first()
+            created = base if _make_folder(spark, base) else None
 
-        messages = _spread(df.filter(valid).select(*MESSAGE_INPUT, *passthrough), spark)
-        extra = "".join(f", `{f.name}` {f.dataType.simpleString()}" for f in messages.schema.fields if f.name in passthrough)
-        scored = messages.mapInPandas(message_scorer(model), schema=ddl(fields) + extra)
-        writer = scored.write.mode("errorifexists")
-        (writer.partitionBy(*partition_by) if partition_by else writer).parquet(messages_path)
+            messages = _spread(df.filter(valid).select(*MESSAGE_INPUT, *passthrough), spark)
+            extra = "".join(f", `{f.name}` {f.dataType.simpleString()}" for f in messages.schema.fields
+                            if f.name in passthrough)
+            scored = messages.mapInPandas(message_scorer(model), schema=ddl(fields) + extra)
+            writer = scored.write.mode("errorifexists")
+            current = messages_path
+            (writer.partitionBy(*partition_by) if partition_by else writer).parquet(messages_path)
+            done.append(messages_path)
+            current = None
 
-        if conversations_path:
-            turns = df.filter(F.col("conversation_id").isNotNull() & turn).select(*CONVERSATION_INPUT)
-            scored_conversations = turns.groupBy("conversation_id").applyInPandas(
-                conversation_scorer(model), schema=CONVERSATION_DDL)
-            scored_conversations.write.mode("errorifexists").parquet(conversations_path)
-    except AnalysisException as exc:  # input not found, output exists, unreadable file
-        raise InputError(str(exc).splitlines()[0]) from exc
-    except PythonException as exc:  # a SignalsError on a worker, e.g. the model dir is not on shared storage
-        found = _SIGNALS_ERROR.search(str(exc))
-        if not found:
-            raise
-        error_class = getattr(errors, found.group(1), errors.SignalsError)
-        raise error_class(f"on a Spark worker: {found.group(2)}") from exc
+            if conversations_path:
+                turns = df.filter(F.col("conversation_id").isNotNull() & turn).select(
+                    *(F.col(c).cast("string") if c in ("conversation_id", "speaker") else F.col(c)
+                      for c in CONVERSATION_INPUT))
+                scored_conversations = turns.groupBy("conversation_id").applyInPandas(
+                    conversation_scorer(model), schema=CONVERSATION_DDL)
+                current = conversations_path
+                scored_conversations.write.mode("errorifexists").parquet(conversations_path)
+                done.append(conversations_path)
+                current = None
+        except AnalysisException as exc:  # input not found, output exists, unreadable file
+            raise InputError(str(exc).splitlines()[0]) from exc
+        except PythonException as exc:  # a SignalsError on a worker, e.g. the model dir is not on shared storage
+            found = _SIGNALS_ERROR.search(str(exc))
+            if not found:
+                raise
+            error_class = getattr(errors, found.group(1), errors.SignalsError)
+            raise error_class(f"on a Spark worker: {found.group(2)}") from exc
+        except Exception as exc:  # a file that is not what --format says, a corrupt file, clashing column types
+            found = _READ_ERROR.search(str(exc)) if _java_error(exc) else None
+            if not found:
+                raise
+            raise InputError(f"cannot read {input_path} as {fmt}: {found.group(0).strip()}", field="input") from exc
+    except BaseException as exc:
+        if current or done or created:
+            _discard(spark, done, current, created, stopped=not isinstance(exc, Exception))
+        raise
     assert counts is not None  # an aggregate always has one row
-    return RunReport(messages_path, conversations_path, counts["rows"], counts["turns"] if conversations else 0)
+    return RunReport(messages_path, conversations_path, counts["rows"], counts["turns"] if conversations else 0,
+                     counts["long"])
 
 
 def spark_session(master: str | None = None) -> tuple[SparkSession, bool]:
@@ -232,8 +379,12 @@ def spark_session(master: str | None = None) -> tuple[SparkSession, bool]:
 
     The master is ``master`` if given, else whatever spark-submit set, else ``local[*]``.
     """
+    from pyspark.errors import PySparkRuntimeError
     from pyspark.sql import SparkSession
 
+    if master and not _MASTER.fullmatch(master):
+        raise ConfigError(f"--master {master} is not a Spark master: use local[N], local[*], spark://HOST:PORT, "
+                          "yarn or k8s://URL")
     active = SparkSession.getActiveSession()
     if active is not None:
         if master and active.sparkContext.master != master:
@@ -249,13 +400,34 @@ def spark_session(master: str | None = None) -> tuple[SparkSession, bool]:
         builder = builder.master(chosen)
         if chosen.startswith("local"):  # workers run this interpreter (its venv has signals), not `python3`
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    spark = builder.getOrCreate()
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:  # no Java, a master that does not answer, ...
+        if not (isinstance(exc, PySparkRuntimeError) or _java_error(exc)):
+            raise
+        hint = "" if _java_error(exc) else " (Spark needs a Java runtime: make java)"  # the JVM did not start
+        raise ConfigError(f"Spark did not start: {_java_message(exc)}{hint}") from exc
     spark.sparkContext.setLogLevel(LOG_LEVEL)
+    _quiet_loggers(spark)
     return spark, True
 
 
+def _quiet_loggers(spark: SparkSession) -> None:
+    """Turn off ``_QUIET_LOGGERS`` (and, on a local master, ``_LOCAL_TASK_LOGGERS``) in a session of our own."""
+    sc = spark.sparkContext
+    log4j = sc._jvm.org.apache.logging.log4j  # type: ignore[union-attr]
+    local = (sc.master or "").startswith("local")
+    for name in _QUIET_LOGGERS + (_LOCAL_TASK_LOGGERS if local else ()):
+        log4j.core.config.Configurator.setLevel(name, log4j.Level.OFF)
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Stopped
+
+
 def run_command(args) -> int:
-    """``signals spark-score`` (arguments: ``signals.spark_args``). 0 all rows scored, 2 some skipped."""
+    """``signals spark-score`` (arguments: ``signals.spark_args``). 0 all rows scored, 2 some skipped (or a
+    user error, before anything is written), 130 / 143 stopped by SIGINT / SIGTERM (nothing of the run kept)."""
     from signals.locate import resolve_model_dir
     from signals.model.artifact import read_model_files
     from signals.model.bundle import SPEC_FILE, ModelSpec
@@ -265,23 +437,41 @@ def run_command(args) -> int:
     fmt = input_format(args.input, args.format)
     files = read_model_files(Path(model.model_dir), Path(model.root) if model.root else None)  # fail before Spark starts
     model = dataclasses.replace(model, categories=ModelSpec.from_json(files.json(SPEC_FILE)).categories)
-    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
-    spark, owned = spark_session(args.master)
     try:
-        report = run(spark, args.input, args.output, fmt, model, conversations=args.conversations,
-                     partition_by=partition_columns(args.partition_by))
+        import pyarrow  # noqa: F401
+        import pyspark  # noqa: F401
+    except ImportError as exc:
+        raise ConfigError("signals spark-score needs pyspark and pyarrow: pip install 'signals[spark]'") from exc
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
+    try:
+        spark, owned = spark_session(args.master)
+        try:
+            report = run(spark, args.input, args.output, fmt, model, conversations=args.conversations,
+                         partition_by=partition_columns(args.partition_by), max_text_chars=settings.max_text_chars)
+        finally:
+            if owned:
+                spark.stop()
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Stopped): run() has removed what it had written
+        name = "SIGTERM" if isinstance(exc, Stopped) else "SIGINT"
+        print(f"stopped by {name}; nothing of this run was kept in {args.output}", file=sys.stderr)
+        return 143 if isinstance(exc, Stopped) else 130
     finally:
-        if owned:
-            spark.stop()
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     print(f"messages: {report.messages_path}", file=sys.stderr)
     if report.conversations_path:
         print(f"conversations: {report.conversations_path}", file=sys.stderr)
-    if report.skipped_rows:
-        print(f"{report.skipped_rows} row(s) without id or text were skipped; the other rows were scored",
-              file=sys.stderr)
+    if report.skipped_rows > report.long_texts:
+        print(f"{report.skipped_rows - report.long_texts} row(s) without id or text were skipped; the other rows "
+              "were scored", file=sys.stderr)
+    if report.long_texts:
+        print(f"{report.long_texts} row(s) with a text over {settings.max_text_chars} characters "
+              "(SIGNALS_MAX_TEXT_CHARS) were skipped; the other rows were scored", file=sys.stderr)
     if report.skipped_turns:
-        print(f"{report.skipped_turns} conversation turn(s) without id, text, speaker or ts were left out of "
-              "their conversation", file=sys.stderr)
+        print(f"{report.skipped_turns} conversation turn(s) without id, text, speaker or ts, or with a text over "
+              "SIGNALS_MAX_TEXT_CHARS, were left out of their conversation", file=sys.stderr)
     return 2 if report.skipped_rows or report.skipped_turns else 0
 
 
