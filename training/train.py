@@ -98,6 +98,19 @@ def check_threshold_sources(config: TrainingConfig, origins: list[str]) -> None:
         log(f"thresholds.sources: no {', '.join(empty)} rows here; the thresholds are chosen on the others")
 
 
+def check_threshold_positives(sources: list[str], origins: list[str], labels: np.ndarray,
+                              categories: tuple[str, ...]) -> None:
+    """Every category needs positive rows among the threshold sources' rows: without them its
+    operating point would be chosen on harmless rows alone (``thresholds.sources: [corpus]``, or
+    reviewer feedback that confirmed only one category), a guess written to the model with exit 0."""
+    chosen = np.isin(np.asarray(origins), sources)
+    counts = np.asarray(labels).reshape(len(origins), len(categories))[chosen].sum(axis=0)
+    missing = [category for category, n in zip(categories, counts.tolist()) if n == 0]
+    if missing:
+        raise ConfigError(f"thresholds.sources: {sources} hold no positive rows for {missing}: their thresholds "
+                          "would be chosen on harmless rows alone (add a source with labelled rows, e.g. writer)")
+
+
 def warmup_chunks(texts: list[str]) -> list[str]:
     """The most frequent whitespace chunks of normalised text (spaCy's tokenizer cache, see build_nlp)."""
     counts = collections.Counter(chunk for text in texts for chunk in text.split())
@@ -158,6 +171,7 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
     rows = data.messages
     mined = {"corpus"} if data.corpus_pool and config.data.corpora.hard_negative_top else set()  # see below
     check_threshold_sources(config, sorted(set(rows.origin) | mined))
+    check_threshold_positives(config.thresholds.sources, rows.origin, np.array(rows.labels), categories)
     log(f"preprocessing {len(rows)} messages with spaCy")
     analysis = analyzer.analyze(rows.texts)
     log(f"preprocessing {len(data.conversations)} training conversations")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from training.config import load_config
-from training.train import check_threshold_sources, main
+from training.train import check_threshold_positives, check_threshold_sources, main
 
 from signals.errors import ConfigError
 
@@ -58,3 +60,26 @@ def test_threshold_sources_must_give_rows(tmp_path, capsys, sources, origins, er
         check_threshold_sources(config, origins)
         missing = set(sources) - set(origins)
         assert ("chosen on the others" in capsys.readouterr().err) == bool(missing)
+
+
+CATEGORIES = ("recruitment", "sextortion", "disclosure")
+# (thresholds.sources, (origin, labels) of each training row, categories named in the error or None)
+POSITIVES = [
+    (["writer", "corpus"], [("writer", [1, 0, 0]), ("writer", [0, 1, 1]), ("corpus", [0, 0, 0])], None),
+    (["corpus"], [("writer", [1, 1, 1]), ("corpus", [0, 0, 0])], "['recruitment', 'sextortion', 'disclosure']"),
+    # reviewers confirmed only recruitment: the other two would be chosen on harmless rows
+    (["feedback"], [("writer", [1, 1, 1]), ("feedback", [1, 0, 0]), ("feedback", [0, 0, 0])],
+     "['sextortion', 'disclosure']"),
+    (["writer", "feedback"], [("writer", [0, 1, 1]), ("feedback", [1, 0, 0])], None),
+]
+
+
+@pytest.mark.parametrize(("sources", "rows", "missing"), POSITIVES)
+def test_every_category_needs_positive_rows_among_the_threshold_sources(sources, rows, missing):
+    """Without positives a category's threshold was chosen on harmless rows alone, with exit 0."""
+    origins, labels = [o for o, _ in rows], np.array([y for _, y in rows])
+    if missing:
+        with pytest.raises(ConfigError, match=re.escape(f"hold no positive rows for {missing}")):
+            check_threshold_positives(sources, origins, labels, CATEGORIES)
+    else:
+        check_threshold_positives(sources, origins, labels, CATEGORIES)
