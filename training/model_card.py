@@ -101,6 +101,34 @@ def _summary(summary: dict) -> str:
     return "\n".join(rows)
 
 
+def _material(config: dict, summary: dict) -> str:
+    """What the model was trained on, from what training recorded: the real corpora only when it
+    found them, hub datasets and reviewer feedback only when it read them."""
+    hub_names = {h.get("name") or h.get("id") for h in (config.get("data") or {}).get("hub") or []}
+    rows = summary.get("corpus_rows") or {}
+    corpora = {name: n for name, n in rows.items() if name not in hub_names}
+    hub = {name: n for name, n in rows.items() if name in hub_names}
+    parts = [("Messages and conversations hand-written by independent writers, each with its own brief and voice "
+              "(`training/data/handwritten/`; positives that only make sense inside a conversation are left out "
+              "of message training), and long benign chats with written pieces embedded in them.")]
+    if corpora:
+        parts.append(f"The `train` split of real public Dutch corpora ({', '.join(corpora)}) as benign and "
+                     "hard-negative material (for the shared corpora: Tatoeba, OpenSubtitles via XED, Multilingual "
+                     "HateCheck, UD Dutch Alpino and LassySmall; see their README for licences and attribution).")
+    elif summary:
+        parts.append("No real corpora: none were found when this model was trained (`data.corpora.path`, "
+                     "`SIGNALS_CORPORA_DIR`), so there are no corpus rows and no corpus flag rates below.")
+    if hub:
+        parts.append(f"Hub datasets read as benign text: {', '.join(f'{name} ({n} rows)' for name, n in hub.items())}.")
+    if summary.get("feedback_rows"):
+        left = summary.get("feedback_left_out") or {}
+        dropped = ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in left.items() if n)
+        parts.append(f"{summary['feedback_rows']} reviewer decisions (`signals feedback export`, `data.feedback`), "
+                     "each file its own fold group" + (f"; left out: {dropped}" if dropped else "") + ".")
+    parts.append("The seeded generator in `training/synth/` is off by default (it added nothing on human-written text).")
+    return "\n".join(parts)
+
+
 def render_model_card(config: dict, summary: dict, metrics: dict, thresholds: dict) -> str:
     corpora = "\n".join(f"| {name} | {v['n']} | {v['flag_rate']:.4f} |" for name, v in metrics.get("corpora_test", {}).items())
     training = metrics.get("training", {})
@@ -132,13 +160,7 @@ evidence in legal proceedings; judging adults' consensual conversations; age est
 ## Training data
 {_summary(summary)}
 
-Messages and conversations hand-written by independent writers, each with its own brief and voice
-(`training/data/handwritten/`; positives that only make sense inside a conversation are left out
-of message training), long benign chats with written pieces embedded in them, and the `train` split
-of the real public Dutch corpora in `../shared/corpora/` as benign and hard-negative material
-(Tatoeba, OpenSubtitles via XED, Multilingual HateCheck, UD Dutch Alpino and LassySmall: see their
-README for licences and attribution). The seeded generator in `training/synth/` is off by default
-(it added nothing on human-written text).
+{_material(config, summary)}
 
 ## Evaluation
 ### Operating points

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from training.model_card import render_model_card
 
 CATEGORIES = {"recruitment": {"precision": 0.871, "recall": 0.702, "f1": 0.777, "pr_auc": 0.84, "support": 120}}
@@ -39,3 +40,22 @@ def test_missing_sections_are_named_not_invented():
     card = render_model_card({"name": "m", "version": "1", "seed": 1}, {}, {}, {})
     assert "_dev: not available_" in card and "_operating points: not available_" in card
     assert "_training data summary: not available_" in card
+
+
+# (training data summary, config's hub entries, what the card says of the material, what it must not say)
+MATERIAL = [
+    ({"corpus_rows": {"tatoeba_nl": 6000}}, [], "real public Dutch corpora (tatoeba_nl)", "No real corpora"),
+    ({"corpus_rows": {}, "writers": ["writer_a"]}, [], "No real corpora: none were found", "Tatoeba, OpenSubtitles"),
+    ({"corpus_rows": {"chats": 500}}, [{"id": "org/chats", "name": "chats"}], "Hub datasets read as benign text: chats (500 rows)",
+     "real public Dutch corpora"),
+    ({"corpus_rows": {"tatoeba_nl": 10}, "feedback_rows": 40, "feedback_left_out": {"duplicate_ids": 3, "held_out_split_test": 0}},
+     [], "40 reviewer decisions (`signals feedback export`, `data.feedback`), each file its own fold group; left out: 3 duplicate ids",
+     "0 held out"),
+]
+
+
+@pytest.mark.parametrize(("summary", "hub", "said", "not_said"), MATERIAL)
+def test_the_card_names_the_material_training_read(summary, hub, said, not_said):
+    """It described the shared corpora even when training had found none, and never feedback or hub rows."""
+    card = render_model_card({"name": "m", "version": "1", "seed": 1, "data": {"hub": hub}}, summary, {}, {})
+    assert said in card and not_said not in card
