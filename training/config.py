@@ -94,6 +94,19 @@ class Data(_Section):
             raise ValueError("an empty file name")
         return value
 
+    @model_validator(mode="after")
+    def _hub_names_unique(self) -> Data:
+        """A hub dataset's name (its ``name``, else its ``id``) keys its row counts and its long-chat
+        filler, as a corpus's file name does: two of one name would overwrite each other."""
+        names = [source.name or source.id for source in self.hub]
+        taken = set(self.corpora.files)
+        for i, name in enumerate(names):
+            if name in taken:
+                raise ValueError(f"hub.{i}: the name {name!r} is already a corpus or an earlier hub dataset "
+                                 "(give it its own `name`)")
+            taken.add(name)
+        return self
+
 
 class Features(_Section):
     char_ngrams: tuple[int, int] = (2, 5)

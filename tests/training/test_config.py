@@ -67,6 +67,10 @@ def write_raw(tmp_path: Path, edit) -> Path:
     (lambda raw: raw["data"].update(hub=[{"id": ""}]), r"data\.hub\.0\.id"),           # was "unavailable: skipped"
     (lambda raw: raw["data"].update(hub=["org/chat-nl"]), r"data\.hub\.0: .*dictionary"),
     (lambda raw: raw["data"].update(hub=[{"id": "org/chat-nl", "text_feild": "msg"}]), r"data\.hub\.0\.text_feild"),
+    # one name keys a dataset's row counts and long-chat filler: a second of that name overwrote the first
+    (lambda raw: raw["data"].update(hub=[{"id": "org/chat", "split": "train"}, {"id": "org/chat", "split": "test"}]),
+     r"data: .*hub\.1: the name 'org/chat' is already"),
+    (lambda raw: raw["data"].update(hub=[{"id": "org/x", "name": "tatoeba_nl"}]), r"hub\.0: the name 'tatoeba_nl'"),
     (lambda raw: raw["data"].update(feedback="var/feedback.jsonl"), r"data\.feedback: .*list"),
     (lambda raw: raw["data"].update(feedback=[""]), r"data\.feedback: .*empty file name"),  # was "not found: ."
     (lambda raw: raw["data"].update(feedbak=["var/feedback.jsonl"]), r"data\.feedbak"),
