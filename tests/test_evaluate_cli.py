@@ -169,3 +169,23 @@ def test_a_bad_report_path_is_refused_before_evaluating(tiny_model_dir, tmp_path
     captured = capsys.readouterr()
     assert message in captured.err and captured.out == ""
     assert path.read_bytes() == before
+
+
+def _no_nan(constant: str) -> None:
+    raise AssertionError(f"{constant} in the report")
+
+
+@pytest.mark.parametrize(("rows", "grooming"), [
+    ([CONVERSATIONS[0]], 0),                                                   # harmless chats only
+    ([CONVERSATIONS[1], {**CONVERSATIONS[1], "id": "c3"}], 2),                 # grooming only
+    ([CONVERSATIONS[1], {k: v for k, v in CONVERSATIONS[1].items() if k != "suspect"}], 2),  # a suspect not labelled
+])
+def test_a_file_of_one_class_has_no_ranking_and_no_nan(tiny_model_dir, tmp_path, capsys, rows, grooming):
+    """ROC-AUC and PR-AUC are undefined with one class: left out of the report and printed as –."""
+    report = tmp_path / "r.json"
+    assert main(["evaluate", "conversations", str(write(tmp_path / "c.jsonl", rows)), "--model", str(tiny_model_dir),
+                 "--report", str(report)]) == 0
+    data = json.loads(report.read_text(encoding="utf-8"), parse_constant=_no_nan)
+    assert data["grooming"] == grooming and "roc_auc" not in data and "pr_auc" not in data
+    assert data["suspect_accuracy"] in (None, 0.0, 1.0)   # never the share of labels that name no suspect
+    assert "ROC-AUC   –" in capsys.readouterr().out

@@ -59,3 +59,15 @@ def test_reliability_bins_hold_every_row():
     p = np.array([0.05, 0.15, 0.85, 0.95])
     bins = reliability(y, p, bins=10)
     assert sum(n for _, _, n in bins) == 4 and bins[0] == (0.05, 0.0, 1)
+
+
+@pytest.mark.parametrize(("suspects", "named", "expected"), [
+    (["a", "a"], ["a", "a"], 1.0),
+    (["a", None], ["a", "a"], 1.0),      # no suspect in the label: not counted as a wrong one
+    (["a", None], ["b", "a"], 0.0),
+    ([None, None], ["a", "a"], None),    # no suspect labelled at all: nothing to measure
+])
+def test_suspect_accuracy_counts_only_conversations_labelled_with_a_suspect(suspects, named, expected):
+    convs = [conversation("grooming", 10, suspect) for suspect in suspects]
+    out = conversation_metrics(convs, [result("grooming", 0.9, who, 3) for who in named])
+    assert out["suspect_accuracy"] == expected

@@ -118,7 +118,8 @@ def conversation_metrics(conversations: Sequence[dict], results: Sequence[Conver
     predicted = np.array([r.label == "grooming" for r in results], dtype=int)
     risk = np.array([r.risk for r in results], dtype=float)
     both = [(c, r) for c, r in zip(conversations, results) if c.get("label") == "grooming" and r.label == "grooming"]
-    suspect_ok = [r.suspect == c.get("suspect") for c, r in both]
+    # a grooming chat labelled without its suspect says nothing about who was named
+    suspect_ok = [r.suspect == c.get("suspect") for c, r in both if c.get("suspect") is not None]
     relative = [r.first_alert_turn / max(1, len(c["turns"]) - 1) for c, r in both if r.first_alert_turn is not None]
     delay = [r.first_alert_turn - c["first_grooming_turn"] for c, r in both
              if r.first_alert_turn is not None and c.get("first_grooming_turn") is not None]

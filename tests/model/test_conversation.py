@@ -187,3 +187,26 @@ def test_a_chat_is_judged_at_the_threshold_of_its_own_length(service):
     assert as_short.risk == pytest.approx(as_long.risk)            # sigmoid(1) = 0.73: between 0.3 and 0.9
     assert as_short.suspect == "b" and as_short.first_alert_turn == 1
     assert as_long.suspect is None and as_long.first_alert_turn is None
+
+
+@pytest.mark.parametrize(("turns", "speakers"), [(1, 1), (7, 1), (40, 2), (300, 300), (600, 150)])
+def test_many_speakers_are_judged_as_when_every_speakers_prefix_risk_is_kept(turns, speakers):
+    """The score keeps only the riskiest speaker's risk per prefix (memory linear in turns, not
+    turns × speakers); risk, suspect and first alert are those of every speaker's prefix risks."""
+    from signals.model.conversation import ConversationScorer
+
+    coef = np.zeros(len(FEATURES))
+    coef[FEATURES.index("max_turn")] = 1.0
+    scorer = ConversationScorer(coef, 0.0, np.array([10.0, -5.0]), 0.9, 0.2, tuple(TACTICS),
+                                ((25, 0.3, 0.2), (10**9, 0.9, 0.2)))
+    rng = np.random.default_rng(turns)
+    names = [f"s{k % speakers}" for k in range(turns)]
+    ev = evidence(rng.random(turns) * 0.95, rng.random(turns) * 0.1, [[0.0] * len(TACTICS)] * turns, names)
+    every = {name: scorer._risk(speaker_features(ev, name, TACTICS, {})) for name in dict.fromkeys(names)}
+    best = max(every, key=lambda name: every[name][-1])
+    flagged = every[best][-1] >= scorer.threshold_for(turns)
+    crossed = np.flatnonzero(np.max(list(every.values()), axis=0) >= scorer._prefix_thresholds(turns))
+    score = scorer.score(ev)
+    assert score.risk == every[best][-1] and score.speaker_risk == {k: float(v[-1]) for k, v in every.items()}
+    assert score.suspect == (best if flagged else None)
+    assert score.first_alert_turn == (int(crossed[0]) if flagged else None)

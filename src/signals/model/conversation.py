@@ -201,8 +201,14 @@ class ConversationScorer:
             return ConversationScore(0.0, None, None, {})
         names = list(dict.fromkeys(evidence.speakers))
         ages = speaker_ages(evidence.texts, evidence.speakers)
-        prefix_risk = np.array([self._risk(speaker_features(evidence, s, self.tactic_names, ages)) for s in names])
-        final = prefix_risk[:, -1]
+        # per prefix only the riskiest speaker's risk is kept, not every speaker's: a chat-room log of
+        # thousands of speakers and turns would otherwise hold speakers × turns numbers at once
+        final = np.zeros(len(names))
+        prefix_max = np.zeros(n)
+        for k, s in enumerate(names):
+            prefix_risk = self._risk(speaker_features(evidence, s, self.tactic_names, ages))
+            final[k] = prefix_risk[-1]
+            np.maximum(prefix_max, prefix_risk, out=prefix_max)
         best = int(np.argmax(final))
         risk = float(final[best])
         flagged = risk >= self.threshold_for(n)
@@ -210,7 +216,7 @@ class ConversationScorer:
         if flagged:
             # each prefix against the threshold of its own length: the turn at which the chat so far is flagged
             in_use = self._prefix_thresholds(n)
-            crossed = np.flatnonzero(prefix_risk.max(axis=0) >= in_use)
+            crossed = np.flatnonzero(prefix_max >= in_use)
             first_alert = int(crossed[0]) if len(crossed) else None
         return ConversationScore(risk, names[best] if flagged else None, first_alert,
                                  {name: float(r) for name, r in zip(names, final)})
