@@ -37,6 +37,14 @@ class MessageSet:
 SEALED = "sealed"
 
 
+def utf8_line(raw: bytes, where: str) -> str:
+    """One line of a data file as text; a line that is not UTF-8 is a ``CorpusError`` naming it."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
 def read_jsonl(path: Path) -> list[dict]:
     if SEALED in Path(path).resolve().parts and not _sealed_allowed():
         raise CorpusError(f"{path}: the sealed test set is read only by `make bench` (benchmarks.sealed), "
@@ -44,10 +52,7 @@ def read_jsonl(path: Path) -> list[dict]:
     rows = []
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, 1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise CorpusError(f"{path}:{number}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+            line = utf8_line(raw, f"{path}:{number}")
             if not line.strip():
                 continue
             try:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from signals.errors import CorpusError
 from signals.taxonomy import CATEGORIES, REGISTERS, TACTICS
+from training.data_sources import utf8_line
 from training.synth.guard import is_clean
 
 KINDS = ("positive", "hard_negative", "benign")
@@ -121,9 +122,9 @@ def validate_file(path: Path) -> tuple[list[str], Counter]:
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, 1):
             try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                problems.append(f"{path}:{number}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+                line = utf8_line(raw, f"{path}:{number}")
+            except CorpusError as exc:
+                problems.append(exc.message)
                 continue
             if not line.strip():
                 continue

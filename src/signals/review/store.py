@@ -183,8 +183,7 @@ class ReviewStore:
     def counts(self) -> dict[str, int]:
         """Enqueued items per status, counted in the store."""
         with self.readers() as session:
-            found = {status: count for status, count in session.execute(tallies.status_query()).tuples()}
-        return {status: int(found.get(status, 0)) for status in STATUSES}
+            return tallies.count_statuses(session)
 
     def totals(self) -> Totals:
         """The running totals of the review gauges: a few rows, whatever the size of the store."""

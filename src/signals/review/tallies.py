@@ -88,9 +88,11 @@ def flagged_categories(session: Session, item_id: str) -> list[tuple[str, bool |
     return [(category, confirmed) for category, confirmed in session.execute(query)]
 
 
-def status_query() -> Any:
-    """Enqueued items per status, counted in the store."""
-    return select(Item.status, func.count()).where(Item.enqueued.is_(True)).group_by(Item.status)
+def count_statuses(session: Session) -> dict[str, int]:
+    """Enqueued items per status (every status, 0 where none), counted in the store."""
+    query = select(Item.status, func.count()).where(Item.enqueued.is_(True)).group_by(Item.status)
+    found = {status: int(n) for status, n in session.execute(query)}
+    return {status: found.get(status, 0) for status in STATUSES}
 
 
 def precision_query() -> Any:
@@ -122,9 +124,8 @@ def read(session: Session) -> Totals:
 
 def count(session: Session) -> Totals:
     """The totals counted in the store (a scan of it)."""
-    found = {status: int(n) for status, n in session.execute(status_query())}
     rows = session.execute(precision_query())
-    return Totals({status: found.get(status, 0) for status in STATUSES},
+    return Totals(count_statuses(session),
                   [(version, category, int(n), int(ok or 0)) for version, category, n, ok in rows])
 
 
