@@ -127,6 +127,12 @@ def test_an_unreadable_description_is_refused(loaded, change):
         ModelSpec.from_json(data)
 
 
+def test_a_model_of_the_previous_format_is_refused_with_what_to_do(loaded):
+    # format 2 weighed a repeated n-gram by the root of its count: its weights were fitted to other features
+    with pytest.raises(ArtifactIntegrityError, match=r"model format 2; this signals reads format 3: train the model again"):
+        ModelSpec.from_json({**loaded.spec.as_json(), "format": 2})
+
+
 def test_weights_of_the_wrong_shape_are_refused(loaded, tmp_path):
     scorer = dataclasses.replace(loaded.scorer, coef=loaded.scorer.coef[:-5])
     directory = dataclasses.replace(loaded, scorer=scorer).save(tmp_path / "kapot")

@@ -40,7 +40,9 @@ from signals.nlp.pipeline import Preprocessor
 from signals.nlp.resources import RESOURCE_FILES, LanguageResources
 from signals.taxonomy import Route
 
-FORMAT = 2
+# 3: n-gram values are sublinear tf × idf with each row at unit length (format 2 weighed a repeated
+# n-gram √count, so its models were trained on other features: retrain them)
+FORMAT = 3
 SPEC_FILE = "model.json"
 THRESHOLDS_FILE = "thresholds.json"
 WARMUP_FILE = "tokenizer_warmup.txt"
@@ -109,7 +111,8 @@ class ModelSpec:
     def from_json(cls, data: dict) -> ModelSpec:
         try:
             if data.get("format") != FORMAT:
-                raise ValueError(f"model format {data.get('format')!r}; this signals reads format {FORMAT}")
+                raise ValueError(f"model format {data.get('format')!r}; this signals reads format {FORMAT}: "
+                                 "train the model again with it (make train)")
             categories = tuple(c["name"] for c in data["categories"])
             routes = {c["name"]: c["route"] for c in data["categories"]}
             bad = [r for r in routes.values() if r not in {route.value for route in Route}]

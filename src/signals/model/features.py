@@ -7,10 +7,11 @@ Columns, in order:
   tactic scores and breadth, and context × message; mention cues, cues × tactic strength and
   "any cue" × each tactic (a tactic inside a warning or advice text is mentioned, not used).
 
-Each n-gram occurrence gets ``idf / norm`` (``norm`` over the occurrences of its row), so a row's
-value for an n-gram is ``count × idf / norm``. Scoring sums ``weight × value`` over occurrences with
-``np.bincount``: no sparse matrix is built on the scoring path. Training builds the same values as a
-CSR matrix (duplicates summed), so training and scoring see identical features.
+A row's value for an n-gram is ``(1 + log count) × idf``, and each row's character and word parts
+are scaled to unit length, so repeating a line does not make it weigh more. Scoring sums
+``weight × value`` over the (row, column) pairs with ``np.bincount``: no sparse matrix is built on the
+scoring path. Training builds the same values as a CSR matrix, so training and scoring see
+identical features.
 """
 
 from __future__ import annotations
@@ -74,12 +75,19 @@ def dense_width(n_tactics: int, n_cues: int, cue_tactics: bool = True) -> int:
 
 def _occurrence_values(grams: HashedNgrams, index: HashIndex, idf: np.ndarray, n_rows: int,
                        offset: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (row, vocabulary n-gram) once, as sublinear tf × idf, each row L2-normalised.
+
+    Counting repeats before normalising keeps a row's vector at length one whatever it repeats:
+    weighting each occurrence by idf over the root of the summed squares let a repeated n-gram of
+    count c weigh √c, so "xd xd xd …" (200 times) or a line of "€€€" scored near 1.0."""
     columns = index.lookup(grams.hashes)
     known = columns >= 0
-    rows, columns = grams.rows[known], columns[known]
-    weights = idf[columns]
-    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n_rows)).astype(np.float32)
-    return rows, columns + offset, (weights / norms[rows]).astype(np.float32)
+    width = len(idf)
+    keys, counts = np.unique(grams.rows[known] * width + columns[known], return_counts=True)
+    rows, columns = keys // width, keys % width
+    values = (1.0 + np.log(counts)).astype(np.float32) * idf[columns]
+    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n_rows)).astype(np.float32)
+    return rows, columns + offset, values / norms[rows]
 
 
 @dataclass

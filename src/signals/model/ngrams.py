@@ -134,21 +134,6 @@ class Vocabulary:
         idf = np.log((1.0 + n_rows) / (1.0 + df[order])) + 1.0
         return cls(values[order], idf.astype(np.float32))
 
-    def tfidf(self, grams: HashedNgrams, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """CSR parts (indptr, indices, data) of the sublinear-tf × idf rows, L2-normalised."""
-        if not len(self.hashes) or not len(grams.hashes):
-            return np.zeros(n_rows + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32)
-        position = np.minimum(np.searchsorted(self.hashes, grams.hashes), len(self.hashes) - 1)
-        known = self.hashes[position] == grams.hashes
-        rows, columns = grams.rows[known], position[known]
-        keys, counts = np.unique(rows * len(self.hashes) + columns, return_counts=True)
-        rows, columns = keys // len(self.hashes), keys % len(self.hashes)
-        data = (1.0 + np.log(counts)).astype(np.float32) * self.idf[columns]
-        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=n_rows)).astype(np.float32)
-        data /= norms[rows]
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_rows))]).astype(np.int64)
-        return indptr, columns.astype(np.int32), data
-
 
 class HashIndex:
     """An open-addressing hash table from n-gram hash to column: one or two probes per lookup,
