@@ -210,3 +210,56 @@ def test_many_speakers_are_judged_as_when_every_speakers_prefix_risk_is_kept(tur
     assert score.risk == every[best][-1] and score.speaker_risk == {k: float(v[-1]) for k, v in every.items()}
     assert score.suspect == (best if flagged else None)
     assert score.first_alert_turn == (int(crossed[0]) if flagged else None)
+
+
+AGE_LINES = ["ik ben 14", "ik ben 15 jij?", "ik ben 27", "hoe oud ben je?", "16 m", "32 m", "hoi", "haha", "ik zit in 2e klas"]
+
+
+def random_evidence(data, speakers: str, max_turns: int = 60) -> TurnEvidence:
+    n = data.draw(st.integers(1, max_turns))
+    names = data.draw(st.lists(st.sampled_from(speakers), min_size=n, max_size=n))
+    review = data.draw(st.lists(st.floats(0, 1), min_size=n, max_size=n))
+    distress = data.draw(st.lists(st.floats(0, 1), min_size=n, max_size=n))
+    tactics = data.draw(st.lists(st.lists(st.sampled_from([0.0, 0.0, 0.0, 0.5]), min_size=len(TACTICS),
+                                          max_size=len(TACTICS)), min_size=n, max_size=n))
+    texts = data.draw(st.lists(st.sampled_from(AGE_LINES), min_size=n, max_size=n))
+    return evidence(review, distress, tactics, names, texts)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_final_features_read_from_own_turns_are_the_last_prefix_features(data):
+    """``conversation_rows`` reads each speaker's turns only (linear in turns however many speak);
+    it must give exactly the last row of the turn-by-turn features."""
+    from signals.model.conversation import conversation_rows
+
+    ev = random_evidence(data, "abcdefg")
+    names, rows = conversation_rows(ev, TACTICS)
+    assert names == list(dict.fromkeys(ev.speakers))
+    reference = np.array([speaker_features(ev, name, TACTICS)[-1] for name in names])
+    assert np.array_equal(rows, reference), dict(zip(FEATURES, zip(rows.T.tolist(), reference.T.tolist())))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_following_only_speakers_who_can_cross_finds_the_same_first_alert(data):
+    """Only speakers whose risk can reach the lowest threshold are followed turn by turn; with
+    weights of either sign the score is the one every speaker's prefix risks give."""
+    from signals.model.ages import speaker_ages
+    from signals.model.conversation import ConversationScorer
+
+    ev = random_evidence(data, "abcd")
+    coef = np.array(data.draw(st.lists(st.floats(-3, 3), min_size=len(FEATURES), max_size=len(FEATURES))))
+    low, high = sorted(data.draw(st.lists(st.floats(0.05, 0.95), min_size=2, max_size=2)))
+    scorer = ConversationScorer(coef, data.draw(st.floats(-2, 1)), np.array([data.draw(st.floats(0.5, 5)), 0.0]),
+                                high, low, tuple(TACTICS), ((25, low, low), (10**9, high, low)))
+    ages = speaker_ages(ev.texts, ev.speakers)
+    every = {name: scorer._risk(speaker_features(ev, name, TACTICS, ages)) for name in dict.fromkeys(ev.speakers)}
+    best = max(every, key=lambda name: every[name][-1])
+    n = len(ev.speakers)
+    flagged = every[best][-1] >= scorer.threshold_for(n)
+    crossed = np.flatnonzero(np.max(list(every.values()), axis=0) >= scorer._prefix_thresholds(n))
+    score = scorer.score(ev)
+    assert score.speaker_risk == {k: float(v[-1]) for k, v in every.items()}
+    assert score.suspect == (best if flagged else None)
+    assert score.first_alert_turn == (int(crossed[0]) if flagged and len(crossed) else None)

@@ -254,14 +254,28 @@ def _earliest(pairs: Sequence[tuple[int, int]]) -> dict[int, int]:
     return first
 
 
-def age_relation(ages: dict[str, list[tuple[int, int]]], speaker: str, n_turns: int) -> np.ndarray:
-    """Per turn (prefix), for ``speaker``: [adult speaking with a declared minor, minors of about
-    one age (at most 3 years apart) with each other, speaker declared a minor age, adults with each
-    other]; each 0/1, known from the declaration on. Ages are compared once per distinct value, so a
-    chat repeating its ages costs no more than one that states them once."""
-    out = np.zeros((n_turns, 4), np.float32)
+def earliest_by_age(ages: dict[str, list[tuple[int, int]]]) -> dict[int, list[tuple[int, str]]]:
+    """Per age, its earliest declaration and the earliest by anyone else: [(turn, speaker), …], so
+    what the others declared is read per speaker without going over every speaker's ages again."""
+    firsts: dict[int, dict[str, int]] = {}
+    for name, pairs in ages.items():
+        for turn, age in pairs:
+            by_speaker = firsts.setdefault(age, {})
+            by_speaker[name] = min(turn, by_speaker.get(name, turn))
+    return {age: sorted((turn, name) for name, turn in by_speaker.items())[:2] for age, by_speaker in firsts.items()}
+
+
+def relation_since(ages: dict[str, list[tuple[int, int]]], speaker: str, n_turns: int,
+                   by_age: dict[int, list[tuple[int, str]]] | None = None) -> list[int]:
+    """The turn from which each of ``age_relation``'s four columns holds for ``speaker`` (``n_turns``:
+    never). ``by_age``: ``earliest_by_age(ages)``, computed once per conversation."""
     own = _earliest(ages.get(speaker, []))
-    others = _earliest([pair for name, pairs in ages.items() if name != speaker for pair in pairs])
+    by_age = earliest_by_age(ages) if by_age is None else by_age
+    others = {}
+    for age, firsts in by_age.items():
+        turn = next((t for t, name in firsts if name != speaker), None)
+        if turn is not None:
+            others[age] = turn
     since = [n_turns] * 4
     for age_own, t_own in own.items():
         if age_own < ADULT:
@@ -274,6 +288,16 @@ def age_relation(ages: dict[str, list[tuple[int, int]]], speaker: str, n_turns: 
                 since[3] = min(since[3], both)
             elif age_own < ADULT and age_other < ADULT and abs(age_own - age_other) <= 3:
                 since[1] = min(since[1], both)
-    for column, turn in enumerate(since):
+    return since
+
+
+def age_relation(ages: dict[str, list[tuple[int, int]]], speaker: str, n_turns: int,
+                 by_age: dict[int, list[tuple[int, str]]] | None = None) -> np.ndarray:
+    """Per turn (prefix), for ``speaker``: [adult speaking with a declared minor, minors of about
+    one age (at most 3 years apart) with each other, speaker declared a minor age, adults with each
+    other]; each 0/1, known from the declaration on. Ages are compared once per distinct value, so a
+    chat repeating its ages costs no more than one that states them once."""
+    out = np.zeros((n_turns, 4), np.float32)
+    for column, turn in enumerate(relation_since(ages, speaker, n_turns, by_age)):
         out[turn:, column] = 1
     return out

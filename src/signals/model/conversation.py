@@ -30,7 +30,7 @@ from itertools import pairwise
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from signals.model.ages import age_relation, speaker_ages
+from signals.model.ages import age_relation, earliest_by_age, relation_since, speaker_ages
 
 WINDOW = 12          # turns for the strongest-window and distress features
 BREADTH_WINDOW = 30  # turns for the tactic-breadth and stage features
@@ -68,13 +68,18 @@ class TurnEvidence:
     texts: Sequence[str]    # original texts (the ages speakers give, read by ``ages``)
 
 
+def _top_mean(windows: np.ndarray, top: int) -> np.ndarray:
+    """Per row, the mean of its ``top`` largest values, added in one order (largest last) wherever
+    the row's values came from, so every way of computing a window gives the same number."""
+    k = min(top, windows.shape[1])
+    best = np.sort(-np.partition(-windows, k - 1, axis=1)[:, :k], axis=1)
+    return best.mean(axis=1)
+
+
 def _window_max_of_top(values: np.ndarray, window: int, top: int) -> np.ndarray:
     """For every prefix end t: the mean of the ``top`` largest values in [t-window+1, t] (zero-padded)."""
     padded = np.concatenate([np.zeros(window - 1, values.dtype), values])
-    windows = sliding_window_view(padded, window)
-    k = min(top, window)
-    best = -np.partition(-windows, k - 1, axis=1)[:, :k]
-    return best.mean(axis=1)
+    return _top_mean(sliding_window_view(padded, window), top)
 
 
 def _window_any(flags: np.ndarray, window: int) -> np.ndarray:
@@ -102,11 +107,7 @@ def speaker_features(evidence: TurnEvidence, speaker: str, tactic_names: Sequenc
     decayed = running(decayed)
     used = (evidence.tactics > 0) & mine[:, None]
     breadth = running(_window_any(used.astype(np.int32), BREADTH_WINDOW) / max(1, used.shape[1]))
-    stage_flags = np.zeros((n, N_STAGES), np.int32)
-    for j, name in enumerate(tactic_names):
-        if name in STAGE_OF:
-            stage_flags[:, STAGE_OF[name]] |= used[:, j]
-    stages = running(_window_any(stage_flags, BREADTH_WINDOW) / N_STAGES)
+    stages = running(_window_any(_stage_flags(used.astype(np.int32), tactic_names), BREADTH_WINDOW) / N_STAGES)
     distress = running(_window_max_of_top(others_distress, WINDOW, 1))
     relation = age_relation(ages if ages is not None else speaker_ages(evidence.texts, evidence.speakers), speaker, n)
     adult_minor, peers, own_minor, adults = relation[:, 0], relation[:, 1], relation[:, 2], relation[:, 3]
@@ -115,11 +116,68 @@ def speaker_features(evidence: TurnEvidence, speaker: str, tactic_names: Sequenc
                             adults * window]).astype(np.float64)
 
 
-def conversation_rows(evidence: TurnEvidence, tactic_names: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    """Speakers (first appearance order) and their features at the end of the conversation."""
+def _stage_flags(used: np.ndarray, tactic_names: Sequence[str]) -> np.ndarray:
+    """(n, tactics) 0/1 → (n, stages) 0/1: which stages of the grooming sequence each turn reaches."""
+    stages = np.zeros((len(used), N_STAGES), np.int32)
+    for j, name in enumerate(tactic_names):
+        if name in STAGE_OF:
+            stages[:, STAGE_OF[name]] |= used[:, j]
+    return stages
+
+
+def _own_window_top(positions: np.ndarray, values: np.ndarray, window: int, top: int) -> np.ndarray:
+    """At each of a speaker's turns (``positions`` in the conversation): the mean of the ``top``
+    largest of their values within the last ``window`` turns (zero-padded, as ``_window_max_of_top``)."""
+    m = len(positions)
+    back = np.arange(max(top, min(window, m)))
+    index = np.arange(m)[:, None] - back[None, :]
+    start = np.searchsorted(positions, positions - (window - 1), side="left")
+    inside = index >= start[:, None]
+    return _top_mean(np.where(inside, values[np.maximum(index, 0)], 0.0), top)
+
+
+def _own_window_breadth(positions: np.ndarray, flags: np.ndarray, window: int) -> np.ndarray:
+    """At each of a speaker's turns: how many of the flag columns their turns set within the last
+    ``window`` turns (as ``_window_any``)."""
+    counts = np.vstack([np.zeros((1, flags.shape[1]), np.int64), np.cumsum(flags, axis=0)])
+    start = np.searchsorted(positions, positions - (window - 1), side="left")
+    return ((counts[1:] - counts[start]) > 0).sum(axis=1)
+
+
+def conversation_rows(evidence: TurnEvidence, tactic_names: Sequence[str],
+                      ages: dict[str, list[tuple[int, int]]] | None = None) -> tuple[list[str], np.ndarray]:
+    """Speakers (first appearance order) and their features at the end of the conversation: the last
+    row of ``speaker_features``, read from each speaker's own turns, so a chat room of many speakers
+    costs time linear in its turns, not turns × speakers."""
     names = list(dict.fromkeys(evidence.speakers))
-    ages = speaker_ages(evidence.texts, evidence.speakers)
-    rows = np.array([speaker_features(evidence, s, tactic_names, ages)[-1] for s in names]).reshape(len(names), -1)
+    n = len(evidence.speakers)
+    ages = speaker_ages(evidence.texts, evidence.speakers) if ages is None else ages
+    by_age = earliest_by_age(ages)
+    code = {name: k for k, name in enumerate(names)}
+    codes = np.fromiter((code[s] for s in evidence.speakers), np.int64, count=n)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(names)))])
+    used = (evidence.tactics > 0).astype(np.int32)
+    stages = _stage_flags(used, tactic_names)
+    own_distress = np.zeros(len(names))
+    np.maximum.at(own_distress, codes, evidence.distress)
+    ranked = np.argsort(-own_distress, kind="stable")
+    rows = np.zeros((len(names), len(FEATURES)))
+    for k in range(len(names)):
+        positions = order[bounds[k]:bounds[k + 1]]
+        own = evidence.review[positions]
+        level, decayed = 0.0, 0.0
+        for value in own.tolist():
+            level = DECAY * level + (1 - DECAY) * value
+            decayed = max(decayed, level)
+        window = max(0.0, float(_own_window_top(positions, own, WINDOW, TOP).max()))
+        breadth = _own_window_breadth(positions, used[positions], BREADTH_WINDOW).max() / max(1, used.shape[1])
+        stage = _own_window_breadth(positions, stages[positions], BREADTH_WINDOW).max() / N_STAGES
+        others = [j for j in ranked[:2] if j != k]
+        distress = max(0.0, float(own_distress[others[0]])) if others else 0.0
+        adult_minor, peers, own_minor, adults = (float(since < n) for since in relation_since(ages, names[k], n, by_age))
+        rows[k] = [max(0.0, float(own.max())), window, decayed, breadth, stage, distress, adult_minor * window,
+                   adult_minor * breadth, peers * window, own_minor * window, adults * window]
     return names, rows
 
 
@@ -192,32 +250,44 @@ class ConversationScorer:
         return thresholds_at(self.by_length, np.arange(1, n + 1), self.threshold)
 
     def _risk(self, features: np.ndarray) -> np.ndarray:
-        decision = features @ self.coef + self.intercept
+        # a row's sum in one fixed order (not a matrix product, whose order depends on the shape), so
+        # a speaker's final risk is the same number whether read alone or among all speakers
+        return self._risk_of_decision((features * self.coef).sum(axis=1) + self.intercept)
+
+    def _could_cross(self, rows: np.ndarray, threshold: float) -> np.ndarray:
+        """Speakers whose risk may reach ``threshold`` at some prefix. Every feature is a running
+        maximum of values ≥ 0, so at any prefix it lies between 0 and its final value, and the
+        positive weights times the final values bound the decision from above."""
+        if self.calibration[0] <= 0:
+            return np.arange(len(rows))
+        bound = self._risk_of_decision((rows * np.maximum(self.coef, 0.0)).sum(axis=1) + self.intercept)
+        return np.flatnonzero(bound >= threshold - 1e-9)
+
+    def _risk_of_decision(self, decision: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-np.clip(decision * self.calibration[0] + self.calibration[1], -50, 50)))
 
     def score(self, evidence: TurnEvidence) -> ConversationScore:
         n = len(evidence.speakers)
         if n == 0:
             return ConversationScore(0.0, None, None, {})
-        names = list(dict.fromkeys(evidence.speakers))
         ages = speaker_ages(evidence.texts, evidence.speakers)
-        # per prefix only the riskiest speaker's risk is kept, not every speaker's: a chat-room log of
-        # thousands of speakers and turns would otherwise hold speakers × turns numbers at once
-        final = np.zeros(len(names))
-        prefix_max = np.zeros(n)
-        for k, s in enumerate(names):
-            prefix_risk = self._risk(speaker_features(evidence, s, self.tactic_names, ages))
-            final[k] = prefix_risk[-1]
-            np.maximum(prefix_max, prefix_risk, out=prefix_max)
+        names, rows = conversation_rows(evidence, self.tactic_names, ages)
+        final = self._risk(rows)
         best = int(np.argmax(final))
         risk = float(final[best])
         flagged = risk >= self.threshold_for(n)
         first_alert = None
         if flagged:
-            # each prefix against the threshold of its own length: the turn at which the chat so far is flagged
+            # each prefix against the threshold of its own length: the turn at which the chat so far is
+            # flagged. Only speakers who can reach the lowest threshold are followed turn by turn, and
+            # per prefix only the riskiest one's risk is kept: a chat room of thousands of speakers
+            # would otherwise cost speakers × turns in time and memory.
             in_use = self._prefix_thresholds(n)
+            prefix_max = np.zeros(n)
+            for k in self._could_cross(rows, float(in_use.min())):
+                np.maximum(prefix_max, self._risk(speaker_features(evidence, names[k], self.tactic_names, ages)),
+                           out=prefix_max)
             crossed = np.flatnonzero(prefix_max >= in_use)
             first_alert = int(crossed[0]) if len(crossed) else None
         return ConversationScore(risk, names[best] if flagged else None, first_alert,
                                  {name: float(r) for name, r in zip(names, final)})
-
