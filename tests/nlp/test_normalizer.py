@@ -88,6 +88,8 @@ SEPARATOR_CASES = [
     pytest.param("s*n*a*p", "snap", [("snap", "s*n*a*p")], id="stars"),
     pytest.param("s  n  a  p", "snap", [("snap", "s  n  a  p")], id="double-spaces"),
     pytest.param("i n s t a", "instagram", [("instagram", "i n s t a")], id="insta-spaced"),
+    pytest.param("h o e  o u d  b e n  j e", "hoe oud ben je", [("oud", "o u d"), ("je", "j e")], id="double-space-word-gaps"),
+    pytest.param("z e g  n i e t s", "zeg niets", [("niets", "n i e t s")], id="double-space-word-gap"),
     pytest.param("a b c", "a b c", [("c", "c")], id="three-letters-stay-apart"),
 ]
 

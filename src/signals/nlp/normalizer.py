@@ -28,7 +28,7 @@ from signals.nlp.offsets import Edit, MappedText
 from signals.nlp.resources import LanguageResources
 
 _SEPARATED = re.compile(r"(?<![\w])(?:[a-z0-9][ .\-_*|/+~]{1,2}){3,40}[a-z0-9](?![\w])")
-_SEPARATORS = re.compile(r"[ .\-_*|/+~]")
+_SEPARATORS = re.compile(r"\s{2,}|[ .\-_*|/+~]")
 _LEET_TOKEN = re.compile(r"(?<![\w@$])[a-z0-9@$]{3,40}(?![\w@$])")
 _LEET_MAP = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "@": "a", "$": "s"})
 _LEET_CHARS = frozenset("01345790@$")
@@ -57,8 +57,26 @@ class NormalizedText:
         return self.mapped.to_original(start, end)
 
 
+_WORD_GAP = re.compile(r"\s{2,}")
+
+
 def _separator_edits(text: str) -> list[Edit]:
-    return [(m.start(), m.end(), _SEPARATORS.sub("", m.group())) for m in _SEPARATED.finditer(text)]
+    """Spaced-out letters joined ("s n a p", "t.e.l.e.g.r.a.m"). Where some letters are one separator
+    apart and others two spaces, the two spaces are a word gap, each word its own edit so offsets
+    stay exact ("h o e  o u d" → "hoe oud"; evenly spaced "s  n  a  p" → "snap")."""
+    edits: list[Edit] = []
+    for match in _SEPARATED.finditer(text):
+        run, start = match.group(), match.start()
+        gaps = _SEPARATORS.findall(run)
+        if all(_WORD_GAP.fullmatch(gap) for gap in gaps) or not any(_WORD_GAP.fullmatch(gap) for gap in gaps):
+            edits.append((start, match.end(), _SEPARATORS.sub("", run)))
+            continue
+        cursor = 0
+        for gap in [*_WORD_GAP.finditer(run), None]:
+            end = gap.start() if gap else len(run)
+            edits.append((start + cursor, start + end, _SEPARATORS.sub("", run[cursor:end])))
+            cursor = gap.end() if gap else end
+    return edits
 
 
 _HAS_LEET = re.compile(r"[\d@$]")
