@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from training.data_sources import MessageSet
 
-from benchmarks.sets import EvalSets, label_matrix
+from benchmarks.sets import EvalSets, label_matrix, messages_of
 from signals.evaluation import corpus_flag_rate, flagged, message_metrics
 from signals.model.targets import precision_targets
 from signals.service import ScoringService
@@ -75,7 +75,8 @@ def messages_report(ms: MessageSet, probas: np.ndarray, thresholds: dict[str, fl
     report = message_metrics(
         Y, probas, thresholds, categories,
         kinds=ms.column("kind") if has["kind"] else None,
-        registers=ms.column("register", "standard") if has["register"] else None,
+        # a line without a register is in no register's row (as `signals evaluate` reads it)
+        registers=[r.get("register") for r in ms.records] if has["register"] else None,
         negative_types=[r.get("negative_type") for r in ms.records] if has["negative_type"] else None,
         texts=ms.texts)
     if extras:
@@ -93,7 +94,7 @@ def run_accuracy(service: ScoringService, sets: EvalSets, log=print) -> Accuracy
     result.report["messages"] = {}
     for name, ms in sets.messages.items():
         log(f"accuracy: scoring {name} ({len(ms)} messages)")
-        probas = service.score_texts(ms.texts)
+        probas = service.message_probabilities(messages_of(ms))[1]
         result.predictions[name] = Predictions(label_matrix(ms.records, categories), probas)
         result.report["messages"][name] = messages_report(ms, probas, thresholds, categories)
     result.report["corpora_test"] = {}

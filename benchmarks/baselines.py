@@ -92,11 +92,11 @@ class TfidfBaseline:
 
 
 def training_messages(sets: EvalSets, writers: list[str] | None) -> MessageSet:
-    """The hand-written training messages (of ``writers``, when the model names them)."""
+    """The hand-written training messages (of ``writers``, when the model names them), without the
+    fragments (positives that only mean something inside a conversation), as training reads them."""
     hand, _ = handwritten(Path(sets.config.data.handwritten_dir), [])
-    if writers:
-        hand = MessageSet("handwritten", [r for r in hand.records if r.get("source") in writers])
-    return hand
+    return MessageSet("handwritten", [r for r in hand.records if not r.get("fragment")
+                                      and (not writers or r.get("source") in writers)])
 
 
 @dataclass

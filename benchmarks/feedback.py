@@ -2,12 +2,13 @@
 the held-out reviewed items (``split == "test"`` of a ``signals feedback export`` file), for the
 model and, when given, a baseline model (the one before retraining on the decisions).
 
-    run_feedback(model_dir, baseline_dir, feedback_path, dev_path) -> dict
+    run_feedback(model_dir, baseline_dir, feedback_paths, dev_path) -> dict
     render_feedback_md(report) -> str   (a markdown section for reports/report.md)
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +36,13 @@ def _evaluate(model_dir: Path | str, sets: dict[str, MessageSet]) -> dict[str, A
     return {"model": service.info.as_dict(), "sets": {name: _scores(service, ms) for name, ms in sets.items()}}
 
 
-def run_feedback(model_dir: Path | str, baseline_dir: Path | str | None, feedback_path: Path | str,
-                 dev_path: Path | str) -> dict[str, Any]:
-    held_out = MessageSet("feedback_held_out", held_out_feedback(feedback_path))
+def run_feedback(model_dir: Path | str, baseline_dir: Path | str | None,
+                 feedback_paths: Path | str | Sequence[Path | str], dev_path: Path | str) -> dict[str, Any]:
+    """``feedback_paths``: one export or several (the held-out items of all of them, each id once)."""
+    paths = [feedback_paths] if isinstance(feedback_paths, (str, Path)) else list(feedback_paths)
+    held_out = MessageSet("feedback_held_out", held_out_feedback(paths))
     sets = {"dev": read_messages(dev_path, "dev"), "feedback_held_out": held_out}
-    report: dict[str, Any] = {"feedback_path": str(feedback_path), "held_out": len(held_out),
+    report: dict[str, Any] = {"feedback_path": ", ".join(map(str, paths)), "held_out": len(held_out),
                               "model": _evaluate(model_dir, sets)}
     if baseline_dir is not None:
         report["baseline"] = _evaluate(baseline_dir, sets)

@@ -87,15 +87,16 @@ def feedback_section(args, sets) -> dict:
     if importlib.util.find_spec("benchmarks.feedback") is None:
         return {"skipped": "benchmarks.feedback is not in this checkout"}
     configured = sets.config.data.feedback
-    path = args.feedback or (Path(configured[0]) if configured else None)
-    if path is None:
+    paths = [args.feedback] if args.feedback else [Path(p) for p in configured]
+    if not paths:
         if args.baseline:
             sets.notes.append("feedback: --baseline given without a feedback file (--feedback or data.feedback)")
         return {"skipped": "no feedback file (--feedback FILE or data.feedback in the model's config)"}
     from benchmarks.feedback import run_feedback
     from benchmarks.sets import project_path
 
-    return run_feedback(args.model, args.baseline, project_path(path), Path(sets.config.data.dev_dir) / "messages.jsonl")
+    return run_feedback(args.model, args.baseline, [project_path(p) for p in paths],
+                        Path(sets.config.data.dev_dir) / "messages.jsonl")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,9 @@
   and ``corpus_dialogue``: harmless conversations of 20 to 300 consecutive subtitle lines, two
   speakers taking turns (real dialogue no one here wrote: every conversation flagged is a false
   positive);
-- ``--extra`` JSONL files in the CLI input format, labelled (``"labels"``) or not.
+- ``--extra`` JSONL files in the CLI input format (``context`` turns read as ``signals score`` reads
+  them), labelled on every line (``"labels"``) or on none; ``"fragment": true`` lines are left out,
+  as training leaves them out.
 
 The sealed test set is not loaded here: ``benchmarks.sealed`` reads it, once per model.
 Relative data paths in the config are read from the project root, as ``make train`` does.
@@ -28,6 +30,9 @@ from training.config import TrainingConfig, load_config
 from training.corpora import CorpusRows
 from training.data_sources import MessageSet, read_conversations, read_messages
 
+from signals.errors import InputError
+from signals.jsonl import parse_turn
+from signals.service import Message
 from training import corpora as corpora_mod
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,8 +84,21 @@ def resolved_config(model_dir: Path) -> TrainingConfig:
     return config
 
 
-def is_labelled(ms: MessageSet) -> bool:
-    return any("labels" in r for r in ms.records)
+def is_labelled(ms: MessageSet, path: Path | str | None = None) -> bool:
+    """Whether the set is labelled: every line has ``labels`` or none has (a line without them would
+    otherwise count as harmless)."""
+    labelled = sum("labels" in r for r in ms.records)
+    if 0 < labelled < len(ms.records):
+        raise InputError(f"{path or ms.name}: {labelled} of {len(ms.records)} lines have 'labels': "
+                         "label every line (an empty list for harmless) or none")
+    return labelled > 0
+
+
+def messages_of(ms: MessageSet) -> list[Message]:
+    """The set's messages, each with its ``context`` turns when it has them."""
+    return [Message(str(r.get("id", i)), r["text"],
+                    tuple(parse_turn(t, f"{ms.name}:{i + 1} context[{k}]") for k, t in enumerate(r.get("context") or [])))
+            for i, r in enumerate(ms.records)]
 
 
 def load_eval_sets(model_dir: Path, categories: tuple[str, ...], extra: list[Path], quick: bool,
@@ -128,7 +146,11 @@ def load_eval_sets(model_dir: Path, categories: tuple[str, ...], extra: list[Pat
     for path in extra:
         name = f"extra:{Path(path).stem}"
         ms = read_messages(Path(path), name)
-        (sets.messages if is_labelled(ms) else sets.unlabelled)[name] = ms
+        fragments = sum(1 for r in ms.records if r.get("fragment") is True)
+        if fragments:
+            ms = MessageSet(name, [r for r in ms.records if r.get("fragment") is not True])
+            sets.notes.append(f"{name}: {fragments} fragment line(s) left out")
+        (sets.messages if is_labelled(ms, path) else sets.unlabelled)[name] = ms
     return sets
 
 

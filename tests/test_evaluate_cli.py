@@ -189,3 +189,49 @@ def test_a_file_of_one_class_has_no_ranking_and_no_nan(tiny_model_dir, tmp_path,
     assert data["grooming"] == grooming and "roc_auc" not in data and "pr_auc" not in data
     assert data["suspect_accuracy"] in (None, 0.0, 1.0)   # never the share of labels that name no suspect
     assert "ROC-AUC   –" in capsys.readouterr().out
+
+
+GROOMING_CONTEXT = [{"speaker": "a", "text": t} for t in (
+    "hoe oud ben je eigenlijk? jij bent echt volwassen voor je leeftijd", "vertel het aan niemand he, dit blijft tussen ons",
+    "ik geef je een nieuwe telefoon als je komt", "kom op snap dan praten we verder")]
+
+
+def test_a_message_is_evaluated_with_its_context_as_score_scores_it(tiny_model_dir, tmp_path, capsys, service):
+    """The context turns count as they count in `signals score` (they were dropped: a harmless-looking
+    reply after a grooming exchange was measured without it)."""
+    from signals.service import Message, Turn
+
+    rows = [{"id": "c1", "text": "ja is goed, ik zeg niks", "context": GROOMING_CONTEXT, "labels": []},
+            {"id": "c2", "text": "heb je je huiswerk al af?", "labels": []}]
+    report = tmp_path / "r.json"
+    assert main(["evaluate", "messages", str(write(tmp_path / "m.jsonl", rows)), "--model", str(tiny_model_dir),
+                 "--report", str(report)]) == 0
+    served = service.score_messages([Message("c1", rows[0]["text"], tuple(Turn(t["speaker"], t["text"]) for t in GROOMING_CONTEXT)),
+                                     Message("c2", rows[1]["text"])])
+    assert served[0].flagged and not served[1].flagged   # the premise: the context decides
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["with_context"] == 1
+    assert data["flag_rate_negatives"] == sum(r.flagged for r in served) / 2
+    assert "(1 with context turns)" in capsys.readouterr().out
+
+
+def test_fragment_lines_are_left_out_and_counted(tiny_model_dir, tmp_path, capsys):
+    rows = [{"id": "f", "text": "ok morgen om 4 dan", "labels": ["recruitment"], "fragment": True}, *MESSAGES]
+    report = tmp_path / "r.json"
+    assert main(["evaluate", "messages", str(write(tmp_path / "m.jsonl", rows)), "--model", str(tiny_model_dir),
+                 "--report", str(report)]) == 0
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["n"] == 4 and data["fragments_left_out"] == 1 and data["categories"]["recruitment"]["support"] == 1
+    assert "1 fragment line(s) left out" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("where", ["file", "report"])
+def test_a_dash_is_not_a_file_here(tiny_model_dir, tmp_path, capsys, where):
+    path = str(write(tmp_path / "m.jsonl", MESSAGES))
+    args = ["evaluate", "messages", "-" if where == "file" else path, "--model", str(tiny_model_dir)]
+    args += ["--report", "-"] if where == "report" else []
+    with pytest.raises(SystemExit) as stopped:
+        main(args)
+    assert stopped.value.code == 2
+    assert "'-' is not a file here" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.jsonl"]

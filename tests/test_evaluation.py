@@ -71,3 +71,20 @@ def test_suspect_accuracy_counts_only_conversations_labelled_with_a_suspect(susp
     convs = [conversation("grooming", 10, suspect) for suspect in suspects]
     out = conversation_metrics(convs, [result("grooming", 0.9, who, 3) for who in named])
     assert out["suspect_accuracy"] == expected
+
+
+def test_a_category_without_positives_that_flags_has_precision_zero():
+    """Every flag of a category nobody in the file has is a false one: precision 0, not undefined."""
+    Y = np.array([[0, 0], [0, 0], [1, 0]])
+    probas = np.array([[0.1, 0.9], [0.1, 0.1], [0.9, 0.1]])
+    out = message_metrics(Y, probas, {"a": 0.5, "b": 0.5}, ["a", "b"])
+    assert out["categories"]["b"]["precision"] == 0.0 and out["categories"]["b"]["flagged"] == 1
+    assert "recall" not in out["categories"]["b"]
+    quiet = message_metrics(Y, np.zeros((3, 2)), {"a": 0.5, "b": 0.5}, ["a", "b"])
+    assert "precision" not in quiet["categories"]["b"]   # no positives, no flags: nothing to measure
+
+
+def test_speakers_given_as_numbers_are_compared_as_text():
+    convs = [conversation("grooming", 10, 1)]
+    out = conversation_metrics(convs, [result("grooming", 0.9, "1", 3)])
+    assert out["suspect_accuracy"] == 1.0

@@ -1,7 +1,8 @@
 """Reviewer decisions as training data: the file ``signals feedback export`` writes.
 
     load_feedback(path)       -> the records with split == "train", validated, each with source "feedback"
-    held_out_feedback(path)   -> the records with split == "test" (never trained on; ``make bench`` reports them)
+    held_out_feedback(paths)  -> the records with split == "test" of every file, each id once (never trained on;
+                                 ``make bench`` reports them)
     training_feedback(paths, held_out_texts) -> what training reads from ``data.feedback``: the train
                                  records of every file, each id once, none whose text is held out
 
@@ -68,9 +69,17 @@ def load_feedback(path: Path | str) -> list[dict[str, Any]]:
     return [r for r in read_feedback(path) if r["split"] == "train"]
 
 
-def held_out_feedback(path: Path | str) -> list[dict[str, Any]]:
-    """The reviewed records held out for evaluation (``split == "test"``)."""
-    return [r for r in read_feedback(path) if r["split"] == "test"]
+def held_out_feedback(paths: Path | str | Iterable[Path | str]) -> list[dict[str, Any]]:
+    """The reviewed records held out for evaluation (``split == "test"``) of every file, each id once
+    with its latest decision: exports are cumulative, so the newest file holds most of them, and an
+    id is in the same split in every export."""
+    latest: dict[str, dict[str, Any]] = {}
+    for path in [paths] if isinstance(paths, (str, Path)) else paths:
+        for record in read_feedback(path):
+            seen = latest.get(record["id"])
+            if record["split"] == "test" and (seen is None or _decided(record) >= _decided(seen)):
+                latest[record["id"]] = record
+    return list(latest.values())
 
 
 def text_key(text: str) -> str:

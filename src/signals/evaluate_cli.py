@@ -4,7 +4,9 @@
     signals evaluate conversations FILE [--model DIR] [--report OUT.json]
 
 Messages: one ``{"id", "text", "labels": [...]}`` per line (``labels`` empty = harmless), optional
-``register``, ``kind`` and ``negative_type``. Conversations: one ``{"id", "turns": [{"speaker", "text"}],
+``context`` (the turns before it, read as ``signals score`` reads them), ``register``, ``kind`` and
+``negative_type``; ``"fragment": true`` lines (positives that only mean something inside a
+conversation) are left out, as training leaves them out, and counted. Conversations: one ``{"id", "turns": [{"speaker", "text"}],
 "label": "grooming"|"benign"}`` per line, optional ``suspect``, ``first_grooming_turn``, ``register``.
 Prints precision, recall, F1, ROC-AUC, PR-AUC and flag rates per length bucket (and per register
 when the file has one) and writes the full report as JSON. Exit code 2 for a file that does not
@@ -33,17 +35,25 @@ from signals.jsonl import (
     read_lines,
 )
 from signals.rawlines import LineLimits
-from signals.service import Conversation, ScoringService
+from signals.service import Conversation, Message, ScoringService
 
 DEFAULT_LIMITS = LineLimits()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kind", choices=["messages", "conversations"], help="what the file holds")
-    parser.add_argument("file", type=Path, help="labelled JSONL file")
-    parser.add_argument("--report", type=Path, default=None, help="write the full report as JSON here")
+    parser.add_argument("file", type=_named_file, help="labelled JSONL file")
+    parser.add_argument("--report", type=_named_file, default=None, help="write the full report as JSON here")
     parser.add_argument("--operating-point", choices=["high_precision", "high_recall"], default="high_precision",
                         help="which of the model's thresholds to measure (default: high_precision, the one served)")
+
+
+def _named_file(value: str) -> Path:
+    """A file by name: ``-`` (standard input or output elsewhere in signals) has no place here, the
+    table goes to standard output and the report beside it."""
+    if value == "-":
+        raise argparse.ArgumentTypeError("'-' is not a file here: name a file (the table is printed, the report written)")
+    return Path(value)
 
 
 def _records(path: Path, limits: LineLimits) -> list[tuple[int, dict]]:
@@ -78,22 +88,34 @@ def _optional_label(record: dict, key: str, where: str) -> str | None:
 
 
 def _message_rows(path: Path, categories: tuple[str, ...], limits: LineLimits
-                  ) -> tuple[list[str], np.ndarray, list[dict]]:
-    texts, labels, records = [], [], []
+                  ) -> tuple[list[Message], np.ndarray, list[dict], int]:
+    """The messages (with their context turns), their labels, their records, and how many fragment
+    lines were left out."""
+    messages, labels, records = [], [], []
+    fragments = 0
     for number, record in _records(path, limits):
         where = f"{path}:{number}"
-        if "id" in record:  # optional here (a metric needs no id); when given, held to the rule of score
-            parse_identifier(record["id"], where, "id")
+        if record.get("fragment") is True:
+            fragments += 1
+            continue
+        # optional here (a metric needs no id); when given, held to the rule of score
+        ident = parse_identifier(record["id"], where, "id") if "id" in record else str(number)
         text = parse_text(record.get("text"), where, "text", limits.max_text_chars, blank=False)
+        context = record.get("context") or []
+        if not isinstance(context, list):
+            raise InputError(f"{where}: 'context' must be a list of turns", field="context")
+        turns = tuple(parse_turn(t, f"{where} context[{i}]", limits.max_text_chars) for i, t in enumerate(context))
         given = record.get("labels")
         if not isinstance(given, list) or any(label not in categories for label in given):
             raise InputError(f"{where}: 'labels' must be a list of the model's categories {list(categories)}",
                              field="labels")
-        texts.append(text)
+        messages.append(Message(ident, text, turns))
         labels.append([int(c in given) for c in categories])
         records.append({**record, **{key: _optional_label(record, key, where)
                                      for key in ("register", "kind", "negative_type")}})
-    return texts, np.array(labels, dtype=int), records
+    if not messages:
+        raise InputError(f"{path}: no records but fragments (lines with \"fragment\": true are left out)")
+    return messages, np.array(labels, dtype=int), records, fragments
 
 
 def _conversations(path: Path, limits: LineLimits) -> tuple[list[Conversation], list[dict]]:
@@ -132,23 +154,31 @@ def evaluate_messages(service: ScoringService, path: Path, point: str, limits: L
                       ) -> tuple[dict, list[str]]:
     from signals.evaluation import message_metrics  # scikit-learn: imported only when evaluating
 
-    texts, Y, records = _message_rows(path, service.categories, limits)
+    messages, Y, records, fragments = _message_rows(path, service.categories, limits)
     thresholds = service.model.thresholds["messages"][point]
     registers = [r["register"] for r in records]
-    report = message_metrics(Y, service.score_texts(texts), thresholds, service.categories,
+    texts = [m.text for m in messages]
+    _analysis, probas = service.message_probabilities(messages)
+    report = message_metrics(Y, probas, thresholds, service.categories,
                              [r["kind"] or "" for r in records], registers if any(registers) else None,
                              [r.get("negative_type") for r in records], texts)
-    lines = [f"{len(texts)} messages, operating point {point}", "",
-             "category       n+   precision recall  F1     ROC-AUC PR-AUC"]
+    report["fragments_left_out"] = fragments
+    report["with_context"] = sum(1 for m in messages if m.context)
+    report["without_register"] = sum(1 for r in registers if not r)
+    left_out = f"; {fragments} fragment line(s) left out" if fragments else ""
+    lines = [f"{len(texts)} messages ({report['with_context']} with context turns), operating point {point}{left_out}", "",
+             "category       n+   flagged precision recall  F1     ROC-AUC PR-AUC"]
     for category, m in report["categories"].items():
-        lines.append(f"{category:14s} {m['support']:4d} {_f(m.get('precision'))}     {_f(m.get('recall'))}  "
-                     f"{_f(m.get('f1'))}  {_f(m.get('roc_auc'))}   {_f(m.get('pr_auc'))}")
+        lines.append(f"{category:14s} {m['support']:4d} {m['flagged']:7d} {_f(m.get('precision'))}     "
+                     f"{_f(m.get('recall'))}  {_f(m.get('f1'))}  {_f(m.get('roc_auc'))}   {_f(m.get('pr_auc'))}")
     lines.append(f"\nflag rate of harmless messages: {_f(report['flag_rate_negatives'])}")
     for title, key in (("length", "length_buckets"), ("register", "registers")):
         if report.get(key):
             lines.append(f"\n{title:14s} n      recall  flag rate (harmless)")
             for name, m in report[key].items():
                 lines.append(f"{name:14s} {m['n']:5d}  {_f(m.get('recall_any'))}   {_f(m.get('flag_rate_negatives'))}")
+            if key == "registers" and report["without_register"]:
+                lines.append(f"(no register: {report['without_register']} line(s), in no register's row)")
     return report, lines
 
 

@@ -72,7 +72,9 @@ def message_metrics(Y: np.ndarray, probas: np.ndarray, thresholds: dict[str, flo
     out: dict = {"n": len(Y), "categories": {}}
     for c, category in enumerate(categories):
         y, p, h = Y[:, c], probas[:, c], hits[:, c]
-        entry: dict = {"support": int(y.sum()), "flag_rate": _rate(h)}
+        entry: dict = {"support": int(y.sum()), "flagged": int(h.sum()), "flag_rate": _rate(h)}
+        if h.sum() and not y.sum():  # every flag is a false one: precision 0, recall undefined
+            entry["precision"] = 0.0
         if y.sum():
             entry.update(precision=float(precision_score(y, h, zero_division=0)),
                          recall=float(recall_score(y, h, zero_division=0)),
@@ -118,8 +120,10 @@ def conversation_metrics(conversations: Sequence[dict], results: Sequence[Conver
     predicted = np.array([r.label == "grooming" for r in results], dtype=int)
     risk = np.array([r.risk for r in results], dtype=float)
     both = [(c, r) for c, r in zip(conversations, results) if c.get("label") == "grooming" and r.label == "grooming"]
-    # a grooming chat labelled without its suspect says nothing about who was named
-    suspect_ok = [r.suspect == c.get("suspect") for c, r in both if c.get("suspect") is not None]
+    # of the grooming chats the model flags: is the speaker it names the labelled one (speakers compared
+    # as text, so a file with numbers for speakers is read as the API reads it); a grooming chat
+    # labelled without its suspect says nothing about who was named
+    suspect_ok = [str(r.suspect) == str(c["suspect"]) for c, r in both if c.get("suspect") is not None]
     relative = [r.first_alert_turn / max(1, len(c["turns"]) - 1) for c, r in both if r.first_alert_turn is not None]
     delay = [r.first_alert_turn - c["first_grooming_turn"] for c, r in both
              if r.first_alert_turn is not None and c.get("first_grooming_turn") is not None]

@@ -109,13 +109,17 @@ class ScoringService:
                 tactics=[s.as_tactic() for s in analysis.spans[i]] if explain else []))
         return results
 
+    def message_probabilities(self, messages: Sequence[Message]) -> tuple[Analysis, np.ndarray]:
+        """The messages' analysis and calibrated probabilities, each read with its context turns."""
+        contexts = [[t.text for t in m.context] for m in messages]
+        analysis, context = self.analyzer.messages_with_context([m.text for m in messages], contexts)
+        return analysis, self.probabilities(analysis, context)
+
     def score_messages(self, messages: Sequence[Message], explain: bool = True) -> list[MessageResult]:
         """One result per message, in order (the ``signals score`` output shape)."""
         if not messages:
             return []
-        contexts = [[t.text for t in m.context] for m in messages]
-        analysis, context = self.analyzer.messages_with_context([m.text for m in messages], contexts)
-        probas = self.probabilities(analysis, context)
+        analysis, probas = self.message_probabilities(messages)
         return self.message_results(probas, analysis, [m.id for m in messages], explain)
 
     def score_texts(self, texts: Sequence[str]) -> np.ndarray:

@@ -120,6 +120,27 @@ def test_before_and_after_report(exported, tiny_model_dir):
     assert "+0.000" in markdown
 
 
+def test_held_out_items_are_read_from_every_export_each_id_once(exported, tiny_model_dir, tmp_path):
+    """Exports are cumulative: the held-out items of all configured files count, each id with its
+    latest decision (the benchmark read only the first file, the oldest and smallest)."""
+    out, _ = exported
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    held = [r for r in rows if r["split"] == "test"]
+    assert held, "the example export needs held-out items"
+    newer = {**held[0], "labels": [], "reviewer_categories": [], "decision": "dismissed",
+             "kind": "hard_negative" if held[0]["model_labels"] else "benign", "decided_at": "2099-01-01T00:00:00+00:00"}
+    extra = {**held[0], "id": "nieuw-1", "text": "een nieuw besluit na de eerste export"}
+    old, new = tmp_path / "export-1.jsonl", tmp_path / "export-2.jsonl"
+    old.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    new.write_text("".join(json.dumps(r) + "\n" for r in [newer, *rows[1:], extra] if r["id"] != held[0]["id"] or r is newer),
+                   encoding="utf-8")
+    records = held_out_feedback([old, new])
+    assert sorted(r["id"] for r in records) == sorted({r["id"] for r in held} | {"nieuw-1"})
+    assert next(r for r in records if r["id"] == held[0]["id"])["decided_at"].startswith("2099")   # the latest decision
+    report = run_feedback(tiny_model_dir, None, [old, new], ROOT / "training" / "data" / "dev" / "messages.jsonl")
+    assert report["held_out"] == len(held) + 1 and str(new) in report["feedback_path"]
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     # a mistyped --db created a new, empty store and exported 0 rows with exit 0
     (lambda t: ["feedback", "export", str(t / "uit.jsonl"), "--db", str(t / "reveiw.sqlite3")], "no review store at"),
