@@ -183,7 +183,15 @@ POSITIVES = [
 ]
 
 
-@pytest.mark.parametrize(("tactic", "text", "span"), POSITIVES)
+WHOLE_WORDS = [
+    case("secrecy", "dit is ons geheimpje", "dit is ons geheimpje", "standard"),
+    case("flattery", "jij bent slimmer dan de rest", "jij bent slimmer", "standard"),
+    case("meeting", "kom naar mijn kamer", "kom naar mijn", "standard"),
+    case("secrecy", "verwijder dat appje", "verwijder dat appje", "standard"),
+]
+
+
+@pytest.mark.parametrize(("tactic", "text", "span"), POSITIVES + WHOLE_WORDS)
 def test_positive_fires_with_span_on_the_original(fired, tactic, text, span):
     hits = fired(text)
     assert tactic in hits, f"{tactic} did not fire on {text!r}: {hits}"
@@ -251,7 +259,18 @@ NEGATIVES = [
     neg("deadline", "ik heb 30 min gefietst"),
     neg("deadline", "de winkel is morgen open"),
     neg("deadline", "het is nu tijd voor het avondeten"),
+    # a row's last word is a whole word, not the start of another
+    neg("age_probe", "is je moeder erg streng?"),
+    neg("age_probe", "zijn je ouders uitgenodigd?"),
+    neg("secrecy", "verwijder de apparatuur"),
 ]
+
+@pytest.mark.parametrize(("tactic", "text", "span"), POSITIVES + WHOLE_WORDS)
+def test_a_span_ends_at_the_end_of_a_word(fired, tactic, text, span):
+    """A highlight never stops inside a word ("ons geheim|pje", "slim|mer", "mij|n")."""
+    for hit in fired(text)[tactic]:
+        end = text.index(hit) + len(hit)
+        assert end == len(text) or not text[end].isalnum(), (hit, text)
 
 
 @pytest.mark.parametrize(("tactic", "text"), NEGATIVES)

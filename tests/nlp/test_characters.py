@@ -39,3 +39,16 @@ def test_fold_keeps_a_map_to_original_characters(text, expected, starts):
 @pytest.mark.parametrize(("char", "expected"), [("Ν", "n"), ("Η", "h"), ("Μ", "m"), ("Υ", "y")])
 def test_greek_capital_homoglyphs_fold_to_the_latin_capital_they_imitate(char, expected):
     assert fold_char(char) == expected
+
+
+@pytest.mark.parametrize("apostrophe", ["\u2019", "\u2018", "\u02bc", "\u00b4", "`", "\u2032", "\uff40"])
+def test_every_apostrophe_a_phone_types_is_the_ascii_one(apostrophe):
+    assert fold(f"foto{apostrophe}s").text == "foto's"
+
+
+def test_the_folding_table_stays_bounded_on_a_stream_of_rare_characters():
+    from signals.nlp import characters
+
+    for block in range(0x4E00, 0x4E00 + 40_000, 1000):   # 40,000 distinct CJK characters, 1,000 per text
+        fold("".join(chr(c) for c in range(block, block + 1000)))
+    assert len(characters._ONE_TO_ONE) <= characters._ONE_TO_ONE_LIMIT

@@ -207,8 +207,34 @@ RUN_CASES = [
     pytest.param("1000000 euro", "xmoneyx", [("xmoneyx", "1000000 euro")], id="digits-are-not-cut"),
 ]
 
+# Ordinary Dutch the evasion rules must leave as it is (each was mangled once)
+EVERYDAY_CASES = [
+    pytest.param("ik zet je foto’s online", "ik zet je fotos online", [("fotos", "foto’s")], id="phone-apostrophe"),
+    pytest.param("i’m 14", "ik ben xagex", [("xagex", "14")], id="phone-apostrophe-age"),
+    pytest.param("da´s goed", "dat is goed", [("goed", "goed")], id="acute-accent-as-apostrophe"),
+    pytest.param("binnen 24u betalen", "binnen xdurationx betalen", [("xdurationx", "24u")], id="hours-to-pay"),
+    pytest.param("je hebt 2u", "je hebt xdurationx", [("xdurationx", "2u")], id="two-hours-left"),
+    pytest.param("om 20u30 aan de deur", "om xtimex aan de deur", [("xtimex", "20u30")], id="flemish-clock-time"),
+    pytest.param("om 8u", "om xtimex", [("xtimex", "8u")], id="flemish-hour"),
+    pytest.param("ik zit in de 3de klas", "ik zit in de 3de klas", [("3de", "3de")], id="ordinal"),
+    pytest.param("de 19e eeuw", "de 19e eeuw", [("19e", "19e")], id="century"),
+    pytest.param("ik heb het 3x gevraagd en 4x gezegd", "ik heb het 3x gevraagd en 4x gezegd", [("4x", "4x")], id="times"),
+    pytest.param("speel je ps4?", "speel je ps4?", [("ps4", "ps4")], id="console"),
+    pytest.param("van 1 t/m 5 juni", "van xnumx t/m xnumx juni", [("juni", "juni")], id="tot-en-met"),
+    pytest.param("stuur a.u.b. 5 euro", "stuur alsjeblieft xmoneyx", [("alsjeblieft", "a.u.b."), ("xmoneyx", "5 euro")],
+                 id="dotted-abbreviation"),
+    pytest.param("i.v.m. 2 dagen", "ivm xdurationx", [("xdurationx", "2 dagen")], id="abbreviation-before-a-number"),
+    pytest.param("ik blijf thuis want ik krijg geld van oma", "ik blijf thuis want ik krijg geld van oma",
+                 [("want", "want")], id="want-is-because"),
+    pytest.param("ik wilde de wilde dieren zien", "ik wilde de wilde dieren zien", [("dieren", "dieren")], id="wilde"),
+    pytest.param("hij meet de temperatuur", "hij meet de temperatuur", [("meet", "meet")], id="meet-measures"),
+    pytest.param("goede ideeën", "goede ideeen", [("ideeen", "ideeën")], id="diaeresis-is-no-elongation"),
+    pytest.param("tweeëntwintig zeeën", "tweeentwintig zeeen", [("zeeen", "zeeën")], id="diaeresis-plural"),
+    pytest.param("i want to meet up", "ik wil naar afspreken", [("afspreken", "meet up")], id="english-phrases-still-mapped"),
+]
+
 ALL_CASES = (CHARACTER_CASES + LEET_CASES + SEPARATOR_CASES + ELONGATION_CASES + CHAT_CASES
-             + STRAATTAAL_CASES + FLEMISH_CASES + CODEMIX_AND_EMOJI_CASES + MASK_CASES + RUN_CASES)
+             + STRAATTAAL_CASES + FLEMISH_CASES + CODEMIX_AND_EMOJI_CASES + MASK_CASES + RUN_CASES + EVERYDAY_CASES)
 
 
 @pytest.mark.parametrize(("original", "expected", "spans"), ALL_CASES)
@@ -369,3 +395,15 @@ def test_invisible_characters_never_change_the_normalised_text(text, positions):
 @given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E)))
 def test_case_never_changes_the_normalised_text(text):
     assert _NORMALIZER(text.upper()).text == _NORMALIZER(text.lower()).text
+
+
+@pytest.mark.parametrize(("original", "word", "expected"), [
+    ("praat verder in prive\u0301", "prive", "prive\u0301"),          # an accent typed as a combining mark
+    ("stuur een 🤳🏽 nu", "foto", "🤳🏽"),                              # a skin tone
+    ("stuur een 🤳🏽\u200d♀️ nu", "foto", "🤳🏽\u200d♀️"),              # a joined emoji sequence
+    ("ik ben alleen thuis", "thuis", "thuis"),                          # nothing attached: nothing added
+])
+def test_a_span_keeps_the_marks_of_its_last_character(normalize, original, word, expected):
+    result = normalize(original)
+    start, end = result.to_original(*span_of(result.text, word))
+    assert original[start:end] == expected

@@ -24,6 +24,11 @@ HOMOGLYPHS: dict[str, str] = {
 # Greek capitals whose lowercase form looks like another Latin letter ("Ν".lower() is "ν", not "n").
 UPPER_HOMOGLYPHS: dict[str, str] = {"Η": "h", "Ν": "n", "Μ": "m", "Υ": "y", "Ζ": "z", "Β": "b", "Ρ": "p", "Χ": "x"}
 
+# Apostrophes as phones and keyboards type them ("foto’s", "m’n", "da´s"): the ASCII one, so the
+# lexicon, the masks and the detectors read them as they read "foto's" (´ would otherwise fold to a
+# space, splitting the word).
+APOSTROPHES: dict[str, str] = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'", "\u2032": "'"}
+
 # Format characters are dropped; so are these invisible ones that are not category Cf.
 INVISIBLE = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800", "\u034f"}
 
@@ -36,6 +41,8 @@ def fold_char(char: str) -> str:
     """The plain lowercase form of one character ('' for invisible ones)."""
     if char in INVISIBLE or char in VARIATION_SELECTORS:
         return ""
+    if char in APOSTROPHES:
+        return APOSTROPHES[char]
     category = unicodedata.category(char)
     if category == "Cf":
         return ""
@@ -55,23 +62,30 @@ def fold_char(char: str) -> str:
         lower = part.lower()
         out.append(HOMOGLYPHS.get(lower, lower))
     folded = "".join(out)
-    return unicodedata.normalize("NFKC", folded) if not folded.isascii() else folded
+    folded = unicodedata.normalize("NFKC", folded) if not folded.isascii() else folded
+    return "'" if folded == "`" else folded  # a fullwidth backtick is one too
 
 
 _ONE_TO_ONE: dict[int, str] = {}
+_ONE_TO_ONE_LIMIT = 20_000  # characters kept for the process (a hostile stream of rare code points would grow it)
 
 
 def fold(text: str) -> MappedText:
-    """Fold every character of ``text``; ASCII text only needs lowercasing."""
+    """Fold every character of ``text``; ASCII text only needs lowercasing (and its backtick made an
+    apostrophe)."""
     if text.isascii() and text.isprintable():
-        return MappedText.identity(text.lower())
+        lowered = text.lower()
+        return MappedText.identity(lowered.replace("`", "'") if "`" in lowered else lowered)
     # Most non-ASCII chat text (emoji, accents) folds one character to one: translate, keep offsets.
     distinct = set(text)
     if all(len(fold_char(c)) == 1 for c in distinct):
-        for c in distinct:
-            if ord(c) not in _ONE_TO_ONE:
-                _ONE_TO_ONE[ord(c)] = fold_char(c)
-        return MappedText.identity(text.translate(_ONE_TO_ONE))
+        table = _ONE_TO_ONE
+        new = [c for c in distinct if ord(c) not in table]
+        if len(table) + len(new) > _ONE_TO_ONE_LIMIT:
+            table = {ord(c): fold_char(c) for c in distinct}
+        else:
+            table.update((ord(c), fold_char(c)) for c in new)
+        return MappedText.identity(text.translate(table))
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

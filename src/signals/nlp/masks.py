@@ -35,10 +35,17 @@ MASKS: tuple[tuple[str, str], ...] = (
     ("xhandlex", r"(?<![\w@])@[a-z0-9_.]{2,30}"),
     ("xphonex", r"(?<![\w+])(?:\+|00)(?:31|32)[\s-]?\(?0?\)?\d(?:[\s-]?\d){7,9}(?!\d)|(?<![\w+])0(?:6[\s-]?\d(?:[\s-]?\d){7}|4\d\d[\s-]?\d(?:[\s-]?\d){5})(?!\d)"),
     ("xmoneyx", r"[€$£]\s?\d{1,7}(?:[.,]\d{1,3}){0,4}(?:\s?k\b)?|\b\d{1,7}(?:[.,]\d{1,3}){0,4}\s?(?:" + _CURRENCY + r")\b|\b(?:" + _NUMBER_WORDS + r")\s?(?:euro'?s?|eur|dollar'?s?|bucks|ballen|pond)\b"),
-    ("xtimex", r"\b(?:[01]?\d|2[0-3])[:.h][0-5]\d\b|\b(?:[01]?\d|2[0-3])\s?(?:u|h)\b|(?<=\bom )(?:[01]?\d|2[0-3]) uur\b|\b(?:[01]?\d|2[0-3])\s?(?:am|pm)\b"),
-    ("xdurationx", r"\b\d{1,3}\s?(?:min|minuten|minuut|mins|sec|seconden|uur|uurtjes|hours?|hrs?|dagen|dag|days?)\b"),
+    # before the times: "binnen 2u", "je hebt 2 u", "nog 3h" and "24u", "48h" (no hour of the day) are a
+    # time to pay in, "om 8u" and "20u30" a time of day
+    ("xdurationx", (r"(?:(?<=\bbinnen )|(?<=\bbinne )|(?<=\bhebt )|(?<=\bheb )|(?<=\bhebde )|(?<=\bnog )|(?<=\bover )"
+                   r"|(?<=\bin )|(?<=\bwithin )|(?<=\bin de komende ))\d{1,3}\s?(?:u|h)\b"
+                   r"|\b(?:2[4-9]|[3-9]\d|\d{3})\s?(?:u|h)\b"
+                   r"|(?<!\bom )\b\d{1,3}\s?(?:min|minuten|minuut|mins|sec|seconden|uur|uurtjes|hours?|hrs?|dagen|dag|days?)\b")),
+    ("xtimex", (r"\b(?:[01]?\d|2[0-3])(?:[:.h]|u)[0-5]\d\b|\b(?:[01]?\d|2[0-3])\s?(?:u|h)\b|(?<=\bom )(?:[01]?\d|2[0-3]) uur\b"
+               r"|\b(?:[01]?\d|2[0-3])\s?(?:am|pm)\b")),
     ("xagex", r"\b(?:1[0-9]|[2-9][0-9])\s?(?:jaar|jr|j|yo|y/o|years?)\b(?:\s?oud)?|" + _SAYING_AN_AGE + r"(?:1[0-9])\b" + _NOT_A_UNIT),
-    ("xnumx", r"(?<![a-z0-9])(?!06\b)\d{1,12}(?![a-z])"),
+    # a whole run of digits or none: "24u" is not "2" and "4u"
+    ("xnumx", r"(?<![a-z0-9])(?!06\b)\d{1,12}(?![a-z0-9])"),
 )
 
 _COMPILED = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in MASKS))

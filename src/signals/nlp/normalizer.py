@@ -19,6 +19,7 @@ Stages, in order (each an offset-preserving rewrite, see ``offsets.MappedText``)
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from signals.nlp.characters import fold
@@ -27,13 +28,16 @@ from signals.nlp.masks import PLACEHOLDERS, mask_edits
 from signals.nlp.offsets import Edit, MappedText
 from signals.nlp.resources import LanguageResources
 
-_SEPARATED = re.compile(r"(?<![\w])(?:[a-z0-9][ .\-_*|/+~]{1,2}){3,40}[a-z0-9](?![\w])")
+# one separator, or the same one twice ("s n a p", "s  n  a  p", "s..n..a..p"); not ". ", which ends
+# abbreviations ("a.u.b. 5 euro", "i.v.m. 2 dagen")
+_SEPARATED = re.compile(r"(?<![\w])(?:[a-z0-9](?:([ .\-_*|/+~])\1?)){3,40}[a-z0-9](?![\w])")
 _SEPARATORS = re.compile(r"\s{2,}|[ .\-_*|/+~]")
 _LEET_TOKEN = re.compile(r"(?<![\w@$])[a-z0-9@$]{3,40}(?![\w@$])")
 _LEET_MAP = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "@": "a", "$": "s"})
 _LEET_CHARS = frozenset("01345790@$")
 _ELONGATED = re.compile(r"\b\w*?(\w)\1{2,}\w*")
 _RUN = re.compile(r"(\w)\1{2,}")
+_DIAERESIS_RUN = re.compile(r"(?<!e)eee(?=[nr])")
 _SPACES = re.compile(r"\s{2,}")
 _SYMBOL_RUN_KEEP = 3
 _SYMBOL_RUN = re.compile(r"([^\w\s])\1{3,}")  # "!!!!!!", "€€€€€€", "💳💳💳💳💳" → three of them
@@ -54,10 +58,27 @@ class NormalizedText:
         return self.mapped.text
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
-        return self.mapped.to_original(start, end)
+        """The original span, ending after the marks that belong to its last character (an accent
+        typed as a combining mark, a skin tone, a variation selector, a zero-width joiner and what it
+        joins), which fold to nothing and would otherwise be cut off a highlight."""
+        original_start, original_end = self.mapped.to_original(start, end)
+        return original_start, _grapheme_end(self.original, original_end) if original_end > original_start else original_end
+
+
+def _grapheme_end(text: str, end: int) -> int:
+    while end < len(text):
+        char = text[end]
+        if unicodedata.category(char) in ("Mn", "Me") or "\ufe00" <= char <= "\ufe0f" or "\U0001f3fb" <= char <= "\U0001f3ff":
+            end += 1
+        elif char == "\u200d" and end + 1 < len(text):
+            end += 2
+        else:
+            break
+    return end
 
 
 _WORD_GAP = re.compile(r"\s{2,}")
+_DOTTED = re.compile(r"(?<![\w.])(?:[a-z]\.){2,6}(?!\w)")  # "a.u.b.", "i.v.m.", "t.z.t."
 
 
 def _separator_edits(text: str) -> list[Edit]:
@@ -67,6 +88,8 @@ def _separator_edits(text: str) -> list[Edit]:
     edits: list[Edit] = []
     for match in _SEPARATED.finditer(text):
         run, start = match.group(), match.start()
+        if (run[0].isdigit() or run[-1].isdigit()) and any(c.isalpha() for c in run):
+            continue  # "1 t/m 5": letters between numbers are no spaced-out word
         gaps = _SEPARATORS.findall(run)
         if all(_WORD_GAP.fullmatch(gap) for gap in gaps) or not any(_WORD_GAP.fullmatch(gap) for gap in gaps):
             edits.append((start, match.end(), _SEPARATORS.sub("", run)))
@@ -76,6 +99,11 @@ def _separator_edits(text: str) -> list[Edit]:
             end = gap.start() if gap else len(run)
             edits.append((start + cursor, start + end, _SEPARATORS.sub("", run[cursor:end])))
             cursor = gap.end() if gap else end
+    if "." in text:  # abbreviations lose their dots, so the lexicon knows them ("a.u.b." → "aub" → "alsjeblieft")
+        taken = [(a, b) for a, b, _ in edits]
+        edits += [(m.start(), m.end(), m.group().replace(".", "")) for m in _DOTTED.finditer(text)
+                  if not any(a < m.end() and m.start() < b for a, b in taken)]
+        edits.sort()
     return edits
 
 
@@ -83,8 +111,13 @@ _HAS_LEET = re.compile(r"[\d@$]")
 _SHORT_LEET = re.compile(r"(?<![\w@$])[a-z0-9@$]{2,40}(?![\w@$])")
 
 
+# ordinals and counts ("3de", "1ste", "2e", "19e", "3x") and device and game names ("ps4", "mp3"):
+# digits that are digits
+_NOT_LEET = re.compile(r"\d{1,3}(?:e|de|ste|x)|(?:ps|mp|gta|fifa|fc|iphone|xbox|s)\d{1,2}")
+
+
 def _is_leet(token: str, min_letters: int) -> bool:
-    if token in _PLACEHOLDERS or not (_LEET_CHARS & set(token)) or token.isdigit():
+    if token in _PLACEHOLDERS or not (_LEET_CHARS & set(token)) or token.isdigit() or _NOT_LEET.fullmatch(token):
         return False
     return sum(c.isalpha() for c in token) >= min_letters
 
@@ -107,6 +140,8 @@ def _deelongate(word: str, vocabulary: frozenset[str], lexicon: dict[str, str]) 
     known_single = single in vocabulary or single in lexicon
     if known_double != known_single:
         return double if known_double else single
+    if _DIAERESIS_RUN.search(word):  # "ideeën", "zeeën", "geëerd" fold to three e's: a syllable break, kept
+        return word
     # Dutch doubles vowels inside words ("heel") but rarely at the end ("ja", "bro"), except "ee".
     run = _RUN.search(word)
     run_char = run.group(1) if run else ""
