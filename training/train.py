@@ -117,6 +117,23 @@ def warmup_chunks(texts: list[str]) -> list[str]:
     return [chunk for chunk, n in counts.most_common(WARMUP_CHUNKS) if n >= 2]
 
 
+def turn_group(conv: dict) -> str:
+    """The fold group of a training conversation's turns: its writer's. A conversation built around
+    one message writer's fragments ("fragments_writer_a") goes with that writer's messages, so no
+    fold model is trained on lines of the writer it is scored on."""
+    origin = "synthconv" if conv.get("source") == "synth" else "conv"
+    source = str(conv.get("template", conv.get("source", "conv")))
+    if source.startswith("fragments_writer_"):
+        return f"writer:{source.removeprefix('fragments_')}"
+    return f"{origin}:{source}"
+
+
+def threshold_row_mask(source: np.ndarray, copies: np.ndarray, sources: list[str]) -> np.ndarray | None:
+    """Rows whose out-of-fold scores choose the operating points: from the named sources, as written
+    (noisy copies left out: the targets are precisions on text as people write it). None: all rows."""
+    return (np.isin(source, sources) & ~copies) if sources else None
+
+
 def conversation_turn_rows(data: TrainingData, analyzer: Analyzer, categories: tuple[str, ...]):
     """Turn rows of the training conversations with their context, labels, weights and groups."""
     texts = [t["text"] for c in data.conversations for t in c["turns"]]
@@ -131,8 +148,7 @@ def conversation_turn_rows(data: TrainingData, analyzer: Analyzer, categories: t
         block = slice(cursor, cursor + n)
         context[block] = context_vectors(analysis.tactics[block])
         Y[block], W[block] = conversation_labels(conv, analysis.tactics[block], categories, sext)
-        origin = "synthconv" if conv.get("source") == "synth" else "conv"
-        groups += [f"{origin}:{conv.get('template', conv.get('source', 'conv'))}"] * n
+        groups += [turn_group(conv)] * n
         bounds.append((cursor, cursor + n))
         cursor += n
     return analysis, context, Y, W, groups, bounds
@@ -199,8 +215,13 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
         G = np.concatenate([G, [f"corpus:mined:{i % 60}" for i in range(len(picked))]])
         log(f"hard-negative mining: added {len(picked)} corpus rows a first model scored highest")
 
-    source = np.array([g.split(":", 1)[0] for g in G])
-    threshold_rows = np.isin(source, config.thresholds.sources) if config.thresholds.sources else None
+    # the rows the operating points are chosen on: the sources named (a conversation's turns are "conv"
+    # whatever their fold group), hand-written text as written (not its noisy copies)
+    n_turns = len(conv_groups)
+    source = np.array(list(rows.origin) + ["synthconv" if g.startswith("synthconv:") else "conv" for g in conv_groups]
+                      + [g.split(":", 1)[0] for g in G[n_messages + n_turns:]])
+    copies = np.concatenate([np.array(rows.augmented, bool), np.zeros(len(G) - n_messages, bool)])
+    threshold_rows = threshold_row_mask(source, copies, config.thresholds.sources)
     log(f"fitting on {X.shape[0]} rows x {X.shape[1]} features ({int(Y.sum())} positive labels), "
         f"{config.model.folds} group-disjoint folds, {config.model.workers} threads")
     model = CategoryModel(categories=categories, C=config.model.C, class_weight=config.model.class_weight,

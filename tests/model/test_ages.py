@@ -151,6 +151,56 @@ def test_what_is_not_telling_the_other_their_age(text):
     assert told_age(text) is None
 
 
+# From a review of real chat forms: an adult read as a minor, or a minor as an adult, is the costly error.
+@pytest.mark.parametrize(("text", "age"), [
+    ("ik ben al 10 jaar docent", None),              # years of something else, not an age
+    ("ik ben 11 jaar single", None),
+    ("ik ben 12 jaar geleden gescheiden", None),
+    ("ik ben 15 jaar en woon in utrecht", 15),        # an age, and what follows it
+    ("ik ben 15 jaar oud", 15),
+    ("ik zit in het 3e jaar verpleegkunde", None),    # a year of higher education
+    ("ik zit in het 2e jaar mbo", None),
+    ("ik zit in het 3e jaar", 14),
+    ("groep 8 app is chaos vandaag", None),           # a parents' group chat, a class one teaches
+    ("ik zit in de groep 8 app van mijn dochter", None),
+    ("ik ben mentor van de brugklas", None),
+    ("de brugklas heeft vandaag vrij", None),
+    ("ik geef 3e middelbaar wiskunde", None),
+    ("jij ben pas 14 he", None),                      # straattaal "jij ben": the other's age
+    ("ik ben 10 thuis", None),                        # a clock time
+    ("ik ben 12 cm gegroeid", None),
+    ("im 10 miles away", None),
+    ("ik woon 15 m van school", None),                # metres, not male
+    ("ik ben 18 nee grapje 14", 14),                  # taken back in the same turn
+    ("ik ben 16 maar eigenlijk 24", 24),
+    ("’k ben 15", 15),                                # a phone's apostrophe
+    ("i’m 15", 15),
+    ('we keken "frozen" en ik ben 14', 14),           # a closed quotation before it
+    ('hij zei "ik ben 13', None),                     # an open one
+    ("eigenlijk ben ik 24", 24),                      # verb first
+    ("nu ben ik 14", 14),
+    ("in mei word ik 15", 14),
+    ("ik word morgen 18", 17),
+])
+def test_ages_read_as_a_careful_reader_would(text, age):
+    assert declared_age(text) == age
+
+
+@pytest.mark.parametrize(("turns", "ages"), [
+    (("A: hoe oud word je?", "B: 18!"), {"B": [(1, 17)]}),            # the age one turns next: one less now
+    (("A: hoe oud ben je?", "B: 18 in december"), {"B": [(1, 17)]}),
+    (("A: welke groep zit je?", "B: 8"), {"B": [(1, 11)]}),           # a school year, not an age of 8
+    (("A: in welk jaar zit je?", "B: 2e jaar verpleegkunde"), {}),
+    (("A: jij ben 14 toch", "B: ja"), {"B": [(0, 14)]}),              # told, in a chat of two
+    (("A: hoeveel jaar ben je?", "B: 14"), {"B": [(1, 14)]}),         # the Flemish question
+    (("A: hoe oud bende gij?", "B: 14 hoezo"), {"B": [(1, 14)]}),
+    (("A: hoe oud ben je?", "B: ’k ben 14, gij?", "A: ’k ben 31"), {"B": [(1, 14)], "A": [(2, 31)]}),
+    (("A: ik ben 16", "B: ik 14", "A: eigenlijk ben ik 24"), {"A": [(0, 16), (2, 24)], "B": [(1, 14)]}),
+])
+def test_answers_and_reveals_read_as_a_careful_reader_would(turns, ages):
+    assert conversation(*turns) == ages
+
+
 def test_repeated_ages_cost_no_more_than_ages_stated_once():
     """A chat that repeats its ages over and over: every distinct age is compared once (before, 8,000
     alternating turns took 20 s per speaker)."""

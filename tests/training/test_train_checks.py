@@ -83,3 +83,24 @@ def test_every_category_needs_positive_rows_among_the_threshold_sources(sources,
             check_threshold_positives(sources, origins, labels, CATEGORIES)
     else:
         check_threshold_positives(sources, origins, labels, CATEGORIES)
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("fragments_writer_a", "writer:writer_a"),   # with writer a's messages: one writer, one fold
+    ("writer_k", "conv:writer_k"),
+    ("synth", "synthconv:synth"),
+])
+def test_conversation_turns_fall_in_their_writers_fold(source, expected):
+    from training.train import turn_group
+
+    assert turn_group({"source": source, "turns": []}) == expected
+
+
+def test_operating_points_are_chosen_on_the_named_sources_as_written():
+    import numpy as np
+    from training.train import threshold_row_mask
+
+    source = np.array(["writer", "writer", "corpus", "conv", "hub"])
+    copies = np.array([False, True, False, False, False])
+    assert threshold_row_mask(source, copies, ["writer", "corpus"]).tolist() == [True, False, True, False, False]
+    assert threshold_row_mask(source, copies, []) is None

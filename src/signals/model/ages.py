@@ -24,18 +24,24 @@ ADULT = 18
 _MONTHS = r"(?:jan(?:uari)?|feb(?:ruari)?|maart|mrt|apr(?:il)?|mei|juni?|juli?|aug(?:ustus)?|sept?(?:ember)?|okt(?:ober)?|oct|nov(?:ember)?|dec(?:ember)?)"
 # What follows a number that is no age: a time ("17.30", "14:00"), a unit, a span, a weight, a month,
 # years of something else ("12 jaar getrouwd").
+# "12 jaar getrouwd", "al 10 jaar docent", "12 jaar geleden": after "jaar" only a few words keep it an age.
+_AGE_GOES_ON = (r"(?:oud|jong|en|dus|hoor|maar|bijna|bjna|nog|pas|ja|toch|lol|haha\w*|xd|jij|gij|you|btw|trouwens"
+                r"|hoe|wat|wbu|hbu|ok|oke|ik|uit|m|v|f|jongen|meisje|man|vrouw|hier|geworden|nu|sinds|en jij)\b")
 _NOT_AN_AGE = (r"(?![.:,]\d)(?! ?(?:min|minuten|minuutjes|mins|uur|u\b|euro|eur|km|kilo|kg|keer|sec|dagen|weken|maanden"
+               r"|cm|meter|pond|volgers|likes|punten|plekken|plaatsen|graden|levels?|hours?|miles|bucks|dollars?"
+               r"|thuis|klaar|terug|wakker|daar|vrij|binnen|op school|bij (?:je|jou|u|mij|me)\b"
                r"|%|x\b|tot\b|over\b|voor\b|" + _MONTHS + r"\b"
-               r"|(?:jaar|jr) (?:getrouwd|samen|in dienst|clean|ouder|jonger|bezig|lid|moeder|vader|mama|papa|gescheiden"
-               r"|weg|werkzaam|aan het)\b))")
+               r"|(?:jaar|jr|jaartjes) (?!" + _AGE_GOES_ON + r")[a-z]))")
 _NUMBER_WORDS = {"tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15, "zestien": 16,
                  "zeventien": 17, "achttien": 18, "negentien": 19, "twintig": 20, "dertig": 30, "veertig": 40,
                  "vijftig": 50}
 _AGE = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?![\d\w])"
-_I_AM = r"(?:ik ben|ik bn|k ben|kben|'k ben|kzen|'k zen|ik zen|kzijn|'k zijn|ik zijn|ben|bn|ik word|i'?m|i am|iam)"
+_I_AM = (r"(?:ik ben|ik bn|k ben|kben|'k ben|kzen|'k zen|ik zen|kzijn|'k zijn|ik zijn|ben ik|bn ik|word ik"
+         r"|(?<!jij )(?<!jj )(?<!je )(?<!gij )(?<!wie )(?<!u )(?:ben|bn)|ik word|i'?m|i am|iam)")
 _UNIT = r"(?:jaar|jaartjes|jr|j|yo|y/o|years old|year old|years|yrs)"
 # Words between "ik ben" and the number: "ik ben zelf 14", "ik ben ook al 15", "ik ben bijna 15" (then 14).
-_FILLER = r"(?:(?:al|pas|net|maar|nog|zelf|ook|nu|gwn|gewoon|echt|dus|bijna|bjna) ){0,2}"
+_FILLER = (r"(?:(?:al|pas|net|maar|nog|zelf|ook|nu|gwn|gewoon|echt|dus|bijna|bjna|eigenlijk|eig|trouwens|inmiddels"
+           r"|morgen|gisteren|in het echt) ){0,2}")
 # "en jij?" after one's own age, to the end of the turn ("12 u" alone is a Flemish time, not an age).
 _ASKS_IT_BACK = r"(?:(?:en |and |& )?(?:jij|jij dan|gij|you|hbu|wbu)|en u|and u)\b ?[?!.]*$"
 _SELF_AGE = re.compile(
@@ -43,7 +49,7 @@ _SELF_AGE = re.compile(
     + r"|(?:^|[ ,.!?(])" + _I_AM + r" (?:een|ne|nen|n|a) (?:(\d{1,2})[- ]?jarige?\b"
     r"|(?:jongen|meisje|gast|meid|boy|girl|man|vrouw) van (\d{1,2})\b)"
     r"|(?:^| )(?<!in )(?<!nog )(?<!over )(?<!binnen )(?<!na )(\d{1,2}) ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:[/,] ?)?"
-    r"(?:m|v|f|jongen|meisje|boy|girl)\b(?! ?(?:lopen|rijden|fietsen|verder|hoog|diep|breed|lang|\d))"
+    r"(?:m|v|f|jongen|meisje|boy|girl)\b(?! ?(?:lopen|rijden|fietsen|verder|hoog|diep|breed|lang|van|achter|voor|afstand|weg|naar|\d))"
     r"|^(?:m|v|f) ?(?:[/,] ?)?(\d{1,2})\b" + _NOT_AN_AGE
     + r"|^(\d{1,2})[- ]?jarige?(?: (?:hier|meisje|jongen|girl|boy)){0,2}[.!?]*$"
     r"|^(\d{1,2}) ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:hier ?)?(?:[.!]*$|[,.]? ?(?:bijna|bjna|almost)\b"
@@ -58,12 +64,13 @@ _SHORT_SELF_AGE = re.compile(
     r"|^" + _AGE + r" ?(?:" + _UNIT + r" ?)?\((?:bijna|bjna|almost) \d{1,2}\)")
 # Before an "ik ben 14" in the same sentence: someone quoted, or a case ("als iemand zegt ik ben 13").
 _QUOTED_OR_IF = re.compile(r"(?:\b(?:zegt|zei|zeggen|zeiden|zegde|says|said|schreef|typte|stuurde)\b"
-                           r"|\bals (?:iemand|je|ze|hij|zij)\b|[\"“”‘’«])[^.!?]*$")
-_ONE_LESS = re.compile(r"\b(?:bijna|bjna|almost|word) (?:al )?$")  # right before it: "ik ben bijna 18", "ik word 18": 17 now
+                           r"|\bals (?:iemand|je|ze|hij|zij)\b)[^.!?]*$")
+_ONE_LESS = re.compile(r"\b(?:bijna|bjna|almost|word|word ik) (?:al |morgen |binnenkort )?$")  # right before it: "ik ben bijna 18", "ik word 18": 17 now
 # A turn that asks the other side's age, or (group 1) proposes one: "hoe oud ben je", "asl", "ben je 15?";
 # not someone else's ("hoe oud is je broer", "hoe oud moet je zijn", "raad eens hoe oud ik ben").
 _ASKS_AGE = re.compile(
-    r"\bhoe oud (?:ben|bn|bent|zijt|zijde|zyt|zij gij|word je|wordt ge|zijn jullie|zijn julle|r u|are)\b"
+    r"\bhoe oud (?:ben|bn|bent|bende|zijt|zijde|zyt|zij gij|word je|wordt ge|zijn jullie|zijn julle|r u|are)\b"
+    r"|\bhoeveel jaar (?:ben|bent|bende|zijt|zijde|zij)\b"
     r"|\bhoe oud (?:eigenlijk|eig|dan|precies|nu|ook alweer|trouwens|ongeveer)\b"
     r"(?! (?:die|dat|deze|hij|zij|ze|is|zijn|was|je|jouw|mijn|m'n|mn)\b)|\bhoe oud ?[?!.,]|\bhoe oud$"
     r"|\bhow old (?:are|r)\b|\basl\b|\bwelk bouwjaar (?:ben|bent|zijt|zijde|ben je|ben jij)\b"
@@ -76,7 +83,7 @@ _ASKS_NUMBER = re.compile(r"\bof \d|hoeveel|\bwelke?\b|hoe ?laat|welk uur|hoe la
                           r"|wat kost|prijs|nummer|maat\b|\bweeg|gewicht|cijfer|punten|score|wat had je|wat heb je")
 _BARE_NUMBER = re.compile(r"^(?:(?:ik|ikke) )?\d{1,2} ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:geworden ?)?[.!]*"
                           r"(?:[,.]? ?" + _ASKS_IT_BACK + r")?$")
-_ASKS_SCHOOL = re.compile(r"\b(?:welke klas|wat voor klas|welk jaar zit|in welk jaar|welke groep|welk (?P<primary>leerjaar))")
+_ASKS_SCHOOL = re.compile(r"\b(?:welke klas|wat voor klas|welk jaar zit|in welk jaar|(?P<groep>welke groep)|welk (?P<primary>leerjaar))")
 _ASKS_BACK = re.compile(r"(?:^|[ ,.!?])(?:en jij|en u|en gij|and you|hbu|wbu)\b|(?:^|[ ,.!?])(?:jij|gij|u|you)\?")
 # The reply itself: a number first (after a few fillers), not a guess ("15?") and not a quantity.
 _AGE_REPLY = re.compile(
@@ -89,12 +96,12 @@ _YES = re.compile(r"^(?:ja+|jep|jup|yes|yep|yup|klopt|idd|jazeker|correct|dat kl
 _NOT_TOLD = r"(?<!ben )(?<!bn )(?<!zijt )(?<!zijde )(?<!are )(?<!toen )(?<!tot )(?<!als )(?<!kan )(?<!heb )(?<!had )(?<!wanneer )(?<!\d )"
 _TOLD_AFTER = r"(?! ?(?:(?:was|bent|wordt|werd|zijt|waart|pro|max|punten|volgers|ofzo|of zo)\b|(?:op|of) \d))"
 _YOUR_AGE = re.compile(
-    r"(?:^|[ ,.!?(])" + _NOT_TOLD + r"(?:jij|jj|gij|gie|you|u) (?:bent |zijt |zyt |staat op |are |r )?"
+    r"(?:^|[ ,.!?(])" + _NOT_TOLD + r"(?:jij|jj|gij|gie|you|u) (?:bent |ben |bn |zijt |zyt |staat op |are |r )?"
     r"(?:al |pas |nog |nog maar |maar |echt |toch )?" + _AGE + _NOT_AN_AGE + _TOLD_AFTER
     + r"(?! ?(?:jaar|jr|j)? ?(?:geleden|later|terug)\b)"
     r"|(?:^|[ ,.!?(])(?<!toen )(?<!tot )(?<!als )je bent (?:al |pas |nog |nog maar |maar |echt |toch )?" + _AGE
     + _NOT_AN_AGE + _TOLD_AFTER)
-_SCHOOL_REPLY = re.compile(r"^(?:ik zit in |in |de )?(?:het )?(\d)(?:e|de|ste)\b(?! ?(?:keer|plaats|prijs))"
+_SCHOOL_REPLY = re.compile(r"^(?:ik zit in |in |de )?(?:het )?(\d)(?:e|de|ste|(?= ?[.!]*$))\b(?! ?(?:keer|plaats|prijs))"
                            r"(?P<primary> ?leerjaar)?(?! ?(?:jaar )?(?:bachelor|master|rechten|uni|hogeschool|hbo|wo\b))")
 # A school year of the writer's own ("ik zit in 2e middelbaar", "kzit in havo 3", "brugklas"), as an age.
 # Not a university year ("1ste jaar rechten"), and a bare "brugklas" not about a child or a class one teaches.
@@ -102,11 +109,20 @@ _NOT_A_SCHOOL_YEAR = r"(?! ?(?:van|bachelor|master|rechten|uni|universiteit|hoge
 _SCHOOL = re.compile(
     r"(?:^|\bik |'k |\bk)(?:zit in|zit op|zit|doe|ga naar) (?:de |het |groep )?"
     r"(?:(?P<year>\d)(?:e|de|ste)? ?(?P<kind>klas|jaar|middelbaar|leerjaar|havo|vwo|vmbo|mavo|gym)\b" + _NOT_A_SCHOOL_YEAR
-    + r"|(?:havo|vwo|vmbo|mavo|gym) ?(?P<year2>[1-6])\b|(?P<brug>brugklas)|(?P<basis>basisschool)|groep ?(?P<groep>\d))"
+    + r"|(?:havo|vwo|vmbo|mavo|gym) ?(?P<year2>[1-6])\b|(?P<brug>brugklas)|(?P<basis>basisschool)|groep ?(?P<groep>\d)"
+    r"(?! ?(?:app|chat|groep|ouders|musical|kamp)\b))"
     r"|\b(?P<bare>brugklas|brugpieper|(?:(?P<word>eerste|tweede|derde|vierde|vijfde|zesde)|(?P<year3>[1-6])(?:e|de|ste)) ?"
     r"(?:jaar )?middelbaar)\b"
-    r"|^groep ?(?P<groep2>[5-8])\b(?! (?:heeft|is|gaat|moet|krijgt|doet|mag|van|hebben)\b)")
-_NOT_MINE = re.compile(r"\b(?:mijn|m'n|mn|onze|ons|haar|zijn|z'n|hij|zij|ze|die|jullie|les|leerlingen|juf|meester|docent)\b")
+    r"|^groep ?(?P<groep2>[5-8])\b(?! (?:heeft|is|gaat|moet|krijgt|doet|mag|van|hebben|app|chat|ouders|musical|kamp)\b)")
+_NOT_MINE = re.compile(r"\b(?:mijn|m'n|mn|onze|ons|haar|zijn|z'n|hij|zij|ze|die|jullie|les|leerlingen|juf|meester|docent"
+                       r"|mentor|geef|gaf|lesgeven|klas van|de brugklas heeft)\b")
+# A year of higher education: "3e jaar verpleegkunde", "2e jaar mbo", anywhere in the turn.
+_HIGHER_EDUCATION = re.compile(r"\b(?:mbo|hbo|wo|hogeschool|hogeschool\w*|uni|universiteit|opleiding|studie|pabo|bachelor"
+                               r"|master|rechten|\w+kunde|\w+wetenschappen)\b")
+# A self-declaration taken back in the same turn: "ik ben 18 nee grapje 14", "ik ben 16 maar eigenlijk 24".
+_CORRECTED = re.compile(r"\b(?:nee+|neen|grapje|eigenlijk|eig|serieus|in het echt)\b[^\d]{0,20}?\b(\d{1,2})\b")
+# The age someone is about to turn, in a reply: "18 in december", "16 volgende maand": one less now.
+_TURNING = re.compile(r"^ ?(?:in (?:" + _MONTHS + r"|de zomer|het voorjaar)|volgende|binnenkort|deze maand|over \d)")
 _ORDINALS = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5, "zesde": 6}
 # Every pattern above needs one of these: most turns have none and skip the rest.
 _HINT = re.compile("|".join((r"\d", *_NUMBER_WORDS, *_ORDINALS, "oud", "old", "asl", "leeftijd", "lft", "age", "klas",
@@ -118,8 +134,19 @@ def _in_range(found: str) -> int | None:
     return value if 8 <= value <= 80 else None
 
 
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"',
+                         "\u201e": '"'})
+
+
 def _lowered(text: str) -> str:
-    return _SPACES.sub(" ", text.lower()).strip()
+    return _SPACES.sub(" ", text.lower().translate(_QUOTES)).strip()
+
+
+def _quoted(before: str) -> bool:
+    """Whether the text before an age is inside a quotation or a case: someone said it ("zegt",
+    an open double quote or «) or "als iemand zegt"."""
+    return (_QUOTED_OR_IF.search(before) is not None or before.count('"') % 2 == 1
+            or before.count("«") > before.count("»"))
 
 
 def declared_age(text: str) -> int | None:
@@ -129,9 +156,13 @@ def declared_age(text: str) -> int | None:
 
 def _declared(lowered: str) -> int | None:
     match = _SELF_AGE.search(lowered)
-    if match and not _QUOTED_OR_IF.search(lowered[: match.start() + 1]):
+    if match and not _quoted(lowered[: match.start() + 1]):
         group = next(k for k, g in enumerate(match.groups(), 1) if g)
         value = _in_range(match.group(group))
+        corrected = _CORRECTED.search(lowered, match.end(group))
+        if corrected is not None and _in_range(corrected.group(1)) is not None and re.match(
+                _NOT_AN_AGE, lowered[corrected.end(1):]):
+            return _in_range(corrected.group(1))
         if value is not None:
             return value - 1 if _ONE_LESS.search(lowered[: match.start(group)]) else value
     short = _SHORT_SELF_AGE.search(lowered)
@@ -144,7 +175,9 @@ def _school_age(lowered: str) -> int | None:
     """The age a school year stands for: groep 8 and the Flemish 6de leerjaar about 11, the
     brugklas and 1e middelbaar 12, each year after one more."""
     school = _SCHOOL.search(lowered)
-    if school is None or (school.group("bare") and _NOT_MINE.search(lowered)):
+    if school is None or (school.group("bare") and (_NOT_MINE.search(lowered) or _not_about_oneself(lowered))):
+        return None
+    if school.group("kind") == "jaar" and _HIGHER_EDUCATION.search(lowered):
         return None
     found = school.groupdict()
     if found["groep"] or found["groep2"]:
@@ -159,22 +192,30 @@ def _school_age(lowered: str) -> int | None:
     return 5 + year if found["kind"] == "leerjaar" else 11 + year
 
 
+def _not_about_oneself(lowered: str) -> bool:
+    """A bare "brugklas" or "3e middelbaar" in a longer turn without "ik": about a class, not the writer."""
+    return len(lowered.split()) > 4 and not re.search(r"(?:^|\b)(?:ik|'k|k|kzit|kben)\b", lowered)
+
+
 REPLY_WITHIN = 3  # turns after an age question in which the others' answer is looked for
 
 
-def _answered(lowered: str, proposed: int | None, school: str) -> int | None:
+def _answered(lowered: str, proposed: int | None, school: str, turning: bool = False) -> int | None:
     """The age in a reply to an age question: a leading number ("ja 27. en jij", "14 hoezo"), a
     "yes" to a proposed age ("ben je 15?" → "ja"), or a school year after a class question
-    (``school``: "secondary", or "primary" after "welk leerjaar")."""
+    (``school``: "secondary", "primary" after "welk leerjaar", or "groep"); ``turning``: the question asked the age one turns next."""
     if school:
         year = _SCHOOL_REPLY.search(lowered)
-        if year is None or not 1 <= int(year.group(1)) <= 6:
+        if school == "groep" and year is not None and 1 <= int(year.group(1)) <= 8:
+            return 3 + int(year.group(1))   # groep 8 is about 11
+        if year is None or not 1 <= int(year.group(1)) <= 6 or _HIGHER_EDUCATION.search(lowered):
             return None
         return (5 if year.group("primary") or school == "primary" else 11) + int(year.group(1))
     reply = _AGE_REPLY.search(lowered)
     if reply:
         value = _in_range(reply.group(1))
-        return value - 1 if value is not None and _ONE_LESS.search(lowered[: reply.start(1)]) else value
+        turning = turning or _TURNING.match(lowered[reply.end(1):]) is not None
+        return value - 1 if value is not None and (turning or _ONE_LESS.search(lowered[: reply.start(1)])) else value
     if proposed is not None and not any(ch.isdigit() for ch in lowered) and _YES.search(lowered):
         return proposed if 8 <= proposed <= 80 else None
     return None
@@ -187,18 +228,24 @@ def speaker_ages(texts: Sequence[str], speakers: Sequence[str]) -> dict[str, lis
     out: dict[str, list[tuple[int, int]]] = {}
     said_to: dict[str, list[tuple[int, int]]] = {}  # in a chat of two, ages each was told by the other
     names = list(dict.fromkeys(speakers))
-    question: tuple[int, str, int | None, str] | None = None  # (turn, asker, proposed age, school kind or "")
+    # (turn, asker, proposed age, school kind or "", asks the age one turns next: "hoe oud word je")
+    question: tuple[int, str, int | None, str, bool] | None = None
     recent: deque[tuple[int, str, str, bool]] = deque(maxlen=REPLY_WITHIN)  # (turn, speaker, text, asked an age)
     answered: set[str] = set()
     for index, (text, speaker) in enumerate(zip(texts, speakers)):
         lowered = _lowered(text)
         hinted = _HINT.search(lowered) is not None
         age = _declared(lowered) if hinted else None
-        if age is not None and _BARE_NUMBER.match(lowered) and _answers_a_number_question(recent, speaker):
+        bare = age is not None and _BARE_NUMBER.match(lowered) is not None
+        if bare and _answers_a_number_question(recent, speaker):
             age = None  # "hoe oud is je broer?" "17", "hoeveel?" "ik 12": a number, not the writer's age
-        if age is None and question is not None and speaker != question[1] and speaker not in answered \
-                and index - question[0] <= REPLY_WITHIN:
-            age = _answered(lowered, question[2], question[3])
+        replying = question is not None and speaker != question[1] and speaker not in answered \
+            and index - question[0] <= REPLY_WITHIN
+        if replying and bare and question is not None and (question[3] or question[4]):
+            # a bare number answers the question asked: "welke groep?" "8" is about 11, "hoe oud word je?" "18" is 17
+            age = _answered(lowered, question[2], question[3], question[4])
+        if age is None and replying and question is not None:
+            age = _answered(lowered, question[2], question[3], question[4])
         if age is not None:
             out.setdefault(speaker, []).append((index, age))
             answered.add(speaker)
@@ -232,17 +279,21 @@ def _told(lowered: str) -> int | None:
     return _in_range(next(g for g in told.groups() if g)) if told else None
 
 
-def _asked(lowered: str, own_age: int | None) -> tuple[int | None, str] | None:
-    """(proposed age, school kind: "" for an age, "secondary" or "primary") when the turn asks the
-    others' age or class, else None; "en jij?" asks back only after the writer's own age."""
+_ASKS_TURNING = re.compile(r"\bhoe oud (?:word je|word jij|wordt ge|wordt gij|wordt u)\b")
+
+
+def _asked(lowered: str, own_age: int | None) -> tuple[int | None, str, bool] | None:
+    """(proposed age, school kind: "" for an age, "secondary", "primary" or "groep", whether it asks the age
+    one turns next) when the turn asks the others' age or class, else None; "en jij?" asks back
+    only after the writer's own age."""
     asks = _ASKS_AGE.search(lowered)
     if asks:
-        return (int(asks.group(1)) if asks.group(1) else None), ""
+        return (int(asks.group(1)) if asks.group(1) else None), "", _ASKS_TURNING.search(lowered) is not None
     school = _ASKS_SCHOOL.search(lowered)
     if school:
-        return None, "primary" if school.group("primary") else "secondary"
+        return None, "primary" if school.group("primary") else "groep" if school.group("groep") else "secondary", False
     if own_age is not None and _ASKS_BACK.search(lowered):
-        return None, ""
+        return None, "", False
     return None
 
 
