@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 
 def _speakers(conversation: dict) -> list[str]:
@@ -89,11 +89,21 @@ def long_length(rng: random.Random, low: int, high: int) -> int:
 
 def assemble(benign: Sequence[dict], grooming: Sequence[dict], filler: Sequence[dict], count: int,
              rng: random.Random, min_turns: int, max_turns: int, grooming_share: float = 0.3,
-             prefix: str = "long", spikes: Sequence[dict] = (), spike_rate: float = 0.0) -> list[dict]:
+             prefix: str = "long", spikes: Sequence[dict] = (), spike_rate: float = 0.0,
+             group_of: Callable[[dict], str] | None = None) -> list[dict]:
     """``count`` threads of ``min_turns``..``max_turns`` turns; about ``grooming_share`` of them embed
     one grooming conversation at a random depth. Turns are the source turns (any fields) with
     ``speaker`` set; filler items need no speaker. ``spikes``/``spike_rate``: see ``_with_spikes``
-    (in benign and grooming threads alike, so a look-alike line is never a cue for either)."""
+    (in benign and grooming threads alike, so a look-alike line is never a cue for either).
+    ``group_of``: a thread's written conversations all come from the group (a fold of writers) of its
+    grooming or first harmless one, so the whole thread sits in that fold (training threads)."""
+    by_group: dict[str, list[dict]] = {}
+    for conversation in benign if group_of is not None else ():
+        by_group.setdefault(group_of(conversation), []).append(conversation)
+
+    def pool(anchor: dict | None) -> Sequence[dict]:
+        return by_group.get(group_of(anchor), []) if group_of is not None and anchor is not None else benign
+
     out = []
     for k in range(count):
         target = long_length(rng, min_turns, max_turns)
@@ -103,8 +113,8 @@ def assemble(benign: Sequence[dict], grooming: Sequence[dict], filler: Sequence[
             names = _speakers(core)
             suspect = core["suspect"]
             participants = [suspect] + [n for n in names if n != suspect]
-            material = _benign_material(benign, filler, participants, max(0, target - len(core["turns"])), rng, tag,
-                                        spikes, spike_rate)
+            material = _benign_material(pool(core), filler, participants, max(0, target - len(core["turns"])), rng,
+                                        tag, spikes, spike_rate)
             depth = rng.randrange(len(material) + 1)
             turns = material[:depth] + list(core["turns"]) + material[depth:]
             out.append({"id": tag, "turns": turns, "label": "grooming", "suspect": suspect,
@@ -114,7 +124,7 @@ def assemble(benign: Sequence[dict], grooming: Sequence[dict], filler: Sequence[
         else:
             base = rng.choice(benign) if benign else None
             participants = _speakers(base) if base else ["a", "b"]
-            turns = _benign_material(benign, filler, participants, target, rng, tag, spikes, spike_rate)
+            turns = _benign_material(pool(base), filler, participants, target, rng, tag, spikes, spike_rate)
             out.append({"id": tag, "turns": turns, "label": "benign", "suspect": None, "first_grooming_turn": None,
                         "register": base.get("register") if base else None,
                         "source": f"assembled:{base.get('source', '') if base else 'filler'}"})

@@ -17,6 +17,7 @@ import random
 import resource
 import sys
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -266,6 +267,25 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
     return 0
 
 
+def writer_of(conversation: dict) -> str:
+    return str(conversation.get("source", "conv")).removeprefix("assembled:")
+
+
+def writer_folds(conversations: Sequence[dict], folds: int) -> dict[str, int]:
+    """Each writer's fold: the largest writers first, each into the fold with the fewest turns so far
+    (as GroupKFold balances them)."""
+    turns: dict[str, int] = {}
+    for conversation in conversations:
+        turns[writer_of(conversation)] = turns.get(writer_of(conversation), 0) + len(conversation["turns"])
+    load = [0] * max(1, min(folds, len(turns)))
+    out = {}
+    for writer in sorted(turns, key=lambda w: (-turns[w], w)):
+        k = load.index(min(load))
+        out[writer] = k
+        load[k] += turns[writer]
+    return out
+
+
 def fit_conversation_model(config: TrainingConfig, data: TrainingData, proba: np.ndarray, tactics: np.ndarray,
                            bounds: list[tuple[int, int]], offset: int, categories: tuple[str, ...]):
     """Evidence from out-of-fold turn scores: the training conversations as written, plus long
@@ -277,6 +297,9 @@ def fit_conversation_model(config: TrainingConfig, data: TrainingData, proba: np
         turns_by_conv.append({**conv, "turns": [{"speaker": t["speaker"], "text": t["text"], "row": offset + lo + k}
                                                 for k, t in enumerate(conv["turns"])]})
     items = list(turns_by_conv)
+    # writers are put in folds first, and a long thread is stitched from one fold's conversations, so
+    # no conversation is in one fold alone and in another inside a thread
+    fold_of = writer_folds(data.conversations, config.conversation.folds)
     long_cfg = config.data.long_chats
     filler = []
     for name in long_cfg.filler_corpora:
@@ -290,7 +313,8 @@ def fit_conversation_model(config: TrainingConfig, data: TrainingData, proba: np
                   ] if long_cfg.spike_rate > 0 else []
         items += assemble(benign, grooming, filler, long_cfg.count, random.Random(config.seed),
                           long_cfg.min_turns, long_cfg.max_turns, prefix="train-long",
-                          spikes=spikes, spike_rate=long_cfg.spike_rate)
+                          spikes=spikes, spike_rate=long_cfg.spike_rate,
+                          group_of=lambda c: str(fold_of.get(writer_of(c), 0)))
     evidence, suspects, groups = [], [], []
     for conv in items:
         rows = np.array([t["row"] for t in conv["turns"]], dtype=int)
@@ -298,7 +322,7 @@ def fit_conversation_model(config: TrainingConfig, data: TrainingData, proba: np
         evidence.append(TurnEvidence(p[:, review].max(axis=1), p[:, support].max(axis=1) if support else np.zeros(len(p)),
                                      tactics[rows], [t["speaker"] for t in conv["turns"]], [t["text"] for t in conv["turns"]]))
         suspects.append(conv.get("suspect") if conv.get("label") == "grooming" else None)
-        groups.append(str(conv.get("source", "conv")).replace("assembled:", ""))
+        groups.append(f"fold:{fold_of.get(writer_of(conv), 0)}")
     if os.environ.get("SIGNALS_DUMP_CONVERSATION_EVIDENCE"):  # development aid: study the conversation model
         with open(os.environ["SIGNALS_DUMP_CONVERSATION_EVIDENCE"], "wb") as handle:
             pickle.dump((evidence, suspects, groups), handle)

@@ -80,3 +80,20 @@ def test_without_spikes_threads_are_the_same_as_before():
     plain = assemble(BENIGN, GROOMING, FILLER, 10, random.Random(5), 30, 200)
     zero_rate = assemble(BENIGN, GROOMING, FILLER, 10, random.Random(5), 30, 200, spikes=SPIKES, spike_rate=0.0)
     assert plain == zero_rate
+
+
+def test_a_training_thread_holds_one_folds_conversations():
+    """Threads for training draw their written conversations from one group of writers (a fold), so
+    the thread sits in that fold (they mixed all writers: a harmless chat was in one fold alone and in
+    another inside a thread)."""
+    benign = [{**c, "id": f"{c['id']}-{w}", "source": w,
+               "turns": [{**t, "text": f"{w}: {t['text']}"} for t in c["turns"]]} for w in ("w1", "w2", "w3") for c in BENIGN]
+    grooming = [{**GROOMING[0], "source": "w2"}]
+    threads = assemble(benign, grooming, FILLER, 60, random.Random(4), 30, 120, grooming_share=0.4,
+                       group_of=lambda c: c["source"])
+    for thread in threads:
+        writer = thread["source"].removeprefix("assembled:")
+        written = {t["text"].split(":", 1)[0] for t in thread["turns"] if t["text"][:2] == "w1" or t["text"][:2] in ("w2", "w3")}
+        assert written <= {writer}, (writer, written)
+    mixed = assemble(benign, grooming, FILLER, 60, random.Random(4), 30, 120, grooming_share=0.4)
+    assert any(len({t["text"].split(":", 1)[0] for t in th["turns"] if t["text"][:1] == "w"}) > 1 for th in mixed)

@@ -104,3 +104,14 @@ def test_operating_points_are_chosen_on_the_named_sources_as_written():
     copies = np.array([False, True, False, False, False])
     assert threshold_row_mask(source, copies, ["writer", "corpus"]).tolist() == [True, False, True, False, False]
     assert threshold_row_mask(source, copies, []) is None
+
+
+def test_writers_are_spread_over_folds_by_their_turns_and_threads_keep_theirs():
+    from training.train import writer_folds
+
+    convs = ([{"source": "a", "turns": [0] * 50}, {"source": "b", "turns": [0] * 40}, {"source": "c", "turns": [0] * 30},
+              {"source": "assembled:c", "turns": [0] * 5}, {"source": "d", "turns": [0] * 10}])
+    folds = writer_folds(convs, 3)
+    assert set(folds) == {"a", "b", "c", "d"}                   # a thread is its writer's
+    assert folds["a"] != folds["b"] != folds["c"] and folds["d"] == folds["c"]   # d joins the lightest fold
+    assert writer_folds(convs[:1], 5) == {"a": 0}
