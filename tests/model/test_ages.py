@@ -196,6 +196,10 @@ def test_ages_read_as_a_careful_reader_would(text, age):
     (("A: hoe oud bende gij?", "B: 14 hoezo"), {"B": [(1, 14)]}),
     (("A: hoe oud ben je?", "B: ’k ben 14, gij?", "A: ’k ben 31"), {"B": [(1, 14)], "A": [(2, 31)]}),
     (("A: ik ben 16", "B: ik 14", "A: eigenlijk ben ik 24"), {"A": [(0, 16), (2, 24)], "B": [(1, 14)]}),
+    (("A: ik ben 24", "A: en jij?", "B: 14 hoezo"), {"A": [(0, 24)], "B": [(2, 14)]}),   # asked back in a turn of its own
+    (("A: ik ben 15", "B: ik ook"), {"A": [(0, 15)], "B": [(1, 15)]}),                  # the same age
+    (("A: ik ben 15", "B: ik ook 16 haha"), {"A": [(0, 15)], "B": [(1, 16)]}),
+    (("A: ik ben 15", "B: hoi", "B: leuk", "B: wat doe je", "B: ik ook"), {"A": [(0, 15)]}),  # too late to be an answer
 ])
 def test_answers_and_reveals_read_as_a_careful_reader_would(turns, ages):
     assert conversation(*turns) == ages

@@ -232,10 +232,15 @@ def speaker_ages(texts: Sequence[str], speakers: Sequence[str]) -> dict[str, lis
     question: tuple[int, str, int | None, str, bool] | None = None
     recent: deque[tuple[int, str, str, bool]] = deque(maxlen=REPLY_WITHIN)  # (turn, speaker, text, asked an age)
     answered: set[str] = set()
+    declared: tuple[int, str, int] | None = None  # the last age stated: (turn, speaker, age)
     for index, (text, speaker) in enumerate(zip(texts, speakers)):
         lowered = _lowered(text)
         hinted = _HINT.search(lowered) is not None
         age = _declared(lowered) if hinted else None
+        recently = declared is not None and index - declared[0] <= REPLY_WITHIN
+        same = _SAME_AGE.match(lowered) if recently and declared is not None and declared[1] != speaker else None
+        if age is None and same is not None and declared is not None:
+            age = _in_range(same.group(1)) if same.group(1) else declared[2]   # "ik ben 15" "ik ook"
         bare = age is not None and _BARE_NUMBER.match(lowered) is not None
         if bare and _answers_a_number_question(recent, speaker):
             age = None  # "hoe oud is je broer?" "17", "hoeveel?" "ik 12": a number, not the writer's age
@@ -249,10 +254,12 @@ def speaker_ages(texts: Sequence[str], speakers: Sequence[str]) -> dict[str, lis
         if age is not None:
             out.setdefault(speaker, []).append((index, age))
             answered.add(speaker)
+            declared = (index, speaker, age)
         told = _told(lowered) if hinted and len(names) == 2 else None
         if told is not None:
             said_to.setdefault(names[1] if speaker == names[0] else names[0], []).append((index, told))
-        asked = _asked(lowered, age) if hinted else None
+        own = age if age is not None else (declared[2] if recently and declared is not None and declared[1] == speaker else None)
+        asked = _asked(lowered, own) if hinted or (own is not None and _ASKS_BACK.search(lowered)) else None
         if asked is not None:
             question, answered = (index, speaker, *asked), set()
         recent.append((index, speaker, lowered, asked is not None))
@@ -264,9 +271,16 @@ def speaker_ages(texts: Sequence[str], speakers: Sequence[str]) -> dict[str, lis
 
 def _answers_a_number_question(recent: Sequence[tuple[int, str, str, bool]], speaker: str) -> bool:
     """Whether one of the last turns, by someone else, asked a number that is no age of the writer's
-    ("hoe oud is je broer?", "hoeveel?", "welke maat"). Read only when a bare number comes."""
-    return any(asker != speaker and not asked_age and (_ASKS_OTHERS_AGE.search(text) or _ASKS_NUMBER.search(text))
-               for _turn, asker, text, asked_age in recent)
+    ("hoe oud is je broer?", "hoeveel?", "welke maat") after the last age question ("en jij?" asks
+    the writer's own again). Read only when a bare number comes."""
+    for _turn, asker, text, asked_age in reversed(recent):
+        if asker == speaker:
+            continue
+        if asked_age:
+            return False
+        if _ASKS_OTHERS_AGE.search(text) or _ASKS_NUMBER.search(text):
+            return True
+    return False
 
 
 def told_age(text: str) -> int | None:
@@ -279,6 +293,8 @@ def _told(lowered: str) -> int | None:
     return _in_range(next(g for g in told.groups() if g)) if told else None
 
 
+# "ik ook" (or "ik ook 15") right after someone else stated their age.
+_SAME_AGE = re.compile(r"^(?:ik|ikke|me|kik) (?:ook|too)(?: (\d{1,2}))?(?: ?(?:haha\w*|lol|xd|hihi))?[ !.?]*$")
 _ASKS_TURNING = re.compile(r"\bhoe oud (?:word je|word jij|wordt ge|wordt gij|wordt u)\b")
 
 
