@@ -119,6 +119,16 @@ def robustness_md(report: dict) -> list[str]:
             rows.append(row)
         parts.append(table(["rewrite", "changed", "model before", "model after", "drop (points)", "within target",
                             "tfidf before → after", "keywords before → after"], rows))
+        context = scorers["model"].get("context", {})
+        if context:
+            parts.append("Not an evasion, no target: the positive beside an ordinary line in the same message "
+                         "(\"haha ja was echt leuk vandaag. …\"). Every n-gram vector has unit length, so the "
+                         "everyday line dilutes the harmful one.\n")
+            rows = [[name, m["recall_before"], m["recall_after"], fmt(m["drop_points"], 1)]
+                    + [f"{fmt(o['recall_before'])} → {fmt(o['recall_after'])}" if (o := scorers.get(other, {}).get("context", {}).get(name))
+                       else "–" for other in ("tfidf", "keywords")] for name, m in context.items()]
+            parts.append(table(["in the message", "model before", "model after", "drop (points)",
+                                "tfidf before → after", "keywords before → after"], rows))
     parts.append(image(report, "robustness", "Recall on rewritten positives"))
     return parts
 

@@ -5,6 +5,11 @@ message, so a run is reproducible. Recall is "any of the message's true categori
 it is measured on the messages a rewrite actually changed (before vs after, same messages), so a
 rewrite that rarely applies (emoji) is not diluted by untouched messages. Target: a drop of at
 most ``TARGET_DROP_POINTS`` recall points per rewrite.
+
+Beside them, with no target, ``CONTEXT_REWRITES``: the same positive written beside an ordinary
+line in one message ("haha ja was leuk vandaag. <positive>"). Not an evasion, but how chat is
+written; every n-gram vector has unit length, so the everyday line dilutes the harmful one. It is
+reported under ``context`` so the evasive rewrites' worst case and target stay what they were.
 """
 
 from __future__ import annotations
@@ -116,9 +121,26 @@ REWRITES: dict[str, Callable[[str, random.Random], str]] = {
     "emoji": emoji, "typos": typos, "elongation": elongation, "mixed_case": mixed_case,
 }
 
+# Ordinary lines in the registers the model serves; one is put before or after a positive.
+EVERYDAY = (
+    "haha ja was echt leuk vandaag", "ik zit nu in de trein", "heb je de wiskunde al af?", "morgen training om 7",
+    "lol die video 😂", "ja kom straks", "ge moet da echt zien", "allez tot straks", "bro die game was lit",
+    "wollah ik ben moe", "sorry was aan het werk", "mijn fiets is weer kapot", "ok top", "omg de bus is weer te laat",
+    "send me die playlist", "wat eten we vanavond", "ik neem chips mee", "zondag naar oma?",
+)
+
+
+def beside_small_talk(text: str, rng: random.Random) -> str:
+    line, joiner = rng.choice(EVERYDAY), rng.choice((" ", ". ", ", ", "\n"))
+    return f"{line}{joiner}{text}" if rng.random() < 0.5 else f"{text}{joiner}{line}"
+
+
+CONTEXT_REWRITES: dict[str, Callable[[str, random.Random], str]] = {"beside_small_talk": beside_small_talk}
+
 
 def rewrite_all(name: str, texts: list[str], seed: int = SEED) -> list[str]:
-    return [REWRITES[name](t, random.Random(f"{seed}:{name}:{i}")) for i, t in enumerate(texts)]
+    rewrite = REWRITES.get(name) or CONTEXT_REWRITES[name]
+    return [rewrite(t, random.Random(f"{seed}:{name}:{i}")) for i, t in enumerate(texts)]
 
 
 def examples(seed: int = SEED) -> dict[str, str]:
@@ -159,25 +181,26 @@ def run_robustness(scorers: dict[str, tuple[Callable[[list[str]], np.ndarray], d
                     "example": {"original": EXAMPLE, **examples()}, "sets": {}}
     for set_name, ms in chosen.items():
         Y, texts, categories = label_matrix(ms.records, sets.categories), ms.texts, sets.categories
-        rewritten = {name: rewrite_all(name, texts) for name in REWRITES}
+        rewritten = {name: rewrite_all(name, texts) for name in (*REWRITES, *CONTEXT_REWRITES)}
         entry: dict = {"n": len(ms), "scorers": {}}
         for scorer_name, (score, thresholds) in scorers.items():
             log(f"robustness: {scorer_name} on {set_name} ({len(ms)} positives × {len(REWRITES)} rewrites)")
             before = flagged(score(texts), thresholds, categories)
             everyone = np.ones(len(texts), bool)
-            scorer_entry: dict = {"recall_before": _recall(Y, before, everyone, categories), "rewrites": {}}
+            scorer_entry: dict = {"recall_before": _recall(Y, before, everyone, categories), "rewrites": {}, "context": {}}
             for name, new_texts in rewritten.items():
                 changed = np.array([a != b for a, b in zip(texts, new_texts)])
                 after = flagged(score(new_texts), thresholds, categories)
                 r_before, r_after = _recall(Y, before, changed, categories), _recall(Y, after, changed, categories)
                 drop = (None if r_before["any"] is None
                         else round(100 * (r_before["any"] - r_after["any"]), 2))
-                scorer_entry["rewrites"][name] = {
+                evasive = name in REWRITES
+                scorer_entry["rewrites" if evasive else "context"][name] = {
                     "changed_share": float(changed.mean()), "recall_before": r_before["any"],
                     "recall_after": r_after["any"], "drop_points": drop,
                     "recall_after_all": _recall(Y, after, everyone, categories)["any"],
                     "per_category_after": {c: r_after[c] for c in categories},
-                    "meets_target": None if drop is None else drop <= TARGET_DROP_POINTS,
+                    "meets_target": None if drop is None or not evasive else drop <= TARGET_DROP_POINTS,
                 }
             entry["scorers"][scorer_name] = scorer_entry
         report["sets"][set_name] = entry

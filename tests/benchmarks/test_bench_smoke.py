@@ -87,6 +87,9 @@ def test_quick_bench_writes_every_section(tiny_model_dir, tmp_path, monkeypatch)
         rewrites = entry["scorers"]["model"]["rewrites"]
         assert len(rewrites) >= 8
         assert all(_is_number(r["recall_after"]) for r in rewrites.values() if r["changed_share"] > 0)
+        beside = entry["scorers"]["model"]["context"]["beside_small_talk"]   # no target, not among the rewrites
+        assert beside["changed_share"] == 1.0 and _is_number(beside["recall_after"]) and beside["meets_target"] is None
+        assert "beside_small_talk" not in rewrites
 
     # 2. leave-writer-out from metrics.json
     lwo = report["leave_writer_out"]
