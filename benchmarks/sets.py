@@ -31,7 +31,7 @@ from training.corpora import CorpusRows
 from training.data_sources import MessageSet, read_conversations, read_messages
 
 from signals.errors import InputError
-from signals.jsonl import parse_turn
+from signals.jsonl import parse_context
 from signals.service import Message
 from training import corpora as corpora_mod
 
@@ -96,8 +96,7 @@ def is_labelled(ms: MessageSet, path: Path | str | None = None) -> bool:
 
 def messages_of(ms: MessageSet) -> list[Message]:
     """The set's messages, each with its ``context`` turns when it has them."""
-    return [Message(str(r.get("id", i)), r["text"],
-                    tuple(parse_turn(t, f"{ms.name}:{i + 1} context[{k}]") for k, t in enumerate(r.get("context") or [])))
+    return [Message(str(r.get("id", i)), r["text"], parse_context(r.get("context"), f"{ms.name}:{i + 1}"))
             for i, r in enumerate(ms.records)]
 
 

@@ -76,8 +76,7 @@ def held_out_feedback(paths: Path | str | Iterable[Path | str]) -> list[dict[str
     latest: dict[str, dict[str, Any]] = {}
     for path in [paths] if isinstance(paths, (str, Path)) else paths:
         for record in read_feedback(path):
-            seen = latest.get(record["id"])
-            if record["split"] == "test" and (seen is None or _decided(record) >= _decided(seen)):
+            if record["split"] == "test" and _replaces(record, latest.get(record["id"])):
                 latest[record["id"]] = record
     return list(latest.values())
 
@@ -90,6 +89,12 @@ def text_key(text: str) -> str:
 def _decided(record: dict[str, Any]) -> datetime:
     moment = datetime.fromisoformat(str(record["decided_at"]))
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _replaces(record: dict[str, Any], seen: dict[str, Any] | None) -> bool:
+    """Whether ``record`` is the one to keep for its id over ``seen``: the latest decision (on a tie,
+    the one read last)."""
+    return seen is None or _decided(record) >= _decided(seen)
 
 
 @dataclass
@@ -124,9 +129,8 @@ def training_feedback(paths: Iterable[Path | str], held_out_texts: Iterable[str]
             seen = latest.get(record["id"])
             if seen is not None:
                 out.duplicates += 1
-                if _decided(record) < _decided(seen[1]):
-                    continue
-            latest[record["id"]] = (path, record)
+            if _replaces(record, seen[1] if seen else None):
+                latest[record["id"]] = (path, record)
     for path, record in latest.values():
         if text_key(record["text"]) in held:
             out.leaked += 1

@@ -29,6 +29,7 @@ from signals.jsonl import (
     LineError,
     atomic_output,
     open_input,
+    parse_context,
     parse_identifier,
     parse_text,
     parse_turn,
@@ -101,10 +102,7 @@ def _message_rows(path: Path, categories: tuple[str, ...], limits: LineLimits
         # optional here (a metric needs no id); when given, held to the rule of score
         ident = parse_identifier(record["id"], where, "id") if "id" in record else str(number)
         text = parse_text(record.get("text"), where, "text", limits.max_text_chars, blank=False)
-        context = record.get("context") or []
-        if not isinstance(context, list):
-            raise InputError(f"{where}: 'context' must be a list of turns", field="context")
-        turns = tuple(parse_turn(t, f"{where} context[{i}]", limits.max_text_chars) for i, t in enumerate(context))
+        turns = parse_context(record.get("context"), where, limits.max_text_chars)
         given = record.get("labels")
         if not isinstance(given, list) or any(label not in categories for label in given):
             raise InputError(f"{where}: 'labels' must be a list of the model's categories {list(categories)}",

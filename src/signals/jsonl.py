@@ -67,11 +67,15 @@ def parse_message(obj, where: str, max_text_chars: int | None = None) -> Message
         raise InputError(f"{where}: expected a JSON object with 'id' and 'text'")
     ident = _identifier(obj, where)
     text = parse_text(obj.get("text"), where, "text", max_text_chars, blank=False)
-    context = obj.get("context") or []
+    return Message(ident, text, parse_context(obj.get("context"), where, max_text_chars))
+
+
+def parse_context(context, where: str, max_text_chars: int | None = None) -> tuple[Turn, ...]:
+    """A message's ``context``: absent, or a list of turns."""
+    context = context or []
     if not isinstance(context, list):
         raise InputError(f"{where}: 'context' must be a list of turns", field="context")
-    turns = tuple(parse_turn(t, f"{where} context[{i}]", max_text_chars) for i, t in enumerate(context))
-    return Message(ident, text, turns)
+    return tuple(parse_turn(t, f"{where} context[{i}]", max_text_chars) for i, t in enumerate(context))
 
 
 def parse_turn(obj, where: str, max_text_chars: int | None = None) -> Turn:

@@ -22,11 +22,11 @@ ADULT = 18
 # Texts are matched with every run of whitespace collapsed to one space, and no two quantifiers in
 # a row can match the same characters: the patterns stay linear on hostile input.
 _MONTHS = r"(?:jan(?:uari)?|feb(?:ruari)?|maart|mrt|apr(?:il)?|mei|juni?|juli?|aug(?:ustus)?|sept?(?:ember)?|okt(?:ober)?|oct|nov(?:ember)?|dec(?:ember)?)"
-# What follows a number that is no age: a time ("17.30", "14:00"), a unit, a span, a weight, a month,
-# years of something else ("12 jaar getrouwd").
 # "12 jaar getrouwd", "al 10 jaar docent", "12 jaar geleden": after "jaar" only a few words keep it an age.
 _AGE_GOES_ON = (r"(?:oud|jong|en|dus|hoor|maar|bijna|bjna|nog|pas|ja|toch|lol|haha\w*|xd|jij|gij|you|btw|trouwens"
                 r"|hoe|wat|wbu|hbu|ok|oke|ik|uit|m|v|f|jongen|meisje|man|vrouw|hier|geworden|nu|sinds|en jij)\b")
+# What follows a number that is no age: a time ("17.30", "14:00"), a unit, a span, a weight, a month,
+# a clock time after "ik ben" ("ik ben 10 thuis"), years of something else.
 _NOT_AN_AGE = (r"(?![.:,]\d)(?! ?(?:min|minuten|minuutjes|mins|uur|u\b|euro|eur|km|kilo|kg|keer|sec|dagen|weken|maanden"
                r"|cm|meter|pond|volgers|likes|punten|plekken|plaatsen|graden|levels?|hours?|miles|bucks|dollars?"
                r"|thuis|klaar|terug|wakker|daar|vrij|binnen|op school|bij (?:je|jou|u|mij|me)\b"
@@ -117,7 +117,7 @@ _SCHOOL = re.compile(
 _NOT_MINE = re.compile(r"\b(?:mijn|m'n|mn|onze|ons|haar|zijn|z'n|hij|zij|ze|die|jullie|les|leerlingen|juf|meester|docent"
                        r"|mentor|geef|gaf|lesgeven|klas van|de brugklas heeft)\b")
 # A year of higher education: "3e jaar verpleegkunde", "2e jaar mbo", anywhere in the turn.
-_HIGHER_EDUCATION = re.compile(r"\b(?:mbo|hbo|wo|hogeschool|hogeschool\w*|uni|universiteit|opleiding|studie|pabo|bachelor"
+_HIGHER_EDUCATION = re.compile(r"\b(?:mbo|hbo|wo|hogeschool\w*|uni|universiteit|opleiding|studie|pabo|bachelor"
                                r"|master|rechten|\w+kunde|\w+wetenschappen)\b")
 # A self-declaration taken back in the same turn: "ik ben 18 nee grapje 14", "ik ben 16 maar eigenlijk 24".
 _CORRECTED = re.compile(r"\b(?:nee+|neen|grapje|eigenlijk|eig|serieus|in het echt)\b[^\d]{0,20}?\b(\d{1,2})\b")
@@ -246,10 +246,9 @@ def speaker_ages(texts: Sequence[str], speakers: Sequence[str]) -> dict[str, lis
             age = None  # "hoe oud is je broer?" "17", "hoeveel?" "ik 12": a number, not the writer's age
         replying = question is not None and speaker != question[1] and speaker not in answered \
             and index - question[0] <= REPLY_WITHIN
-        if replying and bare and question is not None and (question[3] or question[4]):
-            # a bare number answers the question asked: "welke groep?" "8" is about 11, "hoe oud word je?" "18" is 17
-            age = _answered(lowered, question[2], question[3], question[4])
-        if age is None and replying and question is not None:
+        # a reply without an age of its own, or a bare number that answers the question asked ("welke
+        # groep?" "8" is about 11, "hoe oud word je?" "18" is 17)
+        if replying and question is not None and (age is None or (bare and (question[3] or question[4]))):
             age = _answered(lowered, question[2], question[3], question[4])
         if age is not None:
             out.setdefault(speaker, []).append((index, age))

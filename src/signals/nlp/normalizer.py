@@ -77,7 +77,6 @@ def _grapheme_end(text: str, end: int) -> int:
     return end
 
 
-_WORD_GAP = re.compile(r"\s{2,}")
 _DOTTED = re.compile(r"(?<![\w.])(?:[a-z]\.){2,6}(?!\w)")  # "a.u.b.", "i.v.m.", "t.z.t."
 
 
@@ -91,11 +90,11 @@ def _separator_edits(text: str) -> list[Edit]:
         if (run[0].isdigit() or run[-1].isdigit()) and any(c.isalpha() for c in run):
             continue  # "1 t/m 5": letters between numbers are no spaced-out word
         gaps = _SEPARATORS.findall(run)
-        if all(_WORD_GAP.fullmatch(gap) for gap in gaps) or not any(_WORD_GAP.fullmatch(gap) for gap in gaps):
+        if all(_SPACES.fullmatch(gap) for gap in gaps) or not any(_SPACES.fullmatch(gap) for gap in gaps):
             edits.append((start, match.end(), _SEPARATORS.sub("", run)))
             continue
         cursor = 0
-        for gap in [*_WORD_GAP.finditer(run), None]:
+        for gap in [*_SPACES.finditer(run), None]:
             end = gap.start() if gap else len(run)
             edits.append((start + cursor, start + end, _SEPARATORS.sub("", run[cursor:end])))
             cursor = gap.end() if gap else end
