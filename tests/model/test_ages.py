@@ -181,6 +181,12 @@ def test_what_is_not_telling_the_other_their_age(text):
     ("nu ben ik 14", 14),
     ("in mei word ik 15", 14),
     ("ik word morgen 18", 17),
+    ("ik ben 15jr", 15), ("ik ben 13j", 13),          # the unit written on
+    ("ik ben 10j getrouwd", None),
+    ("26 man", 26), ("man 34", 34), ("vrouw 31", 31), ("31 vrouw hier", 31),   # adults on a dating app
+    ("we waren met 30 man", None), ("30 man sterk", None), ("man 25 graden vandaag", None),
+    ("ik zit in de tweede klas", 13), ("ik zit in de eerste klas", 12),         # a school year in words
+    ("ik zit in het tweede jaar rechten", None),
 ])
 def test_ages_read_as_a_careful_reader_would(text, age):
     assert declared_age(text) == age
@@ -200,6 +206,13 @@ def test_ages_read_as_a_careful_reader_would(text, age):
     (("A: ik ben 15", "B: ik ook"), {"A": [(0, 15)], "B": [(1, 15)]}),                  # the same age
     (("A: ik ben 15", "B: ik ook 16 haha"), {"A": [(0, 15)], "B": [(1, 16)]}),
     (("A: ik ben 15", "B: hoi", "B: leuk", "B: wat doe je", "B: ik ook"), {"A": [(0, 15)]}),  # too late to be an answer
+    (("A: hoe oud ben je?", "B: 3 havo"), {"B": [(1, 14)]}),         # a school year for an age
+    (("A: hoe oud ben je?", "B: tweede klas"), {"B": [(1, 13)]}),
+    (("A: hoe oud ben je?", "B: brugklas"), {"B": [(1, 12)]}),
+    (("A: hoe oud ben je?", "B: 3e jaar hbo"), {}),
+    (("A: hoe oud ben je?", "B: 3 auto's"), {}),
+    (("A: ben je wel 18?", "B: nee 15"), {"B": [(1, 15)]}),          # a doubted age
+    (("A: ben je wel 18?", "B: ja hoor"), {"B": [(1, 18)]}),
 ])
 def test_answers_and_reveals_read_as_a_careful_reader_would(turns, ages):
     assert conversation(*turns) == ages

@@ -31,11 +31,12 @@ _NOT_AN_AGE = (r"(?![.:,]\d)(?! ?(?:min|minuten|minuutjes|mins|uur|u\b|euro|eur|
                r"|cm|meter|pond|volgers|likes|punten|plekken|plaatsen|graden|levels?|hours?|miles|bucks|dollars?"
                r"|thuis|klaar|terug|wakker|daar|vrij|binnen|op school|bij (?:je|jou|u|mij|me)\b"
                r"|%|x\b|tot\b|over\b|voor\b|" + _MONTHS + r"\b"
-               r"|(?:jaar|jr|jaartjes) (?!" + _AGE_GOES_ON + r")[a-z]))")
+               r"|(?:jaar|jr|j|jaartjes) (?!" + _AGE_GOES_ON + r")[a-z]))")
 _NUMBER_WORDS = {"tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15, "zestien": 16,
                  "zeventien": 17, "achttien": 18, "negentien": 19, "twintig": 20, "dertig": 30, "veertig": 40,
                  "vijftig": 50}
-_AGE = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?![\d\w])"
+# a number, or one with its unit written on ("15jr", "13j", "16yo")
+_AGE = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?:(?![\d\w])|(?=(?:jaar|jr|j|yo)\b))"
 _I_AM = (r"(?:ik ben|ik bn|k ben|kben|'k ben|kzen|'k zen|ik zen|kzijn|'k zijn|ik zijn|ben ik|bn ik|word ik"
          r"|(?<!jij )(?<!jj )(?<!je )(?<!gij )(?<!wie )(?<!u )(?:ben|bn)|ik word|i'?m|i am|iam)")
 _UNIT = r"(?:jaar|jaartjes|jr|j|yo|y/o|years old|year old|years|yrs)"
@@ -50,7 +51,8 @@ _SELF_AGE = re.compile(
     r"|(?:jongen|meisje|gast|meid|boy|girl|man|vrouw) van (\d{1,2})\b)"
     r"|(?:^| )(?<!in )(?<!nog )(?<!over )(?<!binnen )(?<!na )(\d{1,2}) ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:[/,] ?)?"
     r"(?:m|v|f|jongen|meisje|boy|girl)\b(?! ?(?:lopen|rijden|fietsen|verder|hoog|diep|breed|lang|van|achter|voor|afstand|weg|naar|\d))"
-    r"|^(?:m|v|f) ?(?:[/,] ?)?(\d{1,2})\b" + _NOT_AN_AGE
+    r"|^(?:m|v|f|man|vrouw|jongen|meisje|meid|gast|boy|girl|guy) ?(?:[/,] ?)?(\d{1,2})\b" + _NOT_AN_AGE
+    + r"|^(\d{1,2}) ?(?:jaar ?)?(?:[/,] ?)?(?:man|vrouw|meid|gast|guy)\b(?! (?:sterk|op|van|in|aan|erbij|extra)\b)"
     + r"|^(\d{1,2})[- ]?jarige?(?: (?:hier|meisje|jongen|girl|boy)){0,2}[.!?]*$"
     r"|^(\d{1,2}) ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:hier ?)?(?:[.!]*$|[,.]? ?(?:bijna|bjna|almost)\b"
     r"|[,.]? ?" + _ASKS_IT_BACK + r")"
@@ -75,7 +77,7 @@ _ASKS_AGE = re.compile(
     r"(?! (?:die|dat|deze|hij|zij|ze|is|zijn|was|je|jouw|mijn|m'n|mn)\b)|\bhoe oud ?[?!.,]|\bhoe oud$"
     r"|\bhow old (?:are|r)\b|\basl\b|\bwelk bouwjaar (?:ben|bent|zijt|zijde|ben je|ben jij)\b"
     r"|\b(?:je|jouw|uw|ur|your) (?:leeftijd|lft|age)\b|^(?:leeftijd|lft|age) ?\?"
-    r"|\b(?:ben je|ben jij|bn je|zijde gij|zijde|zijt ge|zijt gij|zij gij|are you|are u|r u|ur) (?:al |pas |nog |echt |nu )?"
+    r"|\b(?:ben je|ben jij|bn je|zijde gij|zijde|zijt ge|zijt gij|zij gij|are you|are u|r u|ur) (?:al |pas |nog |echt |nu |wel |zeker |toch |ook |wel echt )?"
     r"(\d{1,2})\b" + _NOT_AN_AGE)
 _ASKS_OTHERS_AGE = re.compile(r"\bhoe oud\b|\bhow old\b")  # any other "hoe oud": a number answers it, not an age of theirs
 # A question a bare number answers without being the writer's age: "hoeveel?" "70", "wat is je schoenmaat" "38".
@@ -108,7 +110,8 @@ _SCHOOL_REPLY = re.compile(r"^(?:ik zit in |in |de )?(?:het )?(\d)(?:e|de|ste|(?
 _NOT_A_SCHOOL_YEAR = r"(?! ?(?:van|bachelor|master|rechten|uni|universiteit|hogeschool|hbo|wo\b|geneeskunde|psychologie|opleiding|studie|aan de))"
 _SCHOOL = re.compile(
     r"(?:^|\bik |'k |\bk)(?:zit in|zit op|zit|doe|ga naar) (?:de |het |groep )?"
-    r"(?:(?P<year>\d)(?:e|de|ste)? ?(?P<kind>klas|jaar|middelbaar|leerjaar|havo|vwo|vmbo|mavo|gym)\b" + _NOT_A_SCHOOL_YEAR
+    r"(?:(?:(?P<year>\d)(?:e|de|ste)?|(?P<word2>eerste|tweede|derde|vierde|vijfde|zesde)) ?"
+    r"(?P<kind>klas|jaar|middelbaar|leerjaar|havo|vwo|vmbo|mavo|gym)\b" + _NOT_A_SCHOOL_YEAR
     + r"|(?:havo|vwo|vmbo|mavo|gym) ?(?P<year2>[1-6])\b|(?P<brug>brugklas)|(?P<basis>basisschool)|groep ?(?P<groep>\d)"
     r"(?! ?(?:app|chat|groep|ouders|musical|kamp)\b))"
     r"|\b(?P<bare>brugklas|brugpieper|(?:(?P<word>eerste|tweede|derde|vierde|vijfde|zesde)|(?P<year3>[1-6])(?:e|de|ste)) ?"
@@ -188,7 +191,7 @@ def _school_age(lowered: str) -> int | None:
         return 12
     if found["word"]:
         return 11 + _ORDINALS[found["word"]]
-    year = int(found["year"] or found["year2"] or found["year3"])
+    year = _ORDINALS[found["word2"]] if found["word2"] else int(found["year"] or found["year2"] or found["year3"])
     return 5 + year if found["kind"] == "leerjaar" else 11 + year
 
 
@@ -215,10 +218,19 @@ def _answered(lowered: str, proposed: int | None, school: str, turning: bool = F
     if reply:
         value = _in_range(reply.group(1))
         turning = turning or _TURNING.match(lowered[reply.end(1):]) is not None
-        return value - 1 if value is not None and (turning or _ONE_LESS.search(lowered[: reply.start(1)])) else value
+        if value is not None:
+            return value - 1 if turning or _ONE_LESS.search(lowered[: reply.start(1)]) else value
     if proposed is not None and not any(ch.isdigit() for ch in lowered) and _YES.search(lowered):
         return proposed if 8 <= proposed <= 80 else None
-    return None
+    return _school_answer(lowered)
+
+
+def _school_answer(lowered: str) -> int | None:
+    """A school year given for an age ("hoe oud ben je?" "3 havo", "tweede klas", "brugklas"): a short
+    turn read as if it began with "ik zit in"."""
+    if len(lowered.split()) > 4 or lowered.startswith(("ik ", "in ", "de ", "het ")):
+        return None
+    return _school_age("ik zit in " + lowered)
 
 
 def speaker_ages(texts: Sequence[str], speakers: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
