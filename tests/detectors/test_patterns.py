@@ -160,6 +160,11 @@ POSITIVES = [
     case("threat_exposure", "wallah je familie gaat het weten", "je familie gaat het weten", "straattaal"),
     case("threat_exposure", "i send je pics naar al je volgers", "i send je pics naar", "codemix"),
     case("threat_exposure", "ik post je f0t0s op insta", "ik post je f0t0s op", "leet"),
+    # "jouw" (and Flemish "uw", read as "jouw") before the people who will see them
+    case("threat_exposure", "ik ga die foto's aan uw vrienden tonen", "foto's aan uw vrienden", "flemish"),
+    case("threat_exposure", "die video gaat naar jouw ouders", "video gaat naar jouw ouders", "standard"),
+    case("threat_exposure", "jouw familie gaat het allemaal zien", "jouw familie gaat het allemaal zien", "standard"),
+    case("threat_exposure", "die fotos gaan naar je mama", "fotos gaan naar je mama", "straattaal"),
     # payment_demand
     case("payment_demand", "stuur 100 euro", "stuur 100 euro", "standard"),
     case("payment_demand", "betaal €50 anders", "betaal €50", "standard"),
