@@ -46,6 +46,21 @@ def pct(value, digits: int = 2) -> str:
     return "–" if value is None else f"{100 * value:.{digits}f} %"
 
 
+def interval(bounds, digits: int = 1) -> str:
+    """A 95 % interval as percentages ("0.3–28.3 %"), "–" where there is none."""
+    if not bounds:
+        return "–"
+    return f"{100 * bounds[0]:.{digits}f}–{100 * bounds[1]:.{digits}f} %"
+
+
+def counted(entry: dict, key: str) -> str:
+    """A rate as "hits of n (95 % interval)", from an evaluation entry's ``counts``."""
+    c = (entry.get("counts") or {}).get(key)
+    if not c or not c["n"]:
+        return "–"
+    return f"{c['hits']} of {c['n']} ({interval(c['interval'])})"
+
+
 def table(header: list[str], rows: list[list]) -> str:
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
     lines += ["| " + " | ".join(fmt(v) if not isinstance(v, str) else v for v in row) + " |" for row in rows]

@@ -3,7 +3,7 @@ test set and conversations."""
 
 from __future__ import annotations
 
-from benchmarks.report import fmt, pct, table
+from benchmarks.report import counted, fmt, interval, pct, table
 from signals.model.conversation import describe_length_points
 
 SCORERS = ("model", "tfidf", "keywords")
@@ -48,12 +48,19 @@ def registers_md(entry: dict) -> str:
     registers = entry.get("registers")
     if not registers:
         return ""
-    rows = [[reg, e["n"], e.get("recall_any"), pct(e.get("flag_rate_negatives"))] for reg, e in registers.items()]
+    rows = [[reg, e["n"], e.get("recall_any"), counted(e, "recall_any"), pct(e.get("flag_rate_negatives")),
+             counted(e, "flag_rate_negatives")] for reg, e in registers.items()]
     gap = entry.get("register_gap", {})
-    rows.append(["**gap (max − min)**", "", gap.get("recall_any_max_minus_min"), pct(gap.get("flag_rate_max_minus_min"))])
+    intervals = gap.get("intervals") or {}
+    rows.append(["**gap (max − min)**", "", gap.get("recall_any_max_minus_min"), interval(intervals.get("recall_any")),
+                 pct(gap.get("flag_rate_max_minus_min")), interval(intervals.get("flag_rate"))])
     buckets = entry.get("length_buckets", {})
-    rows += [[f"length {b}", e["n"], e.get("recall_any"), pct(e.get("flag_rate_negatives"))] for b, e in buckets.items()]
-    return "Registers and message lengths (model):\n" + table(["slice", "n", "recall (any)", "flag rate negatives"], rows)
+    rows += [[f"length {b}", e["n"], e.get("recall_any"), counted(e, "recall_any"), pct(e.get("flag_rate_negatives")),
+              counted(e, "flag_rate_negatives")] for b, e in buckets.items()]
+    return ("Registers and message lengths (model). Counts with 95 % intervals (Wilson; for the gap, Newcombe's "
+            "interval of the difference): a gap whose interval holds 0 is within what chance allows on a set this "
+            "size.\n" + table(["slice", "n", "recall (any)", "caught of positives (95 %)", "flag rate negatives",
+                                "flagged of negatives (95 %)"], rows))
 
 
 def accuracy_md(report: dict) -> list[str]:
@@ -183,7 +190,12 @@ def sealed_md(report: dict) -> list[str]:
             ["benign flagged", pct(entry.get("flag_rate_benign")), f"≤ {pct(targets['flag_rate_benign'], 1)}"],
             ["register gap: recall", pct(gap.get("recall_any_max_minus_min"), 1), f"≤ {pct(targets['register_recall_gap'], 0)}"],
             ["register gap: negatives flagged", pct(gap.get("flag_rate_max_minus_min"), 1), f"≤ {pct(targets['register_flag_rate_gap'], 0)}"]]
-    parts.append(table(["what", "sealed", "target (issue 10)"], rows))
+    intervals = gap.get("intervals") or {}
+    rows[-2].append(interval(intervals.get("recall_any")))
+    rows[-1].append(interval(intervals.get("flag_rate")))
+    for row in rows[:-2]:
+        row.append("")
+    parts.append(table(["what", "sealed", "target (issue 10)", "95 % interval"], rows))
     parts.append(negatives_md(entry))
     parts.append(registers_md(entry))
     parts.append("Sealed conversations and sealed long threads: see the conversations section.\n")
@@ -211,9 +223,13 @@ def conversations_md(report: dict) -> list[str]:
     parts.append(table(["set", "n", "grooming", "max turns", "precision", "recall", "F1", "ROC-AUC", "benign flagged",
                         "right suspect", "first alert (share of length)", "alert delay (turns)",
                         "met: buckets / recall / suspect"], rows))
-    rows = [[name, bucket, b["benign"], b["grooming"], pct(b.get("flag_rate_benign")), b.get("recall"), b.get("roc_auc")]
+    rows = [[name, bucket, b["benign"], b["grooming"], pct(b.get("flag_rate_benign")), counted(b, "flag_rate_benign"),
+             b.get("recall"), b.get("roc_auc")]
             for name, e in conv.get("sets", {}).items() for bucket, b in e.get("length_buckets", {}).items()]
-    parts.append("Per length bucket (turns):\n" + table(["set", "turns", "benign", "grooming", "benign flagged", "recall", "ROC-AUC"], rows))
+    parts.append("Per length bucket (turns). With a few dozen harmless chats in a bucket, one flag moves the rate by "
+                 "several points: the 95 % interval (Wilson) says what the set can tell.\n"
+                 + table(["set", "turns", "benign", "grooming", "benign flagged", "flagged of benign (95 %)", "recall",
+                          "ROC-AUC"], rows))
     parts.append(image(report, "conversation_buckets", "Benign conversations flagged per length bucket"))
     parts.append(image(report, "conversation_reliability", "Reliability of conversation risk on held-out conversations"))
     return parts

@@ -235,3 +235,15 @@ def test_a_dash_is_not_a_file_here(tiny_model_dir, tmp_path, capsys, where):
     assert stopped.value.code == 2
     assert "'-' is not a file here" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.jsonl"]
+
+
+def test_rates_are_printed_with_their_counts_and_95_percent_intervals(tiny_model_dir, tmp_path, capsys):
+    """Two lines per register cannot show a gap: the printout says what the set can tell."""
+    main(["evaluate", "messages", str(write(tmp_path / "m.jsonl", MESSAGES)), "--model", str(tiny_model_dir)])
+    out = capsys.readouterr().out
+    assert "95 % intervals: recall, flag rate" in out
+    gap = next(line for line in out.splitlines() if line.startswith("gap (max - min)"))
+    assert "95 % interval -" in gap and " to " in gap          # two lines per register: the interval holds 0
+    main(["evaluate", "conversations", str(write(tmp_path / "c.jsonl", CONVERSATIONS)), "--model", str(tiny_model_dir)])
+    bucket = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("1-25"))
+    assert " of 1, " in bucket                                 # one harmless chat in the bucket, and its interval

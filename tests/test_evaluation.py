@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from signals.evaluation import conversation_metrics, message_metrics, reliability
+from signals.evaluation import conversation_metrics, difference_interval, message_metrics, reliability, wilson_interval
 from signals.results import ConversationResult
 
 CATEGORIES = ("a", "b")
@@ -88,3 +88,36 @@ def test_speakers_given_as_numbers_are_compared_as_text():
     convs = [conversation("grooming", 10, 1)]
     out = conversation_metrics(convs, [result("grooming", 0.9, "1", 3)])
     assert out["suspect_accuracy"] == 1.0
+
+
+@pytest.mark.parametrize(("hits", "n", "low", "high"), [
+    (1, 16, 0.0111, 0.2833),     # one harmless chat of 16 flagged: 6.3 %, but anywhere from 1 % to 28 %
+    (0, 10, 0.0, 0.2775),
+    (81, 263, 0.2553, 0.3662),   # Newcombe (1998), table I
+])
+def test_a_rate_has_its_wilson_interval(hits, n, low, high):
+    assert wilson_interval(hits, n) == pytest.approx((low, high), abs=1e-4)
+    assert wilson_interval(0, 0) is None
+
+
+def test_a_gap_between_two_rates_has_newcombes_interval():
+    # Newcombe (1998), method 10: 56/70 against 48/80
+    assert difference_interval((56, 70), (48, 80)) == pytest.approx((0.0524, 0.3339), abs=1e-4)
+    assert difference_interval((1, 1), (0, 0)) is None
+
+
+def test_register_and_bucket_rates_carry_their_counts_and_intervals():
+    Y = np.array([[1, 0]] * 4 + [[0, 0]] * 4)
+    probas = np.array([[0.9, 0]] * 3 + [[0.1, 0]] + [[0.1, 0]] * 3 + [[0.9, 0]])
+    out = message_metrics(Y, probas, {"a": 0.5, "b": 0.5}, CATEGORIES,
+                          registers=["standard", "standard", "flemish", "flemish"] * 2)
+    flemish = out["registers"]["flemish"]
+    assert flemish["counts"]["recall_any"]["hits"] == 1 and flemish["counts"]["recall_any"]["n"] == 2
+    assert flemish["counts"]["flag_rate_negatives"]["interval"] == pytest.approx(wilson_interval(1, 2))
+    gap = out["register_gap"]
+    assert gap["recall_any_max_minus_min"] == 0.5
+    assert gap["intervals"]["recall_any"] == pytest.approx(difference_interval((2, 2), (1, 2)))
+    assert gap["intervals"]["recall_any"][0] < 0 < gap["intervals"]["recall_any"][1]   # two lines each: chance
+    convs = [conversation("benign", 10)] * 3
+    bucket = conversation_metrics(convs, [result("grooming", 0.9, "a", 1)] + [result("benign", 0.1)] * 2)["length_buckets"]["1-25"]
+    assert bucket["counts"]["flag_rate_benign"]["hits"] == 1 and bucket["counts"]["flag_rate_benign"]["n"] == 3

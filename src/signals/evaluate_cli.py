@@ -148,6 +148,19 @@ def _f(value) -> str:
     return "  –  " if value is None else f"{value:5.3f}"
 
 
+def _bounds(bounds) -> str:
+    return "95 % interval –" if not bounds else f"95 % interval {bounds[0]:.3f} to {bounds[1]:.3f}"
+
+
+def _interval(entry: dict, key: str, counts: bool = False) -> str:
+    """A rate's 95 % interval ("0.011-0.283"), with its count first when asked ("1 of 16, ...")."""
+    c = (entry.get("counts") or {}).get(key)
+    if not c or c["interval"] is None:
+        return "–"
+    low, high = c["interval"]
+    return (f"{c['hits']} of {c['n']}, " if counts else "") + f"{low:.3f}-{high:.3f}"
+
+
 def evaluate_messages(service: ScoringService, path: Path, point: str, limits: LineLimits = DEFAULT_LIMITS
                       ) -> tuple[dict, list[str]]:
     from signals.evaluation import message_metrics  # scikit-learn: imported only when evaluating
@@ -172,9 +185,16 @@ def evaluate_messages(service: ScoringService, path: Path, point: str, limits: L
     lines.append(f"\nflag rate of harmless messages: {_f(report['flag_rate_negatives'])}")
     for title, key in (("length", "length_buckets"), ("register", "registers")):
         if report.get(key):
-            lines.append(f"\n{title:14s} n      recall  flag rate (harmless)")
+            lines.append(f"\n{title:14s} n      recall  flag rate (harmless)  95 % intervals: recall, flag rate")
             for name, m in report[key].items():
-                lines.append(f"{name:14s} {m['n']:5d}  {_f(m.get('recall_any'))}   {_f(m.get('flag_rate_negatives'))}")
+                lines.append(f"{name:14s} {m['n']:5d}  {_f(m.get('recall_any'))}   {_f(m.get('flag_rate_negatives'))}"
+                             f"                 {_interval(m, 'recall_any')}, {_interval(m, 'flag_rate_negatives')}")
+            gap = report.get("register_gap") or {}
+            if key == "registers" and gap.get("recall_any_max_minus_min") is not None:
+                bounds = gap.get("intervals") or {}
+                lines.append(f"gap (max - min): recall {_f(gap['recall_any_max_minus_min'])} ({_bounds(bounds.get('recall_any'))}), "
+                             f"flag rate {_f(gap['flag_rate_max_minus_min'])} ({_bounds(bounds.get('flag_rate'))}); "
+                             "an interval that holds 0 is within chance on this many lines")
             if key == "registers" and report["without_register"]:
                 lines.append(f"(no register: {report['without_register']} line(s), in no register's row)")
     return report, lines
@@ -202,10 +222,10 @@ def evaluate_conversations(service: ScoringService, path: Path, point: str = "hi
               f"first alert at {_f(report['first_alert_relative_mean'])} of the length")]
     for title, key in (("turns", "length_buckets"), ("register", "registers")):
         if report.get(key):
-            lines.append(f"\n{title:10s} n     harmless flagged  recall  ROC-AUC")
+            lines.append(f"\n{title:10s} n     harmless flagged  recall  ROC-AUC  harmless flagged: count (95 % interval)")
             for name, m in report[key].items():
                 lines.append(f"{name:10s} {m['n']:5d} {_f(m['flag_rate_benign'])}             {_f(m['recall'])}   "
-                             f"{_f(m.get('roc_auc'))}")
+                             f"{_f(m.get('roc_auc'))}    {_interval(m, 'flag_rate_benign', counts=True)}")
     return report, lines
 
 

@@ -42,6 +42,38 @@ def _rate(mask: np.ndarray) -> float | None:
     return float(mask.mean()) if len(mask) else None
 
 
+Z95 = 1.959963984540054
+
+
+def wilson_interval(hits: int, n: int, z: float = Z95) -> tuple[float, float] | None:
+    """The Wilson score interval (95 % by default) of a rate of ``hits`` in ``n``: how far a rate
+    measured on a small set can be trusted ("1 of 16 flagged" is 1.1-28.3 %, not 6.3 %)."""
+    if n <= 0:
+        return None
+    p = hits / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
+
+
+def difference_interval(a: tuple[int, int], b: tuple[int, int], z: float = Z95) -> tuple[float, float] | None:
+    """Newcombe's interval (hybrid Wilson score) for the difference of two rates, ``a`` minus ``b``,
+    each given as (hits, n): whether a gap between two registers is larger than chance allows."""
+    first, second = wilson_interval(*a, z=z), wilson_interval(*b, z=z)
+    if first is None or second is None:
+        return None
+    p1, p2 = a[0] / a[1], b[0] / b[1]
+    low = (p1 - p2) - np.sqrt((p1 - first[0]) ** 2 + (second[1] - p2) ** 2)
+    high = (p1 - p2) + np.sqrt((first[1] - p1) ** 2 + (p2 - second[0]) ** 2)
+    return float(low), float(high)
+
+
+def _counted(mask: np.ndarray) -> dict:
+    """A rate with what it was counted from and its 95 % interval."""
+    hits, n = int(mask.sum()), len(mask)
+    return {"hits": hits, "n": n, "interval": wilson_interval(hits, n)}
+
+
 def _ranking(y: np.ndarray, p: np.ndarray) -> dict:
     if not (y.sum() and (1 - y).sum()):
         return {}
@@ -57,8 +89,20 @@ def _group_rates(mask_of: dict[str, np.ndarray], hits: np.ndarray, Y: np.ndarray
         any_hit = np.asarray(hits.any(axis=1), dtype=bool)
         caught = np.asarray((hits & (Y == 1)).any(axis=1), dtype=bool)
         out[name] = {"n": int(mask.sum()), "flag_rate_negatives": _rate(any_hit[mask & negative]),
-                     "recall_any": _rate(caught[positives])}
+                     "recall_any": _rate(caught[positives]),
+                     "counts": {"recall_any": _counted(caught[positives]),
+                                "flag_rate_negatives": _counted(any_hit[mask & negative])}}
     return out
+
+
+def _gap(groups: dict, key: str) -> dict:
+    """The largest minus the smallest rate across groups, and the 95 % interval of that difference."""
+    rated = [(e[key], e["counts"][key]) for e in groups.values() if e.get(key) is not None]
+    if not rated:
+        return {"max_minus_min": None, "interval": None}
+    (high, high_counts), (low, low_counts) = max(rated, key=lambda r: r[0]), min(rated, key=lambda r: r[0])
+    return {"max_minus_min": float(high - low),
+            "interval": difference_interval((high_counts["hits"], high_counts["n"]), (low_counts["hits"], low_counts["n"]))}
 
 
 def message_metrics(Y: np.ndarray, probas: np.ndarray, thresholds: dict[str, float], categories: Sequence[str],
@@ -96,10 +140,10 @@ def message_metrics(Y: np.ndarray, probas: np.ndarray, thresholds: dict[str, flo
     if registers is not None:
         regs = np.array(registers, dtype=object)   # None: a line without a register is in no register's row
         out["registers"] = _group_rates({r: regs == r for r in sorted({r for r in registers if r})}, hits, Y, negative)
-        recalls = [e["recall_any"] for e in out["registers"].values() if e.get("recall_any") is not None]
-        flags = [e["flag_rate_negatives"] for e in out["registers"].values() if e.get("flag_rate_negatives") is not None]
-        out["register_gap"] = {"recall_any_max_minus_min": float(max(recalls) - min(recalls)) if recalls else None,
-                               "flag_rate_max_minus_min": float(max(flags) - min(flags)) if flags else None}
+        recall_gap, flag_gap = _gap(out["registers"], "recall_any"), _gap(out["registers"], "flag_rate_negatives")
+        out["register_gap"] = {"recall_any_max_minus_min": recall_gap["max_minus_min"],
+                               "flag_rate_max_minus_min": flag_gap["max_minus_min"],
+                               "intervals": {"recall_any": recall_gap["interval"], "flag_rate": flag_gap["interval"]}}
     if texts is not None:
         words = np.array([len(t.split()) for t in texts])
         out["length_buckets"] = _group_rates({f"{bucket_name(lo, hi)} words": (words >= lo) & (words <= hi)
@@ -133,7 +177,9 @@ def conversation_metrics(conversations: Sequence[dict], results: Sequence[Conver
         entry = {"n": int(mask.sum()), "benign": int((mask & (truth == 0)).sum()),
                  "grooming": int((mask & (truth == 1)).sum()),
                  "flag_rate_benign": _rate(predicted[mask & (truth == 0)] == 1),
-                 "recall": _rate(predicted[mask & (truth == 1)] == 1)}
+                 "recall": _rate(predicted[mask & (truth == 1)] == 1),
+                 "counts": {"flag_rate_benign": _counted(predicted[mask & (truth == 0)] == 1),
+                            "recall": _counted(predicted[mask & (truth == 1)] == 1)}}
         entry.update(_ranking(truth[mask], risk[mask]))
         return entry
 

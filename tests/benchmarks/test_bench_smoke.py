@@ -80,6 +80,10 @@ def test_quick_bench_writes_every_section(tiny_model_dir, tmp_path, monkeypatch)
         _check_messages(entry)
         assert "confusion" in entry and "reliability" in entry
     assert "registers" in messages["dev"] and "flag_rate_hard_negative" in messages["dev"]
+    # small sets: every register rate and its gap come with a 95 % interval, in the JSON and the page
+    assert all(len(e["counts"]["recall_any"]["interval"]) == 2 for e in messages["dev"]["registers"].values())
+    assert len(messages["dev"]["register_gap"]["intervals"]["recall_any"]) == 2
+    assert "caught of positives (95 %)" in markdown and "flagged of benign (95 %)" in markdown
     assert "extra:messages" in report["accuracy"]["corpora_test"]  # unlabelled extra → flag rate only
     for baseline in ("keywords", "tfidf"):
         assert report["baselines"][baseline]["messages"].keys() == messages.keys()
