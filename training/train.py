@@ -231,6 +231,11 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
                           tol=config.model.tol)
     model.fit(X, Y, W, G, threshold_rows=threshold_rows, progress=log)
 
+    if os.environ.get("SIGNALS_DUMP_OUT_OF_FOLD"):  # development aid: study leave-writer-out misses by slice
+        with open(os.environ["SIGNALS_DUMP_OUT_OF_FOLD"], "wb") as handle:
+            pickle.dump({"proba": model.oof_proba_[:n_messages], "Y": Y[:n_messages], "origin": list(rows.origin),
+                         "augmented": list(rows.augmented), "records": rows.records, "categories": categories,
+                         "ops": model.operating_points_.as_dict(), "groups": rows.groups, "texts": rows.texts}, handle)
     log("fitting the conversation model on out-of-fold turn scores")
     all_tactics = np.vstack([analysis.tactics, conv_analysis.tactics])
     # conversations are scored turn by turn without the context features (the conversation model
