@@ -3,6 +3,8 @@ that change nothing, live precision in /metrics."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from signals.review.store import ReviewStore
@@ -244,6 +246,38 @@ def test_a_nul_character_is_refused_on_every_store(review_client, method, path, 
         response = getattr(client, method)(path, headers=headers, **({"json": body} if body is not None else {}))
         assert response.status_code == status, response.text
         assert response.json()["error"]["field"] == field
+
+
+# A lone surrogate is a valid JSON escape but no text: SQLite could not store it (a 500), and in a
+# context turn it was stored and then broke the review page for every reviewer.
+@pytest.mark.parametrize(("item", "field"), [
+    ({"id": "s1", "text": "hoi \ud800 daar"}, "items[0].text"),
+    ({"id": "s2", "text": "hoi daar", "context": [{"speaker": "a", "text": "\ud800"}]}, "items[0].context[0].text"),
+])
+def test_a_lone_surrogate_is_refused_and_nothing_is_stored(review_client, peek, item, field):
+    with review_client() as client:
+        body = json.dumps({"items": [item]})   # ASCII JSON: the surrogate goes as the escape "\\ud800"
+        response = client.post("/v1/review/items", content=body, headers={**SCORING, "Content-Type": "application/json"})
+        assert_envelope(response, 422, "validation_error", field)
+        assert peek.get(item["id"]) is None
+
+
+def test_the_text_limit_counts_as_score_counts_it(review_client):
+    """300 x U+FDFA is 300 characters as sent and 5,400 after NFKC: /v1/score refuses it, so does enqueue."""
+    with review_client() as client:
+        for item, field in (({"id": "w1", "text": "\ufdfa" * 300}, "items[0].text"),
+                            ({"id": "w2", "text": "hoi", "context": [{"speaker": "a", "text": "\ufdfa" * 300}]},
+                             "items[0].context[0].text")):
+            assert_envelope(_enqueue(client, [item]), 422, "limit_exceeded", field)
+
+
+def test_enqueueing_a_stored_id_again_answers_with_what_is_stored(review_client):
+    with review_client() as client:
+        first = _enqueue(client, [{"id": "x1", "text": SEXTORTION}]).json()["items"][0]
+        assert first["created"] and first["flagged"]
+        again = _enqueue(client, [{"id": "x1", "text": "hoi, hoe gaat het?"}]).json()["items"][0]
+        assert not again["created"]
+        assert (again["flagged"], again["labels"], again["route"]) == (first["flagged"], first["labels"], first["route"])
 
 
 def test_a_nul_in_a_note_is_refused(review_client):

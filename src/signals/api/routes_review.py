@@ -50,6 +50,7 @@ from signals.review.priority import decode_cursor
 from signals.review.store import NewItem
 from signals.service import Message, Turn
 from signals.settings import Settings
+from signals.sizes import text_size
 
 router = APIRouter(tags=["review"], responses=error_responses(400, 401, 403, 413, 415, 422, 503))
 
@@ -64,15 +65,15 @@ def check_enqueue(body: EnqueueRequest, settings: Settings) -> None:
 
     if len(body.items) > settings.max_batch:
         raise over("items", "items in the batch", len(body.items), settings.max_batch)
+    limit = settings.max_text_chars
     for i, item in enumerate(body.items):
-        if len(item.text) > settings.max_text_chars:
-            raise over(f"items[{i}].text", "characters in the text", len(item.text), settings.max_text_chars)
+        if (size := text_size(item.text, limit)) > limit:   # as /v1/score counts: as sent or after NFKC
+            raise over(f"items[{i}].text", "characters in the text", size, limit)
         if len(item.context) > settings.max_context_turns:
             raise over(f"items[{i}].context", "context turns", len(item.context), settings.max_context_turns)
         for k, turn in enumerate(item.context):
-            if len(turn.text) > settings.max_text_chars:
-                raise over(f"items[{i}].context[{k}].text", "characters in the text", len(turn.text),
-                           settings.max_text_chars)
+            if (size := text_size(turn.text, limit)) > limit:
+                raise over(f"items[{i}].context[{k}].text", "characters in the text", size, limit)
 
 
 @router.post("/review/items", response_model=EnqueueResponse, summary="Enqueue items for review",
@@ -93,11 +94,16 @@ async def enqueue(request: Request, body: EnqueueRequest, settings: SettingsDep,
                               results, service.info.ref, dict(service.thresholds))
     review.metrics.enqueued.inc(sum(created))
     by_id = {r.id: (r, c) for r, c in zip(results, created)}
+    # an id stored before is left as it was: the answer reports what is stored, not the new scores
+    stored = {r.id: await in_thread(store.get, r.id) for r, c in zip(results, created) if not c}
     out = []
     for i, item in enumerate(body.items):
         result, was_created = by_id[item.id]
-        out.append(EnqueuedOut(id=item.id, created=was_created and first[item.id] == i, flagged=result.flagged,
-                               labels=list(result.labels), route=result.route))
+        kept = stored.get(item.id)
+        flagged, labels, route = ((kept.flagged, list(kept.labels), kept.route) if kept is not None
+                                  else (result.flagged, list(result.labels), result.route))
+        out.append(EnqueuedOut(id=item.id, created=was_created and first[item.id] == i, flagged=flagged,
+                               labels=labels, route=route))
     await in_thread(review.refresh)
     return EnqueueResponse(model=service.info.ref, items=out)
 

@@ -33,9 +33,17 @@ NUL = "\x00"
 
 def storable(value: str | None, field: str) -> None:
     """PostgreSQL text cannot hold a NUL character (it was a 500 there); SQLite could, but one store
-    refuses what another cannot keep. (Context text is stored as JSON, which escapes it.)"""
-    if value is not None and NUL in value:
+    refuses what another cannot keep. A lone surrogate ("\\ud800", valid as a JSON escape) is no text
+    either: SQLite cannot store it, and stored as a context turn's JSON it broke the review page for
+    every reviewer (a 500 on rendering)."""
+    if value is None:
+        return
+    if NUL in value:
         raise ReviewError("a NUL character cannot be stored", field=field)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ReviewError("must be valid Unicode (no lone surrogates)", field=field) from None
 
 
 def utcnow() -> datetime:
@@ -118,6 +126,7 @@ class ReviewStore:
             storable(new.conversation_id, f"items[{i}].conversation_id")
             for k, turn in enumerate(new.message.context):
                 storable(turn.speaker, f"items[{i}].context[{k}].speaker")
+                storable(turn.text, f"items[{i}].context[{k}].text")
         now = now or utcnow()
         created: dict[int, bool] = {}
         # rows are written in id order, so two batches sharing ids lock them in the same order (in body
