@@ -90,6 +90,10 @@ BAD_RAW = [
     ("single quotes", b"{'messages': []}", "application/json", 400, "invalid_json"),
     ("not JSON at all", b"hoe oud ben je", "application/json", 400, "invalid_json"),
     ("invalid UTF-8", b'{"messages": [{"id": "1", "text": "\xff\xfe"}]}', "application/json", 400, "bad_request"),
+    # JSON is UTF-8: a decoder that guesses the encoding would read these
+    ("UTF-16", '{"messages": [{"id": "1", "text": "hoi"}]}'.encode("utf-16"), "application/json", 400, "bad_request"),
+    ("UTF-16-LE", '{"messages": [{"id": "1", "text": "hoi"}]}'.encode("utf-16-le"), "application/json", 400, "bad_request"),
+    ("UTF-32", '{"messages": [{"id": "1", "text": "hoi"}]}'.encode("utf-32"), "application/json", 400, "bad_request"),
     ("deeply nested", b"[" * 100_000 + b"]" * 100_000, "application/json", 400, "bad_request"),
     ("empty body", b"", "application/json", 422, "validation_error"),
     ("null body", b"null", "application/json", 422, "validation_error"),
@@ -164,3 +168,12 @@ def test_none_of_the_bad_inputs_gives_a_5xx(client):
     statuses += [client.post("/v1/score", content=raw, headers={"Content-Type": ct} if ct else {}).status_code
                  for _, raw, ct, *_ in BAD_RAW]
     assert all(400 <= s < 500 for s in statuses), statuses
+
+
+def test_an_unknown_field_is_named_but_not_echoed_whole(client):
+    """A 500,000-character unknown key came back whole in `field` (a 500 KB error body)."""
+    key = "k" * 500_000
+    response = client.post("/v1/score", json={"messages": [{"id": "1", "text": "hoi", key: 1}]})
+    assert response.status_code == 422 and response.json()["error"]["code"] == "validation_error"
+    field = response.json()["error"]["field"]
+    assert field.startswith("messages[0].kkk") and len(field) <= 201 and len(response.content) < 2_000

@@ -26,6 +26,12 @@ def test_readyz_when_ready(client, service):
     assert response.json() == {"status": "ready", "model": service.info.as_dict()}
 
 
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_health_answers_head_as_load_balancers_ask_it(client, path):
+    response = client.head(path)
+    assert response.status_code == 200 and response.content == b""
+
+
 def test_the_app_loads_the_model_itself_from_settings(settings_for, service):
     with TestClient(create_app(settings_for())) as c:
         assert c.get("/readyz").json()["model"] == service.info.as_dict()

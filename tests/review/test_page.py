@@ -69,7 +69,11 @@ def test_decisions_need_the_csrf_token_and_a_same_origin_form(page_client):
     assert page_client.post("/review/decide", data={**form, "csrf": "x" + token}, follow_redirects=False).status_code == 403
     foreign = page_client.post("/review/decide", data={**form, "csrf": token}, follow_redirects=False,
                                headers={"Origin": "https://elders.example"})
-    assert foreign.status_code == 422
+    assert foreign.status_code == 403 and foreign.json()["error"]["code"] == "forbidden"   # refused, not invalid
+    for path in ("/review/login", "/review/logout"):
+        refused = page_client.post(path, data={"csrf": token}, follow_redirects=False,
+                                   headers={"Origin": "https://elders.example"})
+        assert refused.status_code == 403, (path, refused.text)
     ok = page_client.post("/review/decide", data={**form, "csrf": token}, follow_redirects=False)
     assert ok.status_code == 303 and ok.headers["location"] == "/review?done=recorded"
     item = page_client.get("/v1/review/items/p1", headers={"X-Reviewer-Key": REVIEWER_KEY}).json()

@@ -8,6 +8,7 @@ partial body and the limits hold for chunked requests and wrong Content-Length h
 
 from __future__ import annotations
 
+import json
 import time
 
 import anyio
@@ -70,6 +71,11 @@ class BodyLimitMiddleware:
             body = await self._read(scope, receive, send, held)
             if body is None:
                 return
+            if body and _declares_json(scope) and not _is_utf8(body):
+                # JSON is UTF-8 (RFC 8259), but the JSON decoder guesses UTF-16 and UTF-32 from the first
+                # bytes: such a body is passed on as an unreadable one, refused where any body that is not
+                # UTF-8 is (400 bad_request, after the key and size checks)
+                body = NOT_UTF8
             replayed = False
 
             async def replay() -> Message:
@@ -133,3 +139,26 @@ class BodyLimitMiddleware:
             return False
         held[0] = total
         return True
+
+
+NOT_UTF8 = b"\xff"  # a body no decoder reads
+
+
+def _declares_json(scope: Scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            media = value.split(b";", 1)[0].strip().lower()
+            return media == b"application/json" or media.endswith(b"+json")
+    return False
+
+
+def _is_utf8(body: bytes) -> bool:
+    """Valid UTF-8 that the JSON decoder would also read as UTF-8 (ASCII JSON in UTF-16-LE without a
+    byte order mark is valid UTF-8, full of NULs, and ``json.loads`` reads it as UTF-16)."""
+    if json.detect_encoding(body) not in ("utf-8", "utf-8-sig"):
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -83,13 +83,17 @@ def error_response(status: int, code: ErrorCode | str, message: str, field: str 
     return JSONResponse(envelope(code, message, field), status_code=status, headers=headers)
 
 
+MAX_FIELD_CHARS = 200
+
+
 def field_path(loc: Sequence[Any]) -> str | None:
     """``("body", "messages", 0, "text")`` → ``"messages[0].text"``; the body itself → ``None``."""
     parts = list(loc[1:] if loc and loc[0] == "body" else loc)
     path = ""
     for part in parts:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path or None
+    # an unknown key is echoed in the path: a 500,000-character key is not sent back whole
+    return (path if len(path) <= MAX_FIELD_CHARS else path[:MAX_FIELD_CHARS] + "…") or None
 
 
 def _validation_envelope(exc: RequestValidationError) -> tuple[int, ErrorCode, str, str | None]:

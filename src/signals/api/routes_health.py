@@ -14,12 +14,14 @@ from signals.api.schemas import HealthResponse, ReadyResponse, error_responses
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/healthz", response_model=HealthResponse, summary="Liveness")
+# HEAD too: load balancers often check health with it
+@router.api_route("/healthz", methods=["GET", "HEAD"], response_model=HealthResponse, summary="Liveness")
 async def healthz() -> dict:
     return {"status": "ok"}
 
 
-@router.get("/readyz", response_model=ReadyResponse, responses=error_responses(503), summary="Readiness")
+@router.api_route("/readyz", methods=["GET", "HEAD"], response_model=ReadyResponse, responses=error_responses(503),
+                  summary="Readiness")
 async def readyz(state: ModelStateDep) -> dict:
     """200 only when the model is loaded, its sha256 manifest verified and the warm-up run passed."""
     service = state.service

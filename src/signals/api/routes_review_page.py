@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from signals.api.deps import key_matches
+from signals.api.errors import ApiError, ErrorCode
 from signals.api.review_deps import known_categories, reviewer_keys, served_thresholds
 from signals.review import auth, decisions, i18n
 from signals.review.decisions import REVIEWER, DecisionIn
@@ -75,7 +76,7 @@ async def _form(request: Request) -> dict[str, list[str]]:
     """The urlencoded form of a POST, after the Origin check (a foreign Origin is refused)."""
     origin = request.headers.get("origin")
     if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
-        raise ReviewError("cross-site form posts are refused")
+        raise ApiError(403, ErrorCode.FORBIDDEN, "cross-site form posts are refused")
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:
         raise ReviewError("form too large")
@@ -142,7 +143,7 @@ async def logout(request: Request) -> Response:
     session = _session(request)
     form = await _form(request)
     if session is not None and not auth.csrf_ok(session, _first(form, "csrf")):
-        raise ReviewError("the form is out of date; reload the page")
+        raise ApiError(403, ErrorCode.FORBIDDEN, "the form is out of date; reload the page")
     response = _redirect()
     response.delete_cookie(auth.SESSION_COOKIE, path=PAGE)
     return response
