@@ -6,6 +6,8 @@ import io
 import json
 import os
 import shutil
+import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -446,10 +448,35 @@ def test_a_bad_process_count_is_refused_before_the_server_starts(tmp_path, capsy
     assert "SIGNALS_PROCESSES" not in os.environ
 
 
+@pytest.mark.parametrize("port", ["70000", "-1"])
+def test_a_port_out_of_range_is_refused_before_the_model_loads(tmp_path, capsys, monkeypatch, port):
+    def serve(**_kwargs):
+        raise AssertionError("the server was started")
+
+    monkeypatch.setattr("signals.api.server.serve", serve)
+    assert main(["serve", "--port", port, "--model", str(tmp_path / "geen-model")]) == 2
+    assert capsys.readouterr().err == f"error: --port must be 0 to 65535, not {port}\n"
+
+
+@pytest.mark.parametrize("argv", [["score-conversations"], ["evaluate", "conversations"]])
+def test_a_model_without_a_conversation_part_is_refused_for_conversations(tiny_model_dir, service, tmp_path, monkeypatch,
+                                                                           capsys, argv):
+    import copy
+    import dataclasses
+
+    messages_only = copy.copy(service)
+    messages_only.model = dataclasses.replace(service.model, conversation=None)
+    monkeypatch.setattr("signals.cli._verified_service", lambda model_dir, settings: messages_only)
+    source = write_jsonl(tmp_path / "c.jsonl", [{"id": "c1", "label": "benign", "turns": [{"speaker": "a", "text": "hoi"}]}])
+    assert main([*argv, str(source), "--model", str(tiny_model_dir)]) == 2
+    assert "has no conversation model: it scores messages only" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(("variable", "value", "message"), [
     ("SIGNALS_BATCH_SIZE", "abc", "SIGNALS_BATCH_SIZE: Input should be a valid integer"),
     ("SIGNALS_MAX_TEXT_CHARS", "-1", "SIGNALS_MAX_TEXT_CHARS: Input should be greater than or equal to 1"),
     ("SIGNALS_WORKERS", "0", "SIGNALS_WORKERS"),
+    ("SIGNALS_MAX_LINE_BYTES", str(2**63 - 1), "SIGNALS_MAX_LINE_BYTES"),   # was an OverflowError when reading
 ])
 def test_a_bad_setting_is_one_line_naming_the_variable(loaded, tmp_path, monkeypatch, capsys, variable, value, message):
     monkeypatch.setenv(variable, value)
@@ -518,3 +545,55 @@ def test_a_model_that_cannot_be_served_is_refused_when_it_loads(model_copy, tmp_
     assert main(["score", str(source), "--model", str(model_copy)]) == 2
     captured = capsys.readouterr()
     assert message in captured.err and len(captured.err.strip().splitlines()) == 1 and captured.out == ""
+
+
+# -- outputs that are not plain files, and a terminal -----------------------------------------------
+
+def test_a_run_in_a_terminal_shows_progress_and_scores_everything(loaded, tmp_path, monkeypatch, capsys):
+    """A tqdm bar refuses bool(): every run started by hand in a terminal crashed (exit 1)."""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES)
+    assert main(["score", str(source), "-o", str(tmp_path / "out.jsonl"), "--model", str(loaded)]) == 0
+    assert len(output_rows((tmp_path / "out.jsonl").read_text(encoding="utf-8"))) == len(MESSAGES)
+    assert " lines" in capsys.readouterr().err
+
+
+def test_output_through_a_symbolic_link_writes_its_target_and_keeps_the_link(loaded, tmp_path, capsys):
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES)
+    target = tmp_path / "target.jsonl"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(target)
+    assert main(["score", str(source), "-o", str(link), "--model", str(loaded)]) == 0
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert len(output_rows(target.read_text(encoding="utf-8"))) == len(MESSAGES)
+
+
+def test_output_to_a_named_pipe_is_written_through_not_replaced(loaded, tmp_path, capsys):
+    import threading
+
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES)
+    pipe = tmp_path / "out.fifo"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")))
+    reader.start()
+    assert main(["score", str(source), "-o", str(pipe), "--model", str(loaded)]) == 0
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert len(output_rows(received[0])) == len(MESSAGES)
+
+
+def test_output_to_dev_null_is_accepted(loaded, tmp_path, capsys):
+    source = write_jsonl(tmp_path / "in.jsonl", MESSAGES)
+    assert main(["score", str(source), "-o", os.devnull, "--model", str(loaded)]) == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_standard_output_is_utf8_whatever_the_locale(loaded, tmp_path, monkeypatch):
+    latin = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")
+    monkeypatch.setattr(sys, "stdout", latin)
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "één-😍", "text": "hoi"}])
+    assert main(["score", str(source), "--model", str(loaded)]) == 0
+    latin.flush()
+    assert json.loads(latin.buffer.getvalue().decode("utf-8"))["id"] == "één-😍"

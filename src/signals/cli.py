@@ -233,6 +233,8 @@ def _score_file(args, parse, score: Score) -> int:
     check_paths(args.input, args.output)  # before the model loads: a bad path fails at once
     model_dir = args.model if args.model is not None else settings.require_model_dir()
     service = _load_service(model_dir, settings)
+    if score is _score_conversations and service.model.conversation is None:
+        raise ConfigError(f"the model at {model_dir} has no conversation model: it scores messages only")
     _ = service.analyzer.preprocessor.nlp
     gc.freeze()  # the model's long-lived objects: left out of every garbage collection from here on
     limits = LineLimits(settings.max_line_bytes, settings.max_nesting, settings.max_text_chars)
@@ -250,9 +252,9 @@ def _score_file(args, parse, score: Score) -> int:
                     out.write(dumps_line(record.as_output()) + "\n")
                 else:
                     out.write(next(scored) + "\n")
-            if bar:
+            if bar is not None:   # a tqdm bar refuses bool() when it has no total
                 bar.update(len(chunk))
-    if bar:
+    if bar is not None:
         bar.close()
     if errors:
         print(f"{errors} malformed line(s); the other lines were scored", file=sys.stderr)
@@ -281,6 +283,7 @@ def cmd_serve(args) -> int:
 
     if args.processes is not None:  # the range of SIGNALS_PROCESSES: model_copy below does not check it
         _check_count("--processes", args.processes, *_setting_range("processes"))
+    _check_count("--port", args.port, 0, 65535)   # before the model loads, not an overflow from the socket
     settings = load_settings(args.env_file)
     model_dir = args.model if args.model is not None else settings.require_model_dir()  # fail here, not "not ready"
     if args.processes is not None:

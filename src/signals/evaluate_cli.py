@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from signals.errors import InputError
+from signals.errors import ConfigError, InputError
 from signals.jsonl import (
     LineError,
     atomic_output,
@@ -232,6 +232,8 @@ def evaluate_conversations(service: ScoringService, path: Path, point: str = "hi
 def run(args: argparse.Namespace, service: ScoringService, limits: LineLimits = DEFAULT_LIMITS) -> int:
     if args.kind == "messages":
         report, lines = evaluate_messages(service, args.file, args.operating_point, limits)
+    elif service.model.conversation is None:
+        raise ConfigError(f"the model at {service.model_dir} has no conversation model: it scores messages only")
     else:
         report, lines = evaluate_conversations(service, args.file, args.operating_point, limits)
     report["model"] = service.info.as_dict()

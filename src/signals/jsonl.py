@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -153,11 +154,15 @@ def check_paths(input_path: str | Path | None, output_path: str | Path | None) -
             raise InputError(f"input file not found: {source}")
         if source.is_dir():
             raise InputError(f"input is a folder, not a file: {source}")
-        try:
-            with open(source, "rb"):
-                pass
-        except OSError as exc:
-            raise InputError(f"cannot read input file {source}: {exc.strerror}") from None
+        if _special(source):   # a named pipe: opening it here would take its first writer's lines
+            if not os.access(source, os.R_OK):
+                raise InputError(f"cannot read input file {source}")
+        else:
+            try:
+                with open(source, "rb"):
+                    pass
+            except OSError as exc:
+                raise InputError(f"cannot read input file {source}: {exc.strerror}") from None
     if output_path in (None, "-"):
         return
     if str(output_path) == "":
@@ -167,11 +172,16 @@ def check_paths(input_path: str | Path | None, output_path: str | Path | None) -
         raise InputError(f"output is a folder, not a file: {target}")
     if source is not None and target.exists() and os.path.samefile(source, target):
         raise InputError(f"output is the input file ({target}): it would be replaced; choose another output file")
+    target = _written_path(target)
+    if _special(target):
+        if not os.access(target, os.W_OK):
+            raise InputError(f"cannot write to {target}")
+        return
     folder = target.parent
     if not folder.is_dir():
         raise InputError(f"output folder does not exist: {folder}")
     try:  # root may write anywhere os.access says no; this is the one reliable test
-        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name[:200]}.", dir=folder)
     except OSError as exc:
         raise InputError(f"cannot write in the output folder {folder}: {exc.strerror}") from None
     os.close(fd)
@@ -196,12 +206,18 @@ def atomic_output(path: str | Path | None, input_path: str | Path | None = None,
     was there keeps its permissions; a new one gets the usual ones (0666 less the umask). A
     ``private`` file (one that holds message text) is the owner's only, whatever was there."""
     if path in (None, "-"):
-        yield sys.stdout
-        sys.stdout.flush()
+        out = _utf8_stdout()
+        yield out
+        out.flush()
         return
     check_paths(input_path, path)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    target = _written_path(Path(path))
+    if _special(target):
+        # a pipe or a device (/dev/null, /dev/stdout): written through, never replaced by a file
+        with open(target, "w", encoding="utf-8") as handle:
+            yield handle
+        return
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:200]}.", dir=target.parent)
     try:
         os.fchmod(fd, 0o600 if private else _mode_for(target))
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -210,6 +226,29 @@ def atomic_output(path: str | Path | None, input_path: str | Path | None = None,
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _utf8_stdout() -> IO[str]:
+    """Standard output as UTF-8 whatever the locale or PYTHONIOENCODING (JSON lines are UTF-8)."""
+    stream = sys.stdout
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if encoding != "utf8" and hasattr(stream, "reconfigure"):
+        stream.reconfigure(encoding="utf-8")
+    return stream
+
+
+def _written_path(target: Path) -> Path:
+    """The file a path writes to: a symbolic link's target (the link stays a link)."""
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
+
+
+def _special(target: Path) -> bool:
+    """A named pipe, a device or a socket: no temp file and rename, written in place."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def _mode_for(target: Path) -> int:

@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     # Input limits, for the command line and the API alike.
     max_text_chars: int = Field(5_000, ge=1, le=50_000, description=(
         "characters per text, counted as sent and after NFKC normalisation (whichever is larger)"))
-    max_line_bytes: int = Field(8_000_000, ge=1_000, description="bytes per JSONL input line (CLI)")
+    max_line_bytes: int = Field(8_000_000, ge=1_000, le=2**31 - 1, description="bytes per JSONL input line (CLI)")
     max_nesting: int = Field(64, ge=4, le=500, description="JSON nesting depth per input line (CLI)")
 
     # API

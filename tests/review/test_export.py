@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import Counter
 
 import pytest
@@ -153,6 +154,26 @@ def test_the_store_commands_refuse_what_they_would_misread(tmp_path, capsys, arg
     assert cli_main(argv(tmp_path)) == 2
     assert message in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == []          # no store and no output created
+
+
+@pytest.mark.parametrize(("make", "db", "message"), [
+    # another program's database: it gained the review tables and was switched to WAL, exit 0
+    (lambda p: sqlite3.connect(p).execute("create table contacts(naam text)").connection.commit(), "other.db",
+     "is not a review store"),
+    (lambda p: p.write_bytes(b""), "empty.sqlite3", "is not a review store"),           # became a store, exit 0
+    (lambda p: p.write_text("hoi\n", encoding="utf-8"), "notes.jsonl", "cannot open the review store"),
+    (None, "foo://bar", "cannot open the review store"),                                # a traceback, exit 1
+])
+@pytest.mark.parametrize("command", [["feedback", "export", "uit.jsonl"], ["review", "purge"]])
+def test_a_database_that_is_no_review_store_is_refused_and_left_as_it_was(tmp_path, monkeypatch, capsys, make, db,
+                                                                           message, command):
+    monkeypatch.chdir(tmp_path)
+    if make is not None:
+        make(tmp_path / db)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert cli_main([*command, "--db", db]) == 2
+    assert message in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
 @pytest.mark.parametrize(("output", "db"), [

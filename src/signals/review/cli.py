@@ -43,12 +43,27 @@ def _sqlite_file(db: str | None) -> tuple[str, Path | None]:
 def _store(db: str | None):
     """The existing review store: these commands never create one (a mistyped --db would otherwise be
     a new, empty store, and an export of 0 rows that looks like success)."""
+    import sqlalchemy
+
+    from signals.review.db import database_url
     from signals.review.store import ReviewStore
 
     chosen, file = _sqlite_file(db)
     if file is not None and not file.is_file():
         raise ConfigError(f"no review store at {chosen} (SIGNALS_REVIEW_DB or --db)")
-    return ReviewStore.open(chosen)
+    try:  # look before migrating: another program's database is not turned into a review store
+        engine = sqlalchemy.create_engine(database_url(chosen))   # a plain look: no WAL switch, no folder made
+        try:
+            tables = set(sqlalchemy.inspect(engine).get_table_names())
+        finally:
+            engine.dispose()
+        if "review_items" not in tables:
+            raise ConfigError(f"{chosen} is not a review store (no review_items table); "
+                              "name the store `signals serve` writes (SIGNALS_REVIEW_DB or --db)")
+        return ReviewStore.open(chosen)
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        raise ConfigError(f"cannot open the review store {chosen}: {type(exc).__name__}: "
+                          f"{str(exc).splitlines()[0][:200]}") from None
 
 
 def _check_output(output: str, db: str | None) -> None:
