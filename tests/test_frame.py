@@ -196,3 +196,17 @@ def test_turn_order_changes_the_result_so_the_ordering_tests_can_fail(service):
     forwards = {r["id"]: r for r in in_time_order(service)}
     assert any((r["risk"], r["first_alert_turn"]) != (forwards[r["id"]]["risk"], forwards[r["id"]]["first_alert_turn"])
                for r in backwards)
+
+
+def test_a_speaker_named_with_the_empty_string_is_still_the_suspect(service):
+    """The frame accepts any speaker string: a flagged chat whose driver is named "" stays flagged
+    (the label was read from the suspect's truthiness, so it came out benign)."""
+    named = [r for r in in_time_order(service) if r["label"] == "grooming"]
+    assert named, "the fixture has a flagged conversation"
+    suspect = named[0]["suspect"]
+    renamed = []
+    for conv, _, speaker, _, text in TURNS:
+        if conv == named[0]["id"]:
+            renamed.append(Turn("" if speaker == suspect else speaker, text))
+    (result,) = service.score_conversations([Conversation(named[0]["id"], tuple(renamed))])
+    assert (result.label, result.suspect, result.risk) == ("grooming", "", named[0]["risk"])

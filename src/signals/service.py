@@ -166,7 +166,7 @@ class ScoringService:
                          for k in range(hi - lo)]
             results.append(ConversationResult.model_construct(
                 id=conv.id,
-                label=ConversationLabel.GROOMING.value if score.suspect else ConversationLabel.BENIGN.value,
+                label=ConversationLabel.GROOMING.value if score.suspect is not None else ConversationLabel.BENIGN.value,
                 risk=round(score.risk, 6), suspect=score.suspect, first_alert_turn=score.first_alert_turn,
                 speaker_risk={k: round(v, 6) for k, v in score.speaker_risk.items()}, turns=turns))
         return results
