@@ -240,3 +240,16 @@ def test_atomic_output_dash_is_stdout(capsys, name):
     with atomic_output(name) as out:
         out.write("regel\n")
     assert capsys.readouterr().out == "regel\n"
+
+
+def test_a_speaker_with_a_lone_surrogate_is_written_back_as_its_escape_everywhere():
+    """pydantic wrote a lone-surrogate dict key as U+FFFD without failing: speaker_risk no longer
+    named the speaker the input named (the suspect field did, as an escape)."""
+    from signals.jsonl import dumps_line
+    from signals.results import ConversationResult
+
+    result = ConversationResult(id="c1", label="grooming", risk=0.9, suspect="\ud800", first_alert_turn=2,
+                                speaker_risk={"\ud800": 0.9, "b": 0.1})
+    line = dumps_line(result)
+    assert "\ufffd" not in line
+    assert json.loads(line)["speaker_risk"] == {"\ud800": 0.9, "b": 0.1} and json.loads(line)["suspect"] == "\ud800"

@@ -127,6 +127,8 @@ def dumps_line(record: BaseModel | dict) -> str:
     Per-turn results that were not asked for (``turns`` is None) are left out."""
     exclude = {"turns"} if getattr(record, "turns", ()) is None else None
     try:
+        if _surrogate_key(getattr(record, "speaker_risk", None)):
+            raise UnicodeEncodeError("utf-8", "", 0, 1, "lone surrogate")   # pydantic would write it as U+FFFD
         if isinstance(record, BaseModel):
             line = record.model_dump_json(exclude=exclude)
         else:
@@ -136,6 +138,18 @@ def dumps_line(record: BaseModel | dict) -> str:
     except (UnicodeEncodeError, PydanticSerializationError):
         data = record.model_dump(exclude=exclude) if isinstance(record, BaseModel) else record
         return json.dumps(data, ensure_ascii=True)
+
+
+def _surrogate_key(mapping: object) -> bool:
+    """A dict key with a lone surrogate: pydantic's JSON replaces it silently instead of failing."""
+    if not isinstance(mapping, dict):
+        return False
+    try:
+        for key in mapping:
+            str(key).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def dumps_with_model(result: BaseModel, model_json: str) -> str:
