@@ -27,7 +27,10 @@ class LinearScorer:
 
     def decision(self, occurrences: Occurrences, dense: np.ndarray) -> np.ndarray:
         n = occurrences.n_rows
-        out = dense @ self.coef[self.n_sparse:] + self.intercept
+        # each row's dense sum on its own, in one fixed order: a matrix product's rounding depends on
+        # the batch's shape, so a message scored in a batch differed from itself alone in the 7th digit
+        weights = self.coef[self.n_sparse:]
+        out = np.column_stack([(dense * weights[:, c]).sum(axis=1) for c in range(weights.shape[1])]) + self.intercept
         if len(occurrences.rows):
             for c in range(self.coef.shape[1]):
                 out[:, c] += np.bincount(occurrences.rows, weights=occurrences.values * self.coef[occurrences.columns, c],
