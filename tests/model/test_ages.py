@@ -146,7 +146,8 @@ def test_in_a_chat_of_two_the_age_one_is_told(turns, ages):
                                   # after a review: a past, a wish, a time, a count, a guess
                                   "toen jij 12 was deed je dat toch ook", "ik wacht wel tot jij 18 bent",
                                   "kan jij 18:00?", "ik kom om 20 u 30", "heb jij 14 pro of 15?",
-                                  "jij 10 punten ik 12", "heb jij 50 volgers al?", "jij 16 ofzo?"])
+                                  "jij 10 punten ik 12", "heb jij 50 volgers al?", "jij 16 ofzo?",
+                                  "jij bent 10/10", "jij bent 10 van 10", "jij bent 24/7 online"])   # a score, not an age
 def test_what_is_not_telling_the_other_their_age(text):
     assert told_age(text) is None
 
@@ -187,6 +188,14 @@ def test_what_is_not_telling_the_other_their_age(text):
     ("we waren met 30 man", None), ("30 man sterk", None), ("man 25 graden vandaag", None),
     ("ik zit in de tweede klas", 13), ("ik zit in de eerste klas", 12),         # a school year in words
     ("ik zit in het tweede jaar rechten", None),
+    # from a review of the conversation path: ranges, dates, "geweest", quoted speech, Flemish, number words
+    ("ik ben ook 14 geweest hoor", None), ("ik ben 9-5 aan het werk", None), ("ik ben 14-16 uur bezig", None),
+    ("ik ben 12/12 geboren", None), ("ik ben 24/7 online", None),
+    ("'ik ben 14' zei ze", None), ("ik ben 14 zegt hij", None), ("hij appte: ik ben 14", None),
+    ("mijn zusje: ik ben 13", None), ("in zijn profiel staat 'ik ben 16'", None), ("'k ben 15", 15),
+    ("ik heb 14 jaar", 14), ("kheb 15 jaar en gij", 15), ("ik heb 14 jaar gevoetbald", None),
+    ("ik ben vijfentwintig", 25), ("ik ben eenentwintig", 21), ("ik ben tweeëntwintig", 22),
+    ("over 2 maanden ben ik 18", 17),
 ])
 def test_ages_read_as_a_careful_reader_would(text, age):
     assert declared_age(text) == age
@@ -213,6 +222,13 @@ def test_ages_read_as_a_careful_reader_would(text, age):
     (("A: hoe oud ben je?", "B: 3 auto's"), {}),
     (("A: ben je wel 18?", "B: nee 15"), {"B": [(1, 15)]}),          # a doubted age
     (("A: ben je wel 18?", "B: ja hoor"), {"B": [(1, 18)]}),
+    (("A: ben je 18?", "B: ja was ik maar"), {}),                    # a wish is no yes
+    (("A: hoe duur was die?", "B: 25"), {}),                          # numbers that answer other questions
+    (("A: hoe veel volgers?", "B: 20"), {}),
+    (("A: wat is de code?", "B: 14"), {}),
+    (("A: welke klas heb je dit jaar, juf?", "B: 3e"), {}),           # the class one teaches, a child's, a study
+    (("A: in welke klas zit je broertje?", "B: 2e"), {}),
+    (("A: in welk jaar zit je van je opleiding?", "B: 3e"), {}),
 ])
 def test_answers_and_reveals_read_as_a_careful_reader_would(turns, ages):
     assert conversation(*turns) == ages

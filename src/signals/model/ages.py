@@ -27,16 +27,22 @@ _AGE_GOES_ON = (r"(?:oud|jong|en|dus|hoor|maar|bijna|bjna|nog|pas|ja|toch|lol|ha
                 r"|hoe|wat|wbu|hbu|ok|oke|ik|uit|m|v|f|jongen|meisje|man|vrouw|hier|geworden|nu|sinds|en jij)\b")
 # What follows a number that is no age: a time ("17.30", "14:00"), a unit, a span, a weight, a month,
 # a clock time after "ik ben" ("ik ben 10 thuis"), years of something else.
-_NOT_AN_AGE = (r"(?![.:,]\d)(?! ?(?:min|minuten|minuutjes|mins|uur|u\b|euro|eur|km|kilo|kg|keer|sec|dagen|weken|maanden"
+_NOT_AN_AGE = (r"(?![.:,/-]\d)(?! ?(?:geweest|min|minuten|minuutjes|mins|uur|u\b|euro|eur|km|kilo|kg|keer|sec|dagen|weken|maanden"
                r"|cm|meter|pond|volgers|likes|punten|plekken|plaatsen|graden|levels?|hours?|miles|bucks|dollars?"
                r"|thuis|klaar|terug|wakker|daar|vrij|binnen|op school|bij (?:je|jou|u|mij|me)\b"
                r"|%|x\b|tot\b|over\b|voor\b|" + _MONTHS + r"\b"
                r"|(?:jaar|jr|j|jaartjes) (?!" + _AGE_GOES_ON + r")[a-z]))")
+_UNITS = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9}
+_TENS = {"twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50}
 _NUMBER_WORDS = {"tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15, "zestien": 16,
-                 "zeventien": 17, "achttien": 18, "negentien": 19, "twintig": 20, "dertig": 30, "veertig": 40,
-                 "vijftig": 50}
+                 "zeventien": 17, "achttien": 18, "negentien": 19,
+                 # "eenentwintig", "vijfendertig" (and "tweeëntwintig" written without the diaeresis)
+                 **{f"{unit}en{tens}": u + t for unit, u in _UNITS.items()
+                    for tens, t in _TENS.items()},
+                 **{f"{unit}ën{tens}": u + t for unit, u in _UNITS.items() if unit.endswith("e") for tens, t in _TENS.items()},
+                 **_TENS}
 # a number, or one with its unit written on ("15jr", "13j", "16yo")
-_AGE = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?:(?![\d\w])|(?=(?:jaar|jr|j|yo)\b))"
+_AGE = r"(\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")(?:(?![\d\w])|(?=(?:jaar|jr|j|yo)\b))"
 _I_AM = (r"(?:ik ben|ik bn|k ben|kben|'k ben|kzen|'k zen|ik zen|kzijn|'k zijn|ik zijn|ben ik|bn ik|word ik"
          r"|(?<!jij )(?<!jj )(?<!je )(?<!gij )(?<!wie )(?<!u )(?:ben|bn)|ik word|i'?m|i am|iam)")
 _UNIT = r"(?:jaar|jaartjes|jr|j|yo|y/o|years old|year old|years|yrs)"
@@ -57,7 +63,8 @@ _SELF_AGE = re.compile(
     r"|^(\d{1,2}) ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:hier ?)?(?:[.!]*$|[,.]? ?(?:bijna|bjna|almost)\b"
     r"|[,.]? ?" + _ASKS_IT_BACK + r")"
     r"|^(?:mijn )?(?:leeftijd|lft|age) ?(?:is )?[:=]? ?(\d{1,2})\b"
-    r"|\basl\b[^\n]{0,12}?\b(\d{1,2})\b")
+    r"|(?:^|[ ,.!?(])(?:ik heb|'k heb|kheb|k heb) (\d{1,2})(?= jaar\b)" + _NOT_AN_AGE   # Flemish: "ik heb 14 jaar"
+    + r"|\basl\b[^\n]{0,12}?\b(\d{1,2})\b")
 _SPACES = re.compile(r"\s+")
 # Standalone forms that need no question: "ik 15", "ik 14 jij?", "net 16 geworden", "15 (bijna 16)".
 _SHORT_SELF_AGE = re.compile(
@@ -65,9 +72,15 @@ _SHORT_SELF_AGE = re.compile(
     r"|^(?:net |pas |vorige week |gisteren )?" + _AGE + r" (?:jaar )?geworden\b(?! (?:voor|op|bij|in|met)\b)"
     r"|^" + _AGE + r" ?(?:" + _UNIT + r" ?)?\((?:bijna|bjna|almost) \d{1,2}\)")
 # Before an "ik ben 14" in the same sentence: someone quoted, or a case ("als iemand zegt ik ben 13").
-_QUOTED_OR_IF = re.compile(r"(?:\b(?:zegt|zei|zeggen|zeiden|zegde|says|said|schreef|typte|stuurde)\b"
-                           r"|\bals (?:iemand|je|ze|hij|zij)\b)[^.!?]*$")
-_ONE_LESS = re.compile(r"\b(?:bijna|bjna|almost|word|word ik) (?:al |morgen |binnenkort )?$")  # right before it: "ik ben bijna 18", "ik word 18": 17 now
+_QUOTED_OR_IF = re.compile(r"(?:\b(?:zegt|zei|zeggen|zeiden|zegde|says|said|schreef|typte|stuurde|appte|appt)\b"
+                           r"|\bals (?:iemand|je|ze|hij|zij)\b)[^.!?]*$"
+                           # reported speech ("mijn zusje: ik ben 13"), an opening quote ("staat 'ik ben 16'")
+                           r"|(?:^|[ ,])(?!ik\b)[a-z]\w* ?: ?['\"]?(?:ik)?$|(?:^|\s)'ik ?$")
+# After an age: who said it ("'ik ben 14' zei ze", "ik ben 14 zegt hij").
+_SAID_AFTER = re.compile(r"^(?: ?(?:jaar|jr))?['\"]?,? (?:zei|zegt|zeggen|zeiden|zegde|schreef|typte|appte|stuurde)\b(?! ik\b)")
+_ONE_LESS = re.compile(r"\b(?:bijna|bjna|almost|word|word ik) (?:al |morgen |binnenkort )?$"
+                       r"|\bover (?:\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf) "
+                       r"(?:maanden|maand|weken|week|dagen|dag) (?:ben|word) ik $")  # right before it: "ik ben bijna 18", "ik word 18": 17 now
 # A turn that asks the other side's age, or (group 1) proposes one: "hoe oud ben je", "asl", "ben je 15?";
 # not someone else's ("hoe oud is je broer", "hoe oud moet je zijn", "raad eens hoe oud ik ben").
 _ASKS_AGE = re.compile(
@@ -81,22 +94,26 @@ _ASKS_AGE = re.compile(
     r"(\d{1,2})\b" + _NOT_AN_AGE)
 _ASKS_OTHERS_AGE = re.compile(r"\bhoe oud\b|\bhow old\b")  # any other "hoe oud": a number answers it, not an age of theirs
 # A question a bare number answers without being the writer's age: "hoeveel?" "70", "wat is je schoenmaat" "38".
-_ASKS_NUMBER = re.compile(r"\bof \d|hoeveel|\bwelke?\b|hoe ?laat|welk uur|hoe lang|hoe ver|hoe groot|hoe vaak|hoe zwaar|wanneer"
+_ASKS_NUMBER = re.compile(r"\bof \d|hoe ?veel|hoe duur|\bduur\b|betal|\bcode\b|\bpin\b|\bkost|\bwelke?\b|hoe ?laat|welk uur|hoe lang|hoe ver|hoe groot|hoe vaak|hoe zwaar|wanneer"
                           r"|wat kost|prijs|nummer|maat\b|\bweeg|gewicht|cijfer|punten|score|wat had je|wat heb je")
 _BARE_NUMBER = re.compile(r"^(?:(?:ik|ikke) )?\d{1,2} ?(?:" + _UNIT + r" ?)?(?:oud ?)?(?:geworden ?)?[.!]*"
                           r"(?:[,.]? ?" + _ASKS_IT_BACK + r")?$")
 _ASKS_SCHOOL = re.compile(r"\b(?:welke klas|wat voor klas|welk jaar zit|in welk jaar|(?P<groep>welke groep)|welk (?P<primary>leerjaar))")
+_SCHOOL_OF_SOMEONE_ELSE = re.compile(
+    r"\b(?:heb|geef|geeft|geven|krijg|krijgt|doceer|doceert) (?:je|jij|u|ge|gij)\b|\bjuf\b|\bmeester\b|\bmeneer\b|\bmevrouw\b"
+    r"|\b(?:je|jouw|uw|jullie) (?:broer|broertje|zus|zusje|zoon|dochter|kind|kinderen|neef|nicht|vriend|vriendin)\w*"
+    r"|\b(?:opleiding|studie|uni|hogeschool)\b")
 _ASKS_BACK = re.compile(r"(?:^|[ ,.!?])(?:en jij|en u|en gij|and you|hbu|wbu)\b|(?:^|[ ,.!?])(?:jij|gij|u|you)\?")
 # The reply itself: a number first (after a few fillers), not a guess ("15?") and not a quantity.
 _AGE_REPLY = re.compile(
     r"^(?:(?:ja+|jep|jup|yes|yep|yup|klopt|idd|nee+|neen|nope|ik|ikke|bijna|net|pas|al|eh+|uh+m?|euh|ehm|haha\w*|lol"
     r"|ok|oke|grapje|echt|serieus)[,.!]? ){0,3}" + _AGE + _NOT_AN_AGE + r"(?! ?\?)")
 _YES = re.compile(r"^(?:ja+|jep|jup|yes|yep|yup|klopt|idd|jazeker|correct|dat klopt|inderdaad)\b"
-                  r"(?![,.!]? ?(?:maar|nee|bijna|in|over|volgende|binnenkort|grapje)\b)")
+                  r"(?![,.!]? ?(?:maar|nee|bijna|in|over|volgende|binnenkort|grapje|was ik maar|was het maar|wou ik|zou ik willen)\b)")
 # The other side's age, said to them: "en jij 26", "jij 24?", "je bent pas 14", "gij 31 las ik", "jij staat op 39";
 # not a past, a wish or a question about something else ("toen jij 12 was", "tot jij 18 bent", "heb jij 50 volgers").
 _NOT_TOLD = r"(?<!ben )(?<!bn )(?<!zijt )(?<!zijde )(?<!are )(?<!toen )(?<!tot )(?<!als )(?<!kan )(?<!heb )(?<!had )(?<!wanneer )(?<!\d )"
-_TOLD_AFTER = r"(?! ?(?:(?:was|bent|wordt|werd|zijt|waart|pro|max|punten|volgers|ofzo|of zo)\b|(?:op|of) \d))"
+_TOLD_AFTER = r"(?! ?(?:(?:was|bent|wordt|werd|zijt|waart|pro|max|punten|volgers|ofzo|of zo)\b|(?:op|of|van|uit) \d))"
 _YOUR_AGE = re.compile(
     r"(?:^|[ ,.!?(])" + _NOT_TOLD + r"(?:jij|jj|gij|gie|you|u) (?:bent |ben |bn |zijt |zyt |staat op |are |r )?"
     r"(?:al |pas |nog |nog maar |maar |echt |toch )?" + _AGE + _NOT_AN_AGE + _TOLD_AFTER
@@ -159,8 +176,8 @@ def declared_age(text: str) -> int | None:
 
 def _declared(lowered: str) -> int | None:
     match = _SELF_AGE.search(lowered)
-    if match and not _quoted(lowered[: match.start() + 1]):
-        group = next(k for k, g in enumerate(match.groups(), 1) if g)
+    group = next(k for k, g in enumerate(match.groups(), 1) if g) if match else 0
+    if match and not _quoted(lowered[: match.start() + 1]) and not _SAID_AFTER.match(lowered[match.end(group):]):
         value = _in_range(match.group(group))
         corrected = _CORRECTED.search(lowered, match.end(group))
         if corrected is not None and _in_range(corrected.group(1)) is not None and re.match(
@@ -317,6 +334,8 @@ def _asked(lowered: str, own_age: int | None) -> tuple[int | None, str, bool] | 
     if asks:
         return (int(asks.group(1)) if asks.group(1) else None), "", _ASKS_TURNING.search(lowered) is not None
     school = _ASKS_SCHOOL.search(lowered)
+    if school and _SCHOOL_OF_SOMEONE_ELSE.search(lowered):
+        school = None   # a class one teaches, a child's class, a year of a study: not the other's age
     if school:
         return None, "primary" if school.group("primary") else "groep" if school.group("groep") else "secondary", False
     if own_age is not None and _ASKS_BACK.search(lowered):
