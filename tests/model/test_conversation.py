@@ -263,3 +263,44 @@ def test_following_only_speakers_who_can_cross_finds_the_same_first_alert(data):
     assert score.speaker_risk == {k: float(v[-1]) for k, v in every.items()}
     assert score.suspect == (best if flagged else None)
     assert score.first_alert_turn == (int(crossed[0]) if flagged and len(crossed) else None)
+
+
+def test_the_bounded_fit_is_scikit_learns_when_nothing_is_bounded():
+    from sklearn.linear_model import LogisticRegression
+
+    from signals.model.conversation_fit import fit_bounded_logistic
+
+    rng = np.random.RandomState(0)
+    X = rng.rand(400, 4)
+    y = (X[:, 0] - 0.5 * X[:, 1] + 0.3 * rng.randn(400) > 0.2).astype(int)
+    reference = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000, tol=1e-10).fit(X, y)
+    coef, intercept = fit_bounded_logistic(X, y, 1.0, np.zeros(4, bool))
+    assert coef == pytest.approx(reference.coef_[0], abs=1e-3) and intercept == pytest.approx(reference.intercept_[0], abs=1e-3)
+    bounded, _ = fit_bounded_logistic(X, y, 1.0, np.ones(4, bool))
+    assert (bounded >= 0).all() and bounded[1] == 0.0        # pushed below zero, held at the bound
+
+
+def test_the_other_sides_distress_never_lowers_a_speakers_risk():
+    """In training chats where the other side's distress came mostly in harmless ones (friends
+    comforting each other), a free fit gave it a negative weight: a victim writing "help ik word
+    bedreigd" took a flagged chat below the threshold. Evidence weights are fitted at 0 or above."""
+    from signals.model.conversation_fit import ConversationModel
+
+    rng = np.random.default_rng(3)
+    chats, suspects, groups = [], [], []
+    for i in range(120):
+        grooming = i % 3 == 0
+        n = int(rng.integers(6, 20))
+        speakers = ["x", "y"] * (n // 2)
+        review = np.where(np.array(speakers) == "x", rng.beta(5, 2, len(speakers)) if grooming else rng.beta(2, 5, len(speakers)), 0.05)
+        distress = np.where(np.array(speakers) == "y", 0.1 if grooming else rng.beta(5, 2, len(speakers)), 0.0)
+        chats.append(evidence(review, distress, np.zeros((len(speakers), len(TACTICS))), speakers))
+        suspects.append("x" if grooming else None)
+        groups.append(f"g{i % 6}")
+    model = ConversationModel(C=1.0, folds=3).fit(chats, suspects, groups, TACTICS)
+    weights = dict(zip(FEATURES, model.coef_))
+    assert weights["other_distress"] >= 0
+    scorer = model.scorer()
+    calm = chats[0]
+    upset = evidence(calm.review, np.where(np.array(calm.speakers) == "y", 0.95, 0.0), calm.tactics, calm.speakers)
+    assert scorer.score(upset).risk >= scorer.score(calm).risk

@@ -47,6 +47,11 @@ N_STAGES = 5
 FEATURES = ("max_turn", "strongest_window", "decayed", "tactic_breadth", "stages", "other_distress",
             "adult_minor_x_window", "adult_minor_x_breadth", "peers_x_window", "own_minor_x_window",
             "adults_x_window")
+# Who-is-who discounts: peers, a speaker who is a minor, adults among themselves may lower the risk.
+# Every other feature is evidence and may only raise it (its weight is fitted with a lower bound of
+# 0): fitted freely, the other side's distress got a negative weight, so "help ik word bedreigd"
+# from the victim took a flagged chat below the threshold.
+DISCOUNTS = ("peers_x_window", "own_minor_x_window", "adults_x_window")
 
 
 @dataclass(frozen=True)

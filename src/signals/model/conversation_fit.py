@@ -5,15 +5,46 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.optimize import minimize
+from scipy.special import expit
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from signals.evaluation import CONVERSATION_BUCKETS
-from signals.model.conversation import ConversationScorer, TurnEvidence, conversation_rows, thresholds_at
+from signals.model.conversation import (
+    DISCOUNTS,
+    FEATURES,
+    ConversationScorer,
+    TurnEvidence,
+    conversation_rows,
+    thresholds_at,
+)
 from signals.model.thresholds import precision_at, threshold_for_recall
 
 MIN_BUCKET = 20  # harmless conversations a length bucket needs before it can set the operating point
+
+
+def fit_bounded_logistic(X: np.ndarray, y: np.ndarray, C: float, non_negative: np.ndarray) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression with balanced class weights (scikit-learn's objective:
+    ``C`` × weighted log loss + ½‖w‖², intercept not penalised) whose weights in ``non_negative``
+    are fitted with a lower bound of 0 (L-BFGS-B). Returns (weights, intercept)."""
+    n, d = X.shape
+    counts = np.bincount(y, minlength=2).astype(float)
+    weight = np.where(y == 1, n / (2 * max(counts[1], 1.0)), n / (2 * max(counts[0], 1.0)))
+    sign = 2.0 * y - 1.0
+
+    def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = params[:d], params[d]
+        margin = sign * (X @ w + b)
+        loss = np.logaddexp(0.0, -margin)
+        slope = -sign * weight * expit(-margin)
+        return C * float(weight @ loss) + 0.5 * float(w @ w), np.concatenate([C * (X.T @ slope) + w, [C * slope.sum()]])
+
+    bounds = [(0.0, None) if keep else (None, None) for keep in non_negative] + [(None, None)]
+    result = minimize(objective, np.zeros(d + 1), jac=True, method="L-BFGS-B", bounds=bounds,
+                      options={"maxiter": 5000, "gtol": 1e-8})
+    return result.x[:d], float(result.x[d])
 
 
 def _benign_cut(risk: np.ndarray, target: float) -> float:
@@ -76,11 +107,12 @@ class ConversationModel(BaseEstimator):
         oof = np.zeros(len(X))
         self.coef_ = np.zeros(X.shape[1])
         self.intercept_ = 0.0
+        at_least_zero = np.array([name not in DISCOUNTS for name in FEATURES])
         for train, held in splits:
-            clf = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000).fit(X[train], y[train])
-            oof[held] = clf.decision_function(X[held])
-            self.coef_ += clf.coef_[0] / len(splits)
-            self.intercept_ += float(clf.intercept_[0]) / len(splits)
+            coef, intercept = fit_bounded_logistic(X[train], y[train], self.C, at_least_zero)
+            oof[held] = X[held] @ coef + intercept
+            self.coef_ += coef / len(splits)
+            self.intercept_ += intercept / len(splits)
         conversation_decision = np.full(len(conversations), -np.inf)
         np.maximum.at(conversation_decision, owner_arr, oof)
         calibrator = LogisticRegression(C=1e4).fit(conversation_decision.reshape(-1, 1), truth)
