@@ -125,7 +125,10 @@ STRAATTAAL_CASES = [
     pytest.param("in mijn osso", "in mijn huis", [("huis", "osso")], id="osso"),
     pytest.param("mijn mattie", "mijn vriend", [("vriend", "mattie")], id="mattie"),
     pytest.param("wallah echt", "echt echt", [("echt", "wallah")], id="wallah"),
-    pytest.param("fissa vanavond", "feest vanavond", [("feest", "fissa")], id="fissa"),
+    # "fissa": a party after a determiner, else quickly ("betaal fissa", "kom fissa")
+    pytest.param("een fissa vanavond", "een feest vanavond", [("een feest", "een fissa")], id="fissa-party"),
+    pytest.param("betaal fissa", "betaal snel", [("snel", "fissa")], id="fissa-quickly"),
+    pytest.param("mijn mattie's", "mijn vrienden", [("vrienden", "mattie's")], id="matties-apostrophe"),
     pytest.param("ik ben skeer", "ik ben blut", [("blut", "skeer")], id="skeer"),
 ]
 
@@ -148,6 +151,10 @@ CODEMIX_AND_EMOJI_CASES = [
     pytest.param("send pics", "stuur fotos", [("stuur", "send"), ("fotos", "pics")], id="send-pics"),
     pytest.param("stuur een pic 😍🔥", "stuur een foto ", [("foto", "pic")], id="decorative-emoji-dropped"),
     pytest.param("how old are you", "hoe oud ben je", [("oud", "how old are you")], id="english-phrase"),
+    # English phrases the patterns read in Dutch: "on" is "op" elsewhere, but a camera is "aan"
+    pytest.param("camera on", "camera aan", [("camera aan", "camera on")], id="camera-on"),
+    pytest.param("i can come over", "ik kan langskomen", [("langskomen", "can come over")], id="come-over"),
+    pytest.param("or i'm posting it", "of ik post het", [("ik post", "i'm posting")], id="im-posting"),
     pytest.param("❤️ je", " je", [("je", "je")], id="emoji-and-variation-selector-dropped"),
     pytest.param("💸 of 📸 ➡️ 👨‍👩‍👧", " geld of foto naar familie ", [("geld", "💸"), ("familie", "👨‍👩‍👧")],
                  id="emoji-sequence-as-words"),
