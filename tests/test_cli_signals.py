@@ -27,7 +27,8 @@ def _wait_for(predicate, process: subprocess.Popen, timeout: float = 120.0) -> N
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("signum", "code", "name"), [(signal.SIGTERM, 143, "SIGTERM"), (signal.SIGINT, 130, "SIGINT")])
+@pytest.mark.parametrize(("signum", "code", "name"), [(signal.SIGTERM, 143, "SIGTERM"), (signal.SIGINT, 130, "SIGINT"),
+                                                      (signal.SIGHUP, 129, "SIGHUP")])   # a closed terminal
 def test_a_signal_mid_run_leaves_no_partial_output(tiny_model_dir, tmp_path, signum, code, name):
     source, out_dir = tmp_path / "in.jsonl", tmp_path / "out"
     out_dir.mkdir()

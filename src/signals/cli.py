@@ -2,7 +2,7 @@
 
 Exit codes: 0 all lines scored; 2 bad input (malformed lines are reported on stderr with their
 line numbers and as error lines in the output; valid lines are still scored), or no model, or a
-bad setting; 130 stopped by SIGINT, 143 by SIGTERM (no output file is left behind either way);
+bad setting; 130 stopped by SIGINT, 143 by SIGTERM, 129 by SIGHUP (no output file is left behind);
 1 an unexpected error. Each front owns its arguments (``add_arguments``); this module assembles them.
 """
 
@@ -49,12 +49,20 @@ STOPPED = "before the end of the input (an -o file is only written when a run co
 
 
 class Terminated(BaseException):
-    """Raised in the main thread on SIGTERM, like KeyboardInterrupt on SIGINT, so that every
-    ``finally`` runs (the temp output file is removed) before the process exits with 143."""
+    """Raised in the main thread on SIGTERM or SIGHUP (a closed terminal), like KeyboardInterrupt on
+    SIGINT, so that every ``finally`` runs (a temp output file is removed) before the process exits
+    with 128 + the signal's number."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
-def _on_sigterm(signum, frame) -> None:
-    raise Terminated
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+def _on_stop_signal(signum, frame) -> None:
+    raise Terminated(signum)
 
 
 def _progress(total_hint: str):
@@ -128,8 +136,9 @@ def _worker_lines(score: Score, records: list) -> list[str]:
 
 
 def _worker_init() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and SIGTERM, and stops the pool
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C, SIGTERM and SIGHUP, and stops the pool
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def _check_count(option: str, value: int, low: int, high: int | None = None, meaning: str = "") -> None:
@@ -157,13 +166,7 @@ def _workers(requested: int, path: str | None) -> int:
 
 
 def _run(args, parse, score: Score) -> int:
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
-    try:
-        return _score_file(args, parse, score)
-    finally:
-        if main_thread:
-            signal.signal(signal.SIGTERM, previous)
+    return _score_file(args, parse, score)
 
 
 def _scored_chunks(chunks: Iterator[list], score: Score, service, workers: int, settings: Settings):
@@ -339,6 +342,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # every command: SIGTERM and SIGHUP stop it as Ctrl-C does, so no temp file is left half-written
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = {signum: signal.signal(signum, _on_stop_signal) for signum in STOP_SIGNALS} if main_thread else {}
     try:
         return args.func(args)
     except SignalsError as exc:
@@ -354,9 +360,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"stopped by SIGINT {STOPPED}", file=sys.stderr)
         return 130
-    except Terminated:
-        print(f"stopped by SIGTERM {STOPPED}", file=sys.stderr)
-        return 143
+    except Terminated as stop:
+        print(f"stopped by {signal.Signals(stop.signum).name} {STOPPED}", file=sys.stderr)
+        return 128 + stop.signum
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 if __name__ == "__main__":
