@@ -80,6 +80,13 @@ def test_the_model_setting_and_its_alias(monkeypatch, variables, expected):
     assert (str(model_dir) if model_dir else None) == expected
 
 
+@pytest.mark.parametrize(("variable", "value"), [("SIGNALS_MODEL", ""), ("SIGNALS_MODEL", "  "), ("SIGNALS_MODEL_ROOT", "")])
+def test_an_empty_model_setting_is_an_error_not_the_current_folder(monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match=rf"invalid setting: {variable}: Value error, is empty"):
+        load_settings()
+
+
 def test_require_model_dir_names_both_ways():
     with pytest.raises(ModelNotFoundError, match=r"--model DIR or SIGNALS_MODEL=DIR"):
         Settings(_env_file=None).require_model_dir()

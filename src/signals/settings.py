@@ -85,6 +85,14 @@ class Settings(BaseSettings):
     review_session_hours: int = Field(12, ge=1, le=24 * 7, description="how long a review page login lasts")
     review_page_size: int = Field(50, ge=1, le=500, description="items per queue page (GET /v1/review/items)")
 
+    @field_validator("model_dir", "model_root", mode="before")
+    @classmethod
+    def _not_empty(cls, value: object) -> object:
+        # an empty SIGNALS_MODEL= was the current folder: every file below it read before a clear error
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("is empty: unset it or name a folder")
+        return value
+
     @field_validator("api_keys", "admin_keys", "reviewer_keys")
     @classmethod
     def _strip(cls, value: str) -> str:
@@ -123,7 +131,10 @@ def load_settings(env_file: str | Path | None = None) -> Settings:
 
 
 def _variable(loc: tuple) -> str:
-    return "SIGNALS_" + "_".join(str(part) for part in loc).upper() if loc else "settings"
+    if not loc:
+        return "settings"
+    name = "_".join(str(part) for part in loc).upper()
+    return name if name.startswith("SIGNALS_") else "SIGNALS_" + name   # an alias is the variable's own name
 
 
 def _check_env_file(path: Path) -> None:

@@ -231,6 +231,16 @@ def test_missing_manifest_is_model_not_found(model_dir):
         read_model_files(model_dir)
 
 
+def test_a_folder_without_a_manifest_is_refused_before_its_files_are_read(tmp_path, monkeypatch):
+    """A home folder given by mistake was read whole (400 MB in memory) before "missing manifest"."""
+    (tmp_path / "archief.bin").write_bytes(b"x" * 1000)
+    read: list[str] = []
+    monkeypatch.setattr("signals.model.artifact._read_tree", lambda *args: read.append("tree"))
+    with pytest.raises(ModelNotFoundError, match="missing manifest.json"):
+        read_model_files(tmp_path)
+    assert read == []
+
+
 def test_missing_folder_is_model_not_found(tmp_path):
     with pytest.raises(ModelNotFoundError, match=r"no model at .*nergens \(no such folder\); `make train` trains one"):
         read_model_files(tmp_path / "nergens")

@@ -119,6 +119,10 @@ def read_model_files(model_dir: Path, root: Path | None = None, expected_sha256:
         raise ArtifactIntegrityError(f"{model_dir}: cannot read the model folder ({exc.strerror})") from None
     try:
         _check_root(_opened_path(dir_fd, model_dir), root)  # the directory opened is the one checked
+        try:  # before reading the tree: a folder given by mistake (a home folder) is not read whole
+            os.stat(MANIFEST, dir_fd=dir_fd, follow_symlinks=False)
+        except FileNotFoundError:
+            raise ModelNotFoundError(f"no model at {model_dir} (missing {MANIFEST}); `make train` trains one") from None
         contents: dict[str, bytes] = {}
         _read_tree(dir_fd, "", contents, model_dir)
     except OSError as exc:  # a file or folder in it that cannot be read (permissions)
