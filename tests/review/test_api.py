@@ -280,6 +280,13 @@ def test_enqueueing_a_stored_id_again_answers_with_what_is_stored(review_client)
         assert (again["flagged"], again["labels"], again["route"]) == (first["flagged"], first["labels"], first["route"])
 
 
+def test_an_unknown_category_in_the_queue_filter_is_refused(review_client):
+    with review_client() as client:
+        response = client.get("/v1/review/items?category=bogus", headers=REVIEWER)
+        assert_envelope(response, 422, "validation_error", "category")
+        assert client.get("/v1/review/items?category=sextortion", headers=REVIEWER).status_code == 200
+
+
 def test_a_nul_in_a_note_is_refused(review_client):
     with review_client() as client:
         assert _enqueue(client, [{"id": "n1", "text": SEXTORTION}]).status_code == 200

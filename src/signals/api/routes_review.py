@@ -110,12 +110,16 @@ async def enqueue(request: Request, body: EnqueueRequest, settings: SettingsDep,
 
 @router.get("/review/items", response_model=QueueResponse, summary="The review queue",
             dependencies=[Depends(require_reviewer)])
-async def queue(settings: SettingsDep, store: StoreDep, status: StatusName = "open",
+async def queue(request: Request, settings: SettingsDep, store: StoreDep, status: StatusName = "open",
                 category: Annotated[str | None, Query(max_length=64)] = None,
                 limit: Annotated[int | None, Query(ge=1, le=500)] = None,
                 cursor: Annotated[str | None, Query(max_length=2048)] = None) -> QueueResponse:
     """Enqueued items with this status (default `open`), highest risk first and, within a risk
     band, the ones closest to a threshold first; `category` keeps the items the model flagged for it."""
+    if category is not None and "\x00" not in category and category not in known_categories(request):
+        # as /v1/feedback refuses it: a misspelt category is an error, not an empty queue
+        raise ApiError(422, ErrorCode.VALIDATION_ERROR, f"unknown category {category[:64]!r}; the model's categories are "
+                       + ", ".join(known_categories(request)), "category")
     if cursor is not None:
         try:
             decode_cursor(cursor)
