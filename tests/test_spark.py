@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -283,6 +284,11 @@ def test_existing_output_and_unknown_partition_column_are_refused(spark, tiny_mo
     (tmp_path / "out" / "messages").mkdir(parents=True)
     assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--model", tiny_model_dir) == 2
     assert "already exists" in capsys.readouterr().err
+    # a result dataset as OUTPUT: the new rows went inside it, and its reader then read them as its own
+    (tmp_path / "out" / "messages" / "_SUCCESS").write_text("", encoding="utf-8")
+    assert spark_score(tmp_path / "in.parquet", tmp_path / "out" / "messages", "--model", tiny_model_dir) == 2
+    assert "is itself a dataset written by a run" in capsys.readouterr().err
+    assert sorted(p.name for p in (tmp_path / "out" / "messages").iterdir()) == ["_SUCCESS"]
 
 
 @pytest.mark.spark
@@ -528,6 +534,30 @@ def test_an_empty_input_is_an_empty_archive(spark, tiny_model_dir, tmp_path, cap
     assert "error" not in capsys.readouterr().err
 
 
+@pytest.mark.spark
+@quiet_pandas_warning
+def test_turns_in_the_hour_that_repeats_keep_their_order_and_time_whatever_the_session_zone(spark, tiny_model_dir,
+                                                                                             service, tmp_path):
+    """A session in a zone with daylight saving handed pandas wall-clock times: 00:30 and 00:45 UTC on
+    27 October 2024 are 02:30 and 02:45 in Amsterdam, as are 01:30 and 01:45 UTC, so turns were put out
+    of order and ``ts`` moved an hour."""
+    ts = pd.to_datetime(["2024-10-27 00:30", "2024-10-27 00:45", "2024-10-27 01:15", "2024-10-27 01:20"], utc=True)
+    frame = pd.DataFrame({"id": ["d1", "d2", "d3", "d4"], "conversation_id": ["c1"] * 4, "speaker": ["a", "b", "a", "b"],
+                          "text": ["hoi", "hoe oud ben je", "stuur een foto, niemand hoeft het te weten", "ok"], "ts": ts})
+    frame.to_parquet(tmp_path / "in.parquet")
+    zone = spark.conf.get("spark.sql.session.timeZone")
+    spark.conf.set("spark.sql.session.timeZone", "Europe/Amsterdam")
+    try:
+        assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--conversations", "--model", tiny_model_dir) == 0
+        assert spark.conf.get("spark.sql.session.timeZone") == "Europe/Amsterdam"   # the caller's session is restored
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", zone)
+    messages = pd.read_parquet(tmp_path / "out" / "messages").sort_values("id")
+    assert list(pd.to_datetime(messages["ts"], utc=True)) == list(ts)
+    actual = pd.read_parquet(tmp_path / "out" / "conversations")
+    assert_same_rows(actual, score_conversation_frame(frame, service), key="conversation_id")
+
+
 def failing_conversation_scorer(error):
     """A stand-in for ``conversation_scorer`` that fails on the driver, after the messages are written."""
     def scorer(model):
@@ -541,7 +571,8 @@ def failing_conversation_scorer(error):
     (InputError("a worker could not score"), 2, "error: a worker could not score"),
     (KeyboardInterrupt(), 130, "stopped by SIGINT; nothing of this run was kept in"),
     (Stopped(), 143, "stopped by SIGTERM; nothing of this run was kept in"),
-], ids=["failed", "sigint", "sigterm"])
+    (Stopped(signal.SIGHUP), 129, "stopped by SIGHUP; nothing of this run was kept in"),
+], ids=["failed", "sigint", "sigterm", "sighup"])
 def test_a_run_that_fails_or_is_stopped_leaves_nothing_behind(spark, tiny_model_dir, tmp_path, capsys, monkeypatch,
                                                                error, code, message):
     turns_with().to_parquet(tmp_path / "in.parquet")

@@ -70,8 +70,12 @@ SUCCESS_MARKER = "_SUCCESS"  # written by Spark into a dataset folder when its w
 
 
 class Stopped(KeyboardInterrupt):
-    """SIGTERM, raised in the main thread like KeyboardInterrupt on SIGINT, so that a run that is
-    stopped removes what it had written (and py4j closes its connection, as for Ctrl-C)."""
+    """SIGTERM or SIGHUP, raised in the main thread like KeyboardInterrupt on SIGINT, so that a run
+    that is stopped removes what it had written (and py4j closes its connection, as for Ctrl-C)."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 # -- on the workers ---------------------------------------------------------------------------
@@ -222,6 +226,10 @@ def _check_output(spark: SparkSession, output: str, targets: list[str]) -> None:
         fs, target = _path(spark, output)
         if fs.exists(target) and not fs.getFileStatus(target).isDirectory():
             raise InputError(f"OUTPUT {output} is a file; OUTPUT is a folder (choose a new one)", field="output")
+        if fs.exists(_path(spark, f"{output}/{SUCCESS_MARKER}")[1]):
+            # a dataset a run wrote (OUT/messages): the new results would go inside it and be read as its rows
+            raise InputError(f"OUTPUT {output} is itself a dataset written by a run (it has {SUCCESS_MARKER}); "
+                             "choose a new OUTPUT", field="output")
         for path in targets:
             fs, target = _path(spark, path)
             if fs.exists(target):
@@ -264,6 +272,9 @@ def _discard(spark: SparkSession, done: list[str], current: str | None, base: st
     """A run that failed or was stopped leaves nothing behind: the outputs it wrote (``done``), the one
     it was writing (``current``: only when it has no ``_SUCCESS``, so that a dataset some other run
     finished is never removed) and OUTPUT itself when this run created it and it is empty."""
+    interrupt = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
+    if interrupt is not None:   # a second Ctrl-C while cleaning up stopped the cleanup half-way
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         if stopped:
             _stop_jobs(spark)
@@ -278,6 +289,9 @@ def _discard(spark: SparkSession, done: list[str], current: str | None, base: st
     except Exception as exc:  # noqa: BLE001 -- the error that stopped the run is raised, not this one
         print(f"warning: could not remove the partial output of this run ({exc.__class__.__name__}); remove "
               f"{', '.join(done + ([current] if current else []))} before running again", file=sys.stderr)
+    finally:
+        if interrupt is not None:
+            signal.signal(signal.SIGINT, interrupt)
 
 
 def _spread(df: DataFrame, spark: SparkSession) -> DataFrame:
@@ -374,6 +388,18 @@ def run(spark: SparkSession, input_path: str, output: str, fmt: str, model: Mode
                      counts["long"])
 
 
+SESSION_TIME_ZONE = "spark.sql.session.timeZone"
+
+
+def _utc_session(spark: SparkSession) -> str:
+    """Set the session to UTC for this run and return the zone it had. Timestamps reach pandas as
+    wall-clock times of the session's zone: in a zone with daylight saving the hour that repeats in
+    October was ambiguous, so turns were put out of order and ``ts`` moved an hour."""
+    zone = spark.conf.get(SESSION_TIME_ZONE) or "UTC"
+    spark.conf.set(SESSION_TIME_ZONE, "UTC")
+    return zone
+
+
 def spark_session(master: str | None = None) -> tuple[SparkSession, bool]:
     """The active session, or a new quiet one (then ``True``: the caller stops it).
 
@@ -421,8 +447,11 @@ def _quiet_loggers(spark: SparkSession) -> None:
         log4j.core.config.Configurator.setLevel(name, log4j.Level.OFF)
 
 
-def _on_sigterm(signum, frame) -> None:
-    raise Stopped
+def _on_stop_signal(signum, frame) -> None:
+    raise Stopped(signum)
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 def run_command(args) -> int:
@@ -436,7 +465,9 @@ def run_command(args) -> int:
     model = ModelRef.resolve(resolve_model_dir(args.model, settings), settings.model_root, settings.batch_size)
     fmt = input_format(args.input, args.format)
     files = read_model_files(Path(model.model_dir), Path(model.root) if model.root else None)  # fail before Spark starts
-    model = dataclasses.replace(model, categories=ModelSpec.from_json(files.json(SPEC_FILE)).categories)
+    spec = ModelSpec.from_json(files.json(SPEC_FILE))
+    spec_name = f"{spec.name} {spec.version}"
+    model = dataclasses.replace(model, categories=spec.categories)
     try:
         import pyarrow  # noqa: F401
         import pyspark  # noqa: F401
@@ -444,22 +475,27 @@ def run_command(args) -> int:
         raise ConfigError("signals spark-score needs pyspark and pyarrow: pip install 'signals[spark]'") from exc
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
+    previous = {signum: signal.signal(signum, _on_stop_signal) for signum in STOP_SIGNALS} if main_thread else {}
     try:
         spark, owned = spark_session(args.master)
+        zone = _utc_session(spark)
         try:
             report = run(spark, args.input, args.output, fmt, model, conversations=args.conversations,
                          partition_by=partition_columns(args.partition_by), max_text_chars=settings.max_text_chars)
         finally:
             if owned:
                 spark.stop()
-    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Stopped): run() has removed what it had written
-        name = "SIGTERM" if isinstance(exc, Stopped) else "SIGINT"
-        print(f"stopped by {name}; nothing of this run was kept in {args.output}", file=sys.stderr)
-        return 143 if isinstance(exc, Stopped) else 130
+            else:
+                spark.conf.set(SESSION_TIME_ZONE, zone)
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM or SIGHUP (Stopped): run() has removed what it had written
+        signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+        print(f"stopped by {signal.Signals(signum).name}; nothing of this run was kept in {args.output}", file=sys.stderr)
+        return 128 + signum
     finally:
-        if main_thread:
-            signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    # which model scored the archive, as every command says (here after the run: an error stays one line)
+    print(f"model: {spec_name} from {Path(model.model_dir).resolve()} (sha256 {files.sha256})", file=sys.stderr)
     print(f"messages: {report.messages_path}", file=sys.stderr)
     if report.conversations_path:
         print(f"conversations: {report.conversations_path}", file=sys.stderr)
@@ -493,4 +529,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # run through the importable module: as __main__, the per-worker model cache was shipped by value
+    # with every task, so each task loaded the model again
+    import importlib
+
+    sys.exit(importlib.import_module("signals.spark").main())
