@@ -82,6 +82,12 @@ def validate_message(record: dict, where: str) -> dict:
             raise CorpusError(f"{where}: unknown {key} {bad}")
     if record.get("register", "standard") not in REGISTERS:
         raise CorpusError(f"{where}: unknown register {record.get('register')!r}")
+    kind = record.get("kind")
+    if kind is not None:   # a misspelt kind trained at the wrong weight; a positive without labels as harmless
+        if kind not in ("positive", "hard_negative", "benign"):
+            raise CorpusError(f"{where}: unknown kind {kind!r} (positive, hard_negative or benign)")
+        if (kind == "positive") != bool(record.get("labels")):
+            raise CorpusError(f"{where}: kind 'positive' goes with labels, and labels with kind 'positive'")
     return record
 
 
@@ -92,13 +98,38 @@ def read_messages(path: Path | str, name: str | None = None) -> MessageSet:
 
 
 def read_conversations(path: Path | str) -> list[dict]:
+    """The conversations of a file, each checked as training and evaluation read it (a line without
+    turns, a null text, a label other than "grooming" or "benign", a first grooming turn that is no
+    turn of the suspect's were tracebacks minutes into training, or silently trained)."""
     path = Path(path)
     conversations = read_jsonl(path)
     for i, conv in enumerate(conversations):
-        speakers = {t["speaker"] for t in conv["turns"]}
-        if conv.get("label") == "grooming" and conv.get("suspect") not in speakers:
-            raise CorpusError(f"{path}:{i + 1}: suspect {conv.get('suspect')!r} is not a speaker")
+        problem = _conversation_problem(conv)
+        if problem:
+            raise CorpusError(f"{path}:{i + 1}: {problem}")
     return conversations
+
+
+def _conversation_problem(conv: object) -> str | None:
+    if not isinstance(conv, dict):
+        return "not a JSON object"
+    turns = conv.get("turns")
+    if not isinstance(turns, list) or not turns:
+        return "'turns' must be a non-empty list"
+    for k, turn in enumerate(turns):
+        if not isinstance(turn, dict) or not isinstance(turn.get("speaker"), str) or not isinstance(turn.get("text"), str):
+            return f"turn {k}: needs 'speaker' and 'text' strings"
+    label = conv.get("label")
+    if label not in ("grooming", "benign"):
+        return f"'label' must be 'grooming' or 'benign', not {label!r}"
+    if label == "grooming":
+        speakers = {t["speaker"] for t in turns}
+        if conv.get("suspect") not in speakers:
+            return f"suspect {conv.get('suspect')!r} is not a speaker"
+        first = conv.get("first_grooming_turn")
+        if first is not None and (isinstance(first, bool) or not isinstance(first, int) or not 0 <= first < len(turns)):
+            return f"'first_grooming_turn' must be a turn index, not {first!r}"
+    return None
 
 
 def handwritten(directory: Path, conversation_files: list[str] | None = None) -> tuple[MessageSet, list[dict]]:

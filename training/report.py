@@ -119,7 +119,8 @@ def headline(metrics: dict) -> dict:
     for key in ("dev_conversations", "dev_long_conversations", "dev_long_threads", "synth_test_conversations"):
         if key in metrics:
             m = metrics[key]
-            out[key] = {"f1": round(m["f1"], 3), "roc_auc": round(m.get("roc_auc", float("nan")), 3),
+            out[key] = {"f1": None if m["f1"] is None else round(m["f1"], 3),   # harmless chats only: no F1
+                        "roc_auc": round(m.get("roc_auc", float("nan")), 3),
                         "flag_rate_benign": round(m["flag_rate_benign"] or 0.0, 3),
                         "suspect_accuracy": m["suspect_accuracy"]}
     out["corpora_test_flag_rate"] = {k: round(v["flag_rate"], 4) for k, v in metrics.get("corpora_test", {}).items()}

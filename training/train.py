@@ -15,7 +15,10 @@ import os
 import pickle
 import random
 import resource
+import shutil
+import signal
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +31,7 @@ import signals
 from signals.analysis import Analysis, Analyzer, context_vectors
 from signals.detectors.registry import CUES_FILE, PATTERNS_FILE, DetectorRegistry, packaged_text
 from signals.errors import ConfigError, SignalsError
-from signals.model.artifact import check_replaceable
+from signals.model.artifact import check_replaceable, publish_model_dir
 from signals.model.bundle import ModelSpec, SignalsModel, installed_versions
 from signals.model.classifier import CategoryModel
 from signals.model.conversation import TurnEvidence, length_points_to_json
@@ -39,7 +42,7 @@ from signals.nlp.pipeline import Preprocessor
 from signals.nlp.resources import LanguageResources
 from signals.taxonomy import CATEGORIES, CATEGORY_ROUTE, TACTICS, Route
 from training.config import TrainingConfig, load_config
-from training.dataset import TrainingData, conversation_labels, load_training_data
+from training.dataset import TrainingData, conversation_labels, dev_sets, load_training_data
 from training.longchat import assemble
 from training.report import evaluate_model, headline, write_reports
 
@@ -60,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=Path("training/config.yaml"))
     parser.add_argument("--out", type=Path, default=None, help="model directory (default: output_root/name-version)")
     args = parser.parse_args(argv)
+    previous = {signum: signal.signal(signum, _on_stop_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
     try:
         config = load_config(args.config)
         out = args.out or default_output(config)
@@ -68,6 +72,27 @@ def main(argv: list[str] | None = None) -> int:
     except SignalsError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
+    except (KeyboardInterrupt, Stopped) as exc:
+        signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+        print(f"stopped by {signal.Signals(signum).name}: no model was written and an earlier one is kept",
+              file=sys.stderr)
+        return 128 + signum
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP, raised in the main thread so that every ``finally`` runs (the staging folder
+    is removed) before training exits with 128 + the signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_stop_signal(signum, frame) -> None:
+    raise Stopped(signum)
 
 
 def default_output(config: TrainingConfig) -> Path:
@@ -84,7 +109,24 @@ def preflight(config: TrainingConfig, out: Path) -> None:
         if not Path(file).is_file():
             raise ConfigError(f"data.feedback.{i}: file not found: {file} (write it with `signals feedback export`; "
                               "paths are relative to where training runs)")
+    handwritten = Path(config.data.handwritten_dir).resolve()
+    if handwritten == Path(config.data.dev_dir).resolve() or handwritten.name in ("heldout", "sealed"):
+        raise ConfigError(f"data.handwritten_dir: {config.data.handwritten_dir} is a development, held-out or sealed "
+                          "set: those measure the model and are never trained on")
     check_replaceable(out)
+    dev_sets(config)   # read now: a malformed dev file failed at the very end, after the model was written
+
+
+def check_folds(config: TrainingConfig, groups: Sequence[str], conversations: Sequence[dict]) -> None:
+    """Before the minutes of preprocessing: enough writers for the folds the config asks for."""
+    writers = len(set(groups))
+    if config.model.folds > writers:
+        raise ConfigError(f"model.folds: {config.model.folds} folds for {writers} fold groups (writers, corpora); "
+                          f"use at most {writers}")
+    conversation_writers = len({writer_of(c) for c in conversations})
+    if conversations and conversation_writers < 2:
+        raise ConfigError("data.conversation_files: the conversations come from one writer; the conversation model "
+                          "needs two or more for its writer-disjoint folds")
 
 
 def check_threshold_sources(config: TrainingConfig, origins: list[str]) -> None:
@@ -186,6 +228,7 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
     log("loading data")
     data = load_training_data(config, categories)
     rows = data.messages
+    check_folds(config, rows.groups, data.conversations)
     mined = {"corpus"} if data.corpus_pool and config.data.corpora.hard_negative_top else set()  # see below
     check_threshold_sources(config, sorted(set(rows.origin) | mined))
     check_threshold_positives(config.thresholds.sources, rows.origin, np.array(rows.labels), categories)
@@ -260,12 +303,20 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
     signals_model = SignalsModel(spec, resources, patterns_text, cues_text, features,
                                  LinearScorer(model.coef_, model.intercept_, model.calibration_, features.n_sparse),
                                  thresholds, conversation_model.scorer(), warmup_chunks(everything.texts))
-    signals_model.save(out)  # written once so the evaluation scores through the real, verified loading path
-    log("evaluating")
-    metrics = evaluate_model(out, config, data, model, Y, W, G, np.array(rows.augmented), conversation_model)
-    metrics["training"] = {"seconds": round(time.time() - _T0, 1), "peak_rss_mib": round(peak_rss_mib(), 1),
-                           "rows": int(X.shape[0]), "features": int(X.shape[1])}
-    write_reports(signals_model, out, config, metrics)
+    # written beside --out and evaluated there through the real, verified loading path; an earlier model
+    # at --out is replaced only once the new one is complete (a run that fails or is stopped keeps it)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-training-", dir=out.parent))
+    try:
+        written = signals_model.save(staging / "model")
+        log("evaluating")
+        metrics = evaluate_model(written, config, data, model, Y, W, G, np.array(rows.augmented), conversation_model)
+        metrics["training"] = {"seconds": round(time.time() - _T0, 1), "peak_rss_mib": round(peak_rss_mib(), 1),
+                               "rows": int(X.shape[0]), "features": int(X.shape[1])}
+        write_reports(signals_model, written, config, metrics)
+        publish_model_dir(written, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     log(f"wrote {out}")
     print(json.dumps(headline(metrics), indent=2))
     log(f"done in {time.time() - _T0:.0f} s, peak memory (RSS) {peak_rss_mib():.0f} MiB")

@@ -115,3 +115,99 @@ def test_writers_are_spread_over_folds_by_their_turns_and_threads_keep_theirs():
     assert set(folds) == {"a", "b", "c", "d"}                   # a thread is its writer's
     assert folds["a"] != folds["b"] != folds["c"] and folds["d"] == folds["c"]   # d joins the lightest fold
     assert writer_folds(convs[:1], 5) == {"a": 0}
+
+
+# -- from a review of the training side: refused before the minutes of work, an earlier model kept --------
+
+def _copy_model(tiny_model_dir, target: Path) -> Path:
+    import shutil
+
+    shutil.copytree(tiny_model_dir, target)
+    return target
+
+
+def test_an_output_inside_a_model_is_refused(tmp_path, capsys, tiny_model_dir):
+    model = _copy_model(tiny_model_dir, tmp_path / "model")
+    assert main(["--config", str(config_file(tmp_path)), "--out", str(model / "sub")]) == 2
+    assert "is inside the model at" in capsys.readouterr().err
+    assert not (model / "sub").exists()
+
+
+@pytest.mark.parametrize("folder", ["training/data/dev", "training/data/heldout"])
+def test_the_dev_and_held_out_sets_are_never_training_data(tmp_path, capsys, folder):
+    assert main(["--config", str(config_file(tmp_path, handwritten_dir=str(ROOT / folder))), "--out", str(tmp_path / "m")]) == 2
+    assert "is a development, held-out or sealed set" in capsys.readouterr().err
+
+
+def test_a_malformed_dev_file_is_refused_before_training(tmp_path, capsys):
+    import shutil
+
+    dev = tmp_path / "dev"
+    shutil.copytree(ROOT / "training" / "data" / "dev", dev)
+    with open(dev / "conversations_long.jsonl", "a", encoding="utf-8") as handle:
+        handle.write('{"id": "x-1", "label": "benign"}\n')                      # no turns: a KeyError at the end
+    assert main(["--config", str(config_file(tmp_path, dev_dir=str(dev))), "--out", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err
+    assert "conversations_long.jsonl" in err and "'turns' must be a non-empty list" in err
+    assert not (tmp_path / "m").exists()
+
+
+def test_more_folds_than_writers_is_refused_before_preprocessing():
+    from training.train import check_folds
+
+    config = load_config(ROOT / "training" / "config.tiny.yaml")
+    with pytest.raises(ConfigError, match=r"model\.folds: .* folds for 2 fold groups"):
+        check_folds(config.model_copy(update={"model": config.model.model_copy(update={"folds": 3})}),
+                    ["writer:a", "writer:b"], [{"source": "x"}, {"source": "y"}])
+    with pytest.raises(ConfigError, match="the conversations come from one writer"):
+        check_folds(config, [f"writer:{i}" for i in range(10)], [{"source": "x"}, {"source": "x"}])
+
+
+def test_a_run_that_fails_while_evaluating_keeps_the_earlier_model(tmp_path, capsys, tiny_model_dir, monkeypatch):
+    """The model was written to --out before it was evaluated: a failure there left a model without
+    metrics, card or config, and the earlier model was already gone."""
+    from signals.model.artifact import read_model_files
+
+    earlier = _copy_model(tiny_model_dir, tmp_path / "model")
+    before = read_model_files(earlier).sha256
+
+    def fail(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("training.train.evaluate_model", fail)
+    assert main(["--config", str(config_file(tmp_path)), "--out", str(earlier)]) == 130
+    assert "stopped by SIGINT: no model was written and an earlier one is kept" in capsys.readouterr().err
+    assert read_model_files(earlier).sha256 == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml", "model"]    # no staging folder left
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('{"id": "c", "label": "benign"}', "'turns' must be a non-empty list"),
+    ('{"id": "c", "label": "benign", "turns": [{"speaker": "a", "text": null}]}', "turn 0: needs 'speaker' and 'text'"),
+    ('{"id": "c", "label": "Grooming", "turns": [{"speaker": "a", "text": "hoi"}]}', "'label' must be 'grooming' or"),
+    (('{"id": "c", "label": "grooming", "suspect": "a", "first_grooming_turn": "drie", '
+      '"turns": [{"speaker": "a", "text": "hoi"}]}'), "'first_grooming_turn' must be a turn index"),
+])
+def test_training_reads_only_conversations_it_can_use(tmp_path, line, message):
+    from training.data_sources import read_conversations
+
+    from signals.errors import CorpusError
+
+    path = tmp_path / "conversations_x.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=re.escape(f"{path}:1: {message}")):
+        read_conversations(path)
+
+
+@pytest.mark.parametrize(("record", "message"), [
+    ({"text": "hoi", "labels": [], "kind": "hard-negative"}, "unknown kind 'hard-negative'"),   # trained at weight 1
+    ({"text": "hoi", "labels": [], "kind": "positive"}, "kind 'positive' goes with labels"),    # trained as harmless
+    ({"text": "stuur geld", "labels": ["sextortion"], "kind": "benign"}, "kind 'positive' goes with labels"),
+])
+def test_a_message_kind_that_contradicts_its_labels_is_refused(record, message):
+    from training.data_sources import validate_message
+
+    from signals.errors import CorpusError
+
+    with pytest.raises(CorpusError, match=re.escape(message)):
+        validate_message(record, "f.jsonl:1")

@@ -201,6 +201,10 @@ def check_replaceable(target: Path) -> None:
     if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
         raise ConfigError(f"{target} is a folder that holds no signals model (no {MANIFEST}): "
                           "refusing to replace it; choose another output folder")
+    for above in Path(os.path.abspath(target)).parents:   # a folder inside a model would break that model
+        if (above / MANIFEST).is_file():
+            raise ConfigError(f"{target} is inside the model at {above}: writing there would break it; "
+                              "choose a folder outside it")
     ancestor = target.parent
     while not ancestor.exists():
         ancestor = ancestor.parent
@@ -231,6 +235,17 @@ def write_model_dir(target: Path, files: dict[str, bytes], manifest: dict) -> Pa
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return target
+
+
+def publish_model_dir(source: Path, target: Path) -> Path:
+    """Move a finished model directory (written and evaluated beside ``target``) to ``target``,
+    replacing an earlier model there only now, when everything about the new one is done."""
+    target = Path(target)
+    check_replaceable(target)
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(source, target)
     return target
 
 
