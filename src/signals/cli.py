@@ -165,10 +165,6 @@ def _workers(requested: int, path: str | None) -> int:
     return min(os.cpu_count() or 1, 8) if big else 1
 
 
-def _run(args, parse, score: Score) -> int:
-    return _score_file(args, parse, score)
-
-
 def _scored_chunks(chunks: Iterator[list], score: Score, service, workers: int, settings: Settings):
     """(chunk, output lines of its valid records) in input order; with several workers a few chunks
     per worker are in flight at once."""
@@ -266,11 +262,11 @@ def _score_file(args, parse, score: Score) -> int:
 
 
 def cmd_score(args) -> int:
-    return _run(args, parse_message, _score_messages)
+    return _score_file(args, parse_message, _score_messages)
 
 
 def cmd_score_conversations(args) -> int:
-    return _run(args, parse_conversation, _score_conversations)
+    return _score_file(args, parse_conversation, _score_conversations)
 
 
 def cmd_evaluate(args) -> int:
