@@ -51,6 +51,9 @@ def test_parse_message(obj, expected):
     ({"id": "a", "text": 5}, "'text' must be a string", "text"),
     ({"id": "a", "text": ["hoi"]}, "'text' must be a string", "text"),
     ({"id": "a", "text": "hoi", "context": "vorige"}, "'context' must be a list of turns", "context"),
+    ({"id": "a", "text": "hoi", "context": False}, "'context' must be a list of turns", "context"),   # was no context
+    ({"id": "a", "text": "hoi", "context": {}}, "'context' must be a list of turns", "context"),
+    ({"id": "a", "text": "hoi", "context": ""}, "'context' must be a list of turns", "context"),
     ({"id": "a", "text": "hoi", "context": ["vorige"]}, "a turn is an object", None),
     ({"id": "a", "text": "hoi", "context": [{"text": "x"}]}, "'speaker' must be a string", "speaker"),
     ({"id": "a", "text": "hoi", "context": [{"speaker": "x"}]}, "'text' must be a string", "text"),

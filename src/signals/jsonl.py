@@ -72,8 +72,9 @@ def parse_message(obj, where: str, max_text_chars: int | None = None) -> Message
 
 
 def parse_context(context, where: str, max_text_chars: int | None = None) -> tuple[Turn, ...]:
-    """A message's ``context``: absent, or a list of turns."""
-    context = context or []
+    """A message's ``context``: absent (or null), or a list of turns; ``false``, ``""`` or ``{}`` are
+    refused as the API refuses them, not read as no context."""
+    context = [] if context is None else context
     if not isinstance(context, list):
         raise InputError(f"{where}: 'context' must be a list of turns", field="context")
     return tuple(parse_turn(t, f"{where} context[{i}]", max_text_chars) for i, t in enumerate(context))
