@@ -59,7 +59,7 @@ class LongChats(_Section):
 
     count: int = Field(0, ge=0)
     min_turns: int = Field(30, ge=2)
-    max_turns: int = Field(400, ge=2)
+    max_turns: int = Field(400, ge=2, le=10_000)   # a thread of 10^9 turns was sampled, and memory ran out
     filler_corpora: list[str] = Field(default_factory=lambda: ["subtitles_nl", "tatoeba_nl"])
     spike_rate: float = Field(0.0, ge=0, le=0.5, description=(
         "per small-talk line, the chance that a single hand-written hard negative follows it (a look-alike line "
@@ -105,6 +105,17 @@ class Data(_Section):
                 raise ValueError(f"hub.{i}: the name {name!r} is already a corpus or an earlier hub dataset "
                                  "(give it its own `name`)")
             taken.add(name)
+        return self
+
+    @model_validator(mode="after")
+    def _filler_is_configured(self) -> Data:
+        """A long chat's filler lines come from a configured corpus or hub dataset: a misspelt name
+        built the threads without any real small talk, silently."""
+        known = set(self.corpora.files) | {source.name or source.id for source in self.hub}
+        unknown = [name for name in self.long_chats.filler_corpora if name not in known]
+        if self.long_chats.count and unknown:
+            raise ValueError(f"long_chats.filler_corpora: {unknown} are not among corpora.files or hub "
+                             f"(configured: {sorted(known)})")
         return self
 
 

@@ -45,7 +45,9 @@ def load_local_corpus(directory: Path, name: str, split: str) -> CorpusRows | No
         raise CorpusError(f"{path}: missing fields {sorted(missing)}")
     dataset = dataset.filter(lambda row: row["split"] == split)
     ids = dataset["id"] if "id" in dataset.column_names else [f"{name}-{i}" for i in range(len(dataset))]
-    return CorpusRows(name, [str(i) for i in ids], [str(t) for t in dataset["text"]])
+    # a null or blank text is no row (str(None) was trained as the text "None"), as the hub loader has it
+    kept = [(str(i), t) for i, t in zip(ids, dataset["text"]) if isinstance(t, str) and t.strip()]
+    return CorpusRows(name, [i for i, _ in kept], [t for _, t in kept])
 
 
 def _is_local(dataset_id: str) -> bool:

@@ -74,6 +74,10 @@ def write_raw(tmp_path: Path, edit) -> Path:
     (lambda raw: raw["data"].update(feedback="var/feedback.jsonl"), r"data\.feedback: .*list"),
     (lambda raw: raw["data"].update(feedback=[""]), r"data\.feedback: .*empty file name"),  # was "not found: ."
     (lambda raw: raw["data"].update(feedbak=["var/feedback.jsonl"]), r"data\.feedbak"),
+    # a thread length no machine holds; a filler name no corpus has (the threads had no real small talk)
+    (lambda raw: raw["data"]["long_chats"].update(max_turns=10**9), r"data\.long_chats\.max_turns"),
+    (lambda raw: raw["data"]["long_chats"].update(filler_corpora=["subtitels_nl"]),
+     r"long_chats\.filler_corpora: \['subtitels_nl'\] are not among"),
 ])
 def test_a_value_training_would_fail_on_or_silently_misuse_is_named(tmp_path, edit, message):
     with pytest.raises(ConfigError, match=message):

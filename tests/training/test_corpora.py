@@ -28,6 +28,14 @@ def test_local_corpus_keeps_only_the_asked_split(tmp_path, split, ids):
     assert corpus.texts == [r["text"] for r in ROWS if r["id"] in ids]
 
 
+def test_a_null_or_blank_corpus_text_is_no_row(tmp_path):
+    """str(None) was trained as the text "None"."""
+    write_jsonl(tmp_path / "mini_nl.jsonl", [*ROWS, {"id": "t-4", "text": None, "split": "train"},
+                                             {"id": "t-5", "text": "  ", "split": "train"}])
+    corpus = load_local_corpus(tmp_path, "mini_nl", "train")
+    assert corpus.ids == ["t-1", "t-2"] and "None" not in corpus.texts
+
+
 def test_missing_corpus_file_is_reported_not_fatal(tmp_path, capsys):
     assert load_local_corpus(tmp_path, "absent_nl", "train") is None
     assert "absent_nl" in capsys.readouterr().err
