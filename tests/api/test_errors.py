@@ -177,3 +177,17 @@ def test_an_unknown_field_is_named_but_not_echoed_whole(client):
     assert response.status_code == 422 and response.json()["error"]["code"] == "validation_error"
     field = response.json()["error"]["field"]
     assert field.startswith("messages[0].kkk") and len(field) <= 201 and len(response.content) < 2_000
+
+
+@pytest.mark.parametrize(("method", "path", "body", "name"), [
+    ("post", "/v1/score?explain=true", {"messages": [{"id": "1", "text": "kom op snap"}]}, "explain"),
+    ("post", "/v1/conversations/score?lang=nl", {"id": "c", "turns": [{"speaker": "a", "text": "hoi"}]}, "lang"),
+    ("get", "/v1/model?operating_point=high_recall", None, "operating_point"),
+])
+def test_a_query_parameter_on_a_route_that_takes_none_is_refused(client, method, path, body, name):
+    """POST /v1/score?explain=true answered without tactics, as if the parameter had been read."""
+    response = getattr(client, method)(path, **({"json": body} if body is not None else {}))
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "validation_error" and error["field"] == f"query.{name}"
+    assert name in error["message"]

@@ -86,6 +86,20 @@ def error_response(status: int, code: ErrorCode | str, message: str, field: str 
 MAX_FIELD_CHARS = 200
 
 
+def refuse_query(scope) -> None:
+    """422 for a query parameter on a route that takes none: ``POST /v1/score?explain=true`` answered
+    without tactics, as if the parameter had been read (a misspelt field is refused for the same reason)."""
+    raw = scope.get("query_string") or b""
+    if raw:
+        from urllib.parse import parse_qsl
+
+        names = [name for name, _ in parse_qsl(raw.decode("latin-1"), keep_blank_values=True)] or [raw.decode("latin-1")]
+        name = names[0][:MAX_FIELD_CHARS]
+        raise ApiError(422, ErrorCode.VALIDATION_ERROR,
+                       f"unknown query parameter {name!r}: this route takes none (options go in the JSON body)",
+                       f"query.{name}")
+
+
 def field_path(loc: Sequence[Any]) -> str | None:
     """``("body", "messages", 0, "text")`` → ``"messages[0].text"``; the body itself → ``None``."""
     parts = list(loc[1:] if loc and loc[0] == "body" else loc)

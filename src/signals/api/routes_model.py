@@ -3,9 +3,10 @@ and headline metrics, all read from the model itself (its own description, not t
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from signals.api.deps import ServiceDep
+from signals.api.errors import refuse_query
 from signals.api.schemas import ModelResponse, error_responses
 from signals.model.targets import precision_targets
 
@@ -13,10 +14,11 @@ router = APIRouter(tags=["model"], responses=error_responses(401, 503))
 
 
 @router.get("/model", response_model=ModelResponse, summary="The model being served")
-def model_info(service: ServiceDep) -> dict:
+def model_info(request: Request, service: ServiceDep) -> dict:
     """Name, version and sha256; per category its route, the threshold in use and both operating
     points (high precision, the default, and high recall); the conversation operating points; the
     tactics it explains with; the training data summary and headline metrics."""
+    refuse_query(request.scope)
     spec = service.model.spec
     messages = service.model.thresholds["messages"]
     targets = precision_targets(messages)

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Request, Response
 
 from signals.api.deps import API_KEY_SECURITY, ScoringDep
+from signals.api.errors import refuse_query
 from signals.api.limits import check_conversation_request, check_score_request
 from signals.api.responses import model_response
 from signals.api.schemas import (
@@ -42,6 +43,7 @@ async def score_messages(
     """One result per message, in request order: calibrated category scores, the categories over
     their threshold (`labels`), the `route` (review, support or none) and, with `explain`, the
     tactic spans (character offsets into the message text)."""
+    refuse_query(request.scope)
     costs = check_score_request(body, scoring.settings)
     request.state.messages = len(body.messages)
     messages = [Message(m.id, m.text, _turns(m.context)) for m in body.messages]
@@ -60,6 +62,7 @@ async def score_conversation(
 ) -> Response:
     """The conversation's `label`, `risk`, `suspect` (the speaker who drives it) and
     `first_alert_turn`, plus per-turn category scores and tactic spans."""
+    refuse_query(request.scope)
     cost = check_conversation_request(body, scoring.settings)
     request.state.messages = len(body.turns)
     conversation = Conversation(body.id, _turns(body.turns))
