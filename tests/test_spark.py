@@ -17,7 +17,8 @@ from signals.cli import main as cli_main
 from signals.errors import InputError
 from signals.frame import score_conversation_frame, score_frame
 from signals.service import Conversation, Turn
-from signals.spark import ModelRef, Stopped, input_format
+from signals.spark import ModelRef, input_format
+from signals.stopping import Stopped
 
 ROOT = Path(__file__).resolve().parent.parent
 quiet_pandas_warning = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")

@@ -16,7 +16,6 @@ import pickle
 import random
 import resource
 import shutil
-import signal
 import sys
 import tempfile
 import time
@@ -40,6 +39,7 @@ from signals.model.features import FeatureParams, FeatureSpace
 from signals.model.linear import LinearScorer
 from signals.nlp.pipeline import Preprocessor
 from signals.nlp.resources import LanguageResources
+from signals.stopping import stop_signal, stop_signals_raise
 from signals.taxonomy import CATEGORIES, CATEGORY_ROUTE, TACTICS, Route
 from training.config import TrainingConfig, load_config
 from training.dataset import TrainingData, conversation_labels, dev_sets, load_training_data
@@ -63,36 +63,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=Path("training/config.yaml"))
     parser.add_argument("--out", type=Path, default=None, help="model directory (default: output_root/name-version)")
     args = parser.parse_args(argv)
-    previous = {signum: signal.signal(signum, _on_stop_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        config = load_config(args.config)
-        out = args.out or default_output(config)
-        preflight(config, out)
-        return train(config, out)
+        with stop_signals_raise():
+            config = load_config(args.config)
+            out = args.out or default_output(config)
+            preflight(config, out)
+            return train(config, out)
     except SignalsError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
-    except (KeyboardInterrupt, Stopped) as exc:
-        signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
-        print(f"stopped by {signal.Signals(signum).name}: no model was written and an earlier one is kept",
-              file=sys.stderr)
+    except KeyboardInterrupt as exc:   # Ctrl-C, SIGTERM or SIGHUP: the staging folder is gone
+        signum = stop_signal(exc)
+        print(f"stopped by {signum.name}: no model was written and an earlier one is kept", file=sys.stderr)
         return 128 + signum
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
-class Stopped(BaseException):
-    """SIGTERM or SIGHUP, raised in the main thread so that every ``finally`` runs (the staging folder
-    is removed) before training exits with 128 + the signal."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _on_stop_signal(signum, frame) -> None:
-    raise Stopped(signum)
 
 
 def default_output(config: TrainingConfig) -> Path:

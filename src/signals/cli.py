@@ -13,7 +13,6 @@ import gc
 import os
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +35,7 @@ from signals.rawlines import LineLimits
 from signals.review import cli as review_cli
 from signals.service import Conversation, Message
 from signals.settings import MODEL_HINT, Settings, load_settings
+from signals.stopping import STOP_SIGNALS, stop_signal, stop_signals_raise
 
 if TYPE_CHECKING:
     from signals.service import ScoringService
@@ -46,23 +46,6 @@ AUTO_WORKERS_FROM_BYTES = 1_000_000  # input files this large are scored by one 
 
 
 STOPPED = "before the end of the input (an -o file is only written when a run completes)"
-
-
-class Terminated(BaseException):
-    """Raised in the main thread on SIGTERM or SIGHUP (a closed terminal), like KeyboardInterrupt on
-    SIGINT, so that every ``finally`` runs (a temp output file is removed) before the process exits
-    with 128 + the signal's number."""
-
-    def __init__(self, signum: int = signal.SIGTERM) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-
-
-def _on_stop_signal(signum, frame) -> None:
-    raise Terminated(signum)
 
 
 def _progress(total_hint: str):
@@ -338,11 +321,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    # every command: SIGTERM and SIGHUP stop it as Ctrl-C does, so no temp file is left half-written
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = {signum: signal.signal(signum, _on_stop_signal) for signum in STOP_SIGNALS} if main_thread else {}
     try:
-        return args.func(args)
+        # every command: SIGTERM and SIGHUP stop it as Ctrl-C does, so no temp file is left half-written
+        with stop_signals_raise():
+            return args.func(args)
     except SignalsError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
@@ -353,15 +335,10 @@ def main(argv: list[str] | None = None) -> int:
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"stopped by SIGINT {STOPPED}", file=sys.stderr)
-        return 130
-    except Terminated as stop:
-        print(f"stopped by {signal.Signals(stop.signum).name} {STOPPED}", file=sys.stderr)
-        return 128 + stop.signum
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+    except KeyboardInterrupt as stop:   # Ctrl-C, SIGTERM or SIGHUP
+        signum = stop_signal(stop)
+        print(f"stopped by {signum.name} {STOPPED}", file=sys.stderr)
+        return 128 + signum
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ from signals.frame import (
     score_frame,
 )
 from signals.settings import load_settings
+from signals.stopping import stop_signal, stop_signals_raise
 from signals.taxonomy import CATEGORIES
 
 if TYPE_CHECKING:
@@ -67,15 +68,6 @@ _QUIET_LOGGERS = ("org.apache.spark.sql.execution.streaming.FileStreamSink",
                   "org.apache.spark.sql.execution.streaming.sinks.FileStreamSink")
 _LOCAL_TASK_LOGGERS = ("org.apache.spark.executor.Executor", "org.apache.spark.scheduler.TaskSetManager")
 SUCCESS_MARKER = "_SUCCESS"  # written by Spark into a dataset folder when its write has completed
-
-
-class Stopped(KeyboardInterrupt):
-    """SIGTERM or SIGHUP, raised in the main thread like KeyboardInterrupt on SIGINT, so that a run
-    that is stopped removes what it had written (and py4j closes its connection, as for Ctrl-C)."""
-
-    def __init__(self, signum: int = signal.SIGTERM) -> None:
-        super().__init__(signum)
-        self.signum = signum
 
 
 # -- on the workers ---------------------------------------------------------------------------
@@ -447,13 +439,6 @@ def _quiet_loggers(spark: SparkSession) -> None:
         log4j.core.config.Configurator.setLevel(name, log4j.Level.OFF)
 
 
-def _on_stop_signal(signum, frame) -> None:
-    raise Stopped(signum)
-
-
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-
-
 def run_command(args) -> int:
     """``signals spark-score`` (arguments: ``signals.spark_args``). 0 all rows scored, 2 some skipped (or a
     user error, before anything is written), 130 / 143 stopped by SIGINT / SIGTERM (nothing of the run kept)."""
@@ -474,26 +459,22 @@ def run_command(args) -> int:
     except ImportError as exc:
         raise ConfigError("signals spark-score needs pyspark and pyarrow: pip install 'signals[spark]'") from exc
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = {signum: signal.signal(signum, _on_stop_signal) for signum in STOP_SIGNALS} if main_thread else {}
     try:
-        spark, owned = spark_session(args.master)
-        zone = _utc_session(spark)
-        try:
-            report = run(spark, args.input, args.output, fmt, model, conversations=args.conversations,
-                         partition_by=partition_columns(args.partition_by), max_text_chars=settings.max_text_chars)
-        finally:
-            if owned:
-                spark.stop()
-            else:
-                spark.conf.set(SESSION_TIME_ZONE, zone)
+        with stop_signals_raise():
+            spark, owned = spark_session(args.master)
+            zone = _utc_session(spark)
+            try:
+                report = run(spark, args.input, args.output, fmt, model, conversations=args.conversations,
+                             partition_by=partition_columns(args.partition_by), max_text_chars=settings.max_text_chars)
+            finally:
+                if owned:
+                    spark.stop()
+                else:
+                    spark.conf.set(SESSION_TIME_ZONE, zone)
     except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM or SIGHUP (Stopped): run() has removed what it had written
-        signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
-        print(f"stopped by {signal.Signals(signum).name}; nothing of this run was kept in {args.output}", file=sys.stderr)
+        signum = stop_signal(exc)
+        print(f"stopped by {signum.name}; nothing of this run was kept in {args.output}", file=sys.stderr)
         return 128 + signum
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
     # which model scored the archive, as every command says (here after the run: an error stays one line)
     print(f"model: {spec_name} from {Path(model.model_dir).resolve()} (sha256 {files.sha256})", file=sys.stderr)
     print(f"messages: {report.messages_path}", file=sys.stderr)

@@ -95,7 +95,8 @@ async def enqueue(request: Request, body: EnqueueRequest, settings: SettingsDep,
     review.metrics.enqueued.inc(sum(created))
     by_id = {r.id: (r, c) for r, c in zip(results, created)}
     # an id stored before is left as it was: the answer reports what is stored, not the new scores
-    stored = {r.id: await in_thread(store.get, r.id) for r, c in zip(results, created) if not c}
+    again = [r.id for r, c in zip(results, created) if not c]
+    stored = await in_thread(lambda: {item_id: store.get(item_id) for item_id in again}) if again else {}
     out = []
     for i, item in enumerate(body.items):
         result, was_created = by_id[item.id]
