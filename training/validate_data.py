@@ -115,10 +115,15 @@ def conversation_problems(record: object) -> list[str]:
     return problems
 
 
-def validate_file(path: Path) -> tuple[list[str], Counter]:
+def validate_file(path: Path, seen: dict[str, str] | None = None) -> tuple[list[str], Counter]:
+    """The file's problems and its records counted by kind (or label) and register. ``seen``: ids
+    already read in other files (id → where), so an id is unique across every file checked at once:
+    reports and caches key results by id, and a dev or sealed record that shares a training id is
+    one a reader cannot tell apart."""
     conversations = path.name.startswith("conversations")
     check = conversation_problems if conversations else message_problems
-    problems, summary, seen = [], Counter(), set()
+    problems, summary = [], Counter()
+    seen = {} if seen is None else seen
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, 1):
             try:
@@ -137,9 +142,11 @@ def validate_file(path: Path) -> tuple[list[str], Counter]:
             for problem in (feedback_problems if feedback else check)(record):
                 problems.append(f"{path}:{number}: {problem}")
             if isinstance(record, dict):
-                if record.get("id") in seen:
-                    problems.append(f"{path}:{number}: duplicate id {record.get('id')!r}")
-                seen.add(record.get("id"))
+                record_id = record.get("id")
+                if isinstance(record_id, str) and record_id in seen:
+                    problems.append(f"{path}:{number}: duplicate id {record_id!r} (first at {seen[record_id]})")
+                elif isinstance(record_id, str):
+                    seen[record_id] = f"{path}:{number}"
                 key = record.get("label") if conversations else record.get("kind")
                 summary[(key, record.get("register"))] += 1
     return problems, summary
@@ -149,13 +156,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", type=Path, nargs="+")
     args = parser.parse_args(argv)
-    failed = False
+    failed, seen = False, {}
     for path in args.files:
         if not path.is_file():
             print(f"{path}: no such file", file=sys.stderr)
             failed = True
             continue
-        problems, summary = validate_file(path)
+        problems, summary = validate_file(path, seen)
         for problem in problems:
             print(problem, file=sys.stderr)
         failed |= bool(problems)

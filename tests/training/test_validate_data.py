@@ -100,3 +100,19 @@ DATA_FILES = sorted((ROOT / "training" / "data").glob("*/*.jsonl"))
 @pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_committed_data_file_is_valid(path, capsys):
     assert main([str(path)]) == 0, capsys.readouterr().err[-2000:]
+
+
+def test_an_id_is_unique_across_the_files_checked_together(tmp_path, capsys):
+    """Each file was checked alone: 400 held-out ids were also sealed ids, and 30 dev chat rooms had
+    the ids of training conversations."""
+    first, second = tmp_path / "writer_x.jsonl", tmp_path / "writer_y.jsonl"
+    first.write_text(json.dumps(GOOD) + "\n", encoding="utf-8")
+    second.write_text(json.dumps({**GOOD, "source": "writer_y"}) + "\n", encoding="utf-8")
+    assert main([str(first)]) == 0 and main([str(second)]) == 0
+    capsys.readouterr()
+    assert main([str(first), str(second)]) == 2
+    assert f"writer_y.jsonl:1: duplicate id 'x-1' (first at {first}:1)" in capsys.readouterr().err
+
+
+def test_no_two_committed_data_files_share_an_id(capsys):
+    assert main([str(path) for path in DATA_FILES]) == 0, capsys.readouterr().err[-2000:]
