@@ -196,6 +196,8 @@ def test_what_is_not_telling_the_other_their_age(text):
     ("ik heb 14 jaar", 14), ("kheb 15 jaar en gij", 15), ("ik heb 14 jaar gevoetbald", None),
     ("ik ben vijfentwintig", 25), ("ik ben eenentwintig", 21), ("ik ben tweeëntwintig", 22),
     ("over 2 maanden ben ik 18", 17),
+    ("lol: ik ben 14", 14), ("ok: ik ben 15", 15), ("update: ik ben 16", 16),   # one's own opener, not reported speech
+    ("mijn broer: ik ben 19", None),
 ])
 def test_ages_read_as_a_careful_reader_would(text, age):
     assert declared_age(text) == age
@@ -229,6 +231,11 @@ def test_ages_read_as_a_careful_reader_would(text, age):
     (("A: welke klas heb je dit jaar, juf?", "B: 3e"), {}),           # the class one teaches, a child's, a study
     (("A: in welke klas zit je broertje?", "B: 2e"), {}),
     (("A: in welk jaar zit je van je opleiding?", "B: 3e"), {}),
+    (("A: welke groep geef je?", "B: groep 6"), {}),                  # a teacher's group, said alone
+    (("A: in welke klas zit je broertje?", "B: 2e klas"), {}),
+    (("A: welke groep zit je?", "B: groep 6"), {"B": [(1, 9)]}),
+    (("A: ik ben 34 en was vroeger juf. welke groep zit je?", "B: groep 8"), {"A": [(0, 34)], "B": [(1, 11)]}),
+    (("A: welk jaar zat ge ook weer?", "B: 2de middelbaar"), {"B": [(1, 13)]}),
 ])
 def test_answers_and_reveals_read_as_a_careful_reader_would(turns, ages):
     assert conversation(*turns) == ages

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -71,13 +71,15 @@ _SHORT_SELF_AGE = re.compile(
     r"^(?:ik|ikke|me|moi) " + _AGE + r" ?(?:" + _UNIT + r" ?)?(?:[.!]*$|[,.]? ?" + _ASKS_IT_BACK + r")"
     r"|^(?:net |pas |vorige week |gisteren )?" + _AGE + r" (?:jaar )?geworden\b(?! (?:voor|op|bij|in|met)\b)"
     r"|^" + _AGE + r" ?(?:" + _UNIT + r" ?)?\((?:bijna|bjna|almost) \d{1,2}\)")
+_SAID = r"(?:zegt|zei|zeggen|zeiden|zegde|says|said|schreef|typte|stuurde|appte|appt)"
+# Words before a colon that open one's own line, not someone's reported speech: "lol: ik ben 14".
+_OWN_OPENER = r"(?:ik|lol|haha\w*|hihi|xd|ok|oke|okay|nou|ja|jaa|nee|btw|ff|eerlijk|serieus|echt|hm+|eh+|euh|ehm|oh|oja|trouwens|update)\b"
 # Before an "ik ben 14" in the same sentence: someone quoted, or a case ("als iemand zegt ik ben 13").
-_QUOTED_OR_IF = re.compile(r"(?:\b(?:zegt|zei|zeggen|zeiden|zegde|says|said|schreef|typte|stuurde|appte|appt)\b"
-                           r"|\bals (?:iemand|je|ze|hij|zij)\b)[^.!?]*$"
+_QUOTED_OR_IF = re.compile(r"(?:\b" + _SAID + r"\b|\bals (?:iemand|je|ze|hij|zij)\b)[^.!?]*$"
                            # reported speech ("mijn zusje: ik ben 13"), an opening quote ("staat 'ik ben 16'")
-                           r"|(?:^|[ ,])(?!ik\b)[a-z]\w* ?: ?['\"]?(?:ik)?$|(?:^|\s)'ik ?$")
+                           r"|(?:^|[ ,])(?!" + _OWN_OPENER + r")[a-z]\w* ?: ?['\"]?(?:ik)?$|(?:^|\s)'ik ?$")
 # After an age: who said it ("'ik ben 14' zei ze", "ik ben 14 zegt hij").
-_SAID_AFTER = re.compile(r"^(?: ?(?:jaar|jr))?['\"]?,? (?:zei|zegt|zeggen|zeiden|zegde|schreef|typte|appte|stuurde)\b(?! ik\b)")
+_SAID_AFTER = re.compile(r"^(?: ?(?:jaar|jr))?['\"]?,? " + _SAID + r"\b(?! ik\b)")
 _ONE_LESS = re.compile(r"\b(?:bijna|bjna|almost|word|word ik) (?:al |morgen |binnenkort )?$"
                        r"|\bover (?:\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf) "
                        r"(?:maanden|maand|weken|week|dagen|dag) (?:ben|word) ik $")  # right before it: "ik ben bijna 18", "ik word 18": 17 now
@@ -103,6 +105,9 @@ _SCHOOL_OF_SOMEONE_ELSE = re.compile(
     r"\b(?:heb|geef|geeft|geven|krijg|krijgt|doceer|doceert) (?:je|jij|u|ge|gij)\b|\bjuf\b|\bmeester\b|\bmeneer\b|\bmevrouw\b"
     r"|\b(?:je|jouw|uw|jullie) (?:broer|broertje|zus|zusje|zoon|dochter|kind|kinderen|neef|nicht|vriend|vriendin)\w*"
     r"|\b(?:opleiding|studie|uni|hogeschool)\b")
+# A school year alone in a turn: "groep 6", "3 havo", "2e klas", "brugklas".
+_BARE_SCHOOL = re.compile(r"^(?:groep ?\d|(?:havo|vwo|vmbo|mavo|gym) ?[1-6]|[1-6](?:e|de|ste)? ?(?:klas|havo|vwo|vmbo|mavo|gym"
+                          r"|middelbaar|leerjaar)|brugklas)[.!]*$")
 _ASKS_BACK = re.compile(r"(?:^|[ ,.!?])(?:en jij|en u|en gij|and you|hbu|wbu)\b|(?:^|[ ,.!?])(?:jij|gij|u|you)\?")
 # The reply itself: a number first (after a few fillers), not a guess ("15?") and not a quantity.
 _AGE_REPLY = re.compile(
@@ -271,8 +276,10 @@ def speaker_ages(texts: Sequence[str], speakers: Sequence[str]) -> dict[str, lis
         if age is None and same is not None and declared is not None:
             age = _in_range(same.group(1)) if same.group(1) else declared[2]   # "ik ben 15" "ik ook"
         bare = age is not None and _BARE_NUMBER.match(lowered) is not None
-        if bare and _answers_a_number_question(recent, speaker):
+        if bare and _answers_a_number_question(recent, speaker, _asks_a_number):
             age = None  # "hoe oud is je broer?" "17", "hoeveel?" "ik 12": a number, not the writer's age
+        if age is not None and _BARE_SCHOOL.match(lowered) and _answers_a_number_question(recent, speaker, _asks_someone_elses_class):
+            age = None  # "welke groep geef je?" "groep 6": a teacher's group
         replying = question is not None and speaker != question[1] and speaker not in answered \
             and index - question[0] <= REPLY_WITHIN
         # a reply without an age of its own, or a bare number that answers the question asked ("welke
@@ -297,16 +304,29 @@ def speaker_ages(texts: Sequence[str], speakers: Sequence[str]) -> dict[str, lis
     return out
 
 
-def _answers_a_number_question(recent: Sequence[tuple[int, str, str, bool]], speaker: str) -> bool:
-    """Whether one of the last turns, by someone else, asked a number that is no age of the writer's
-    ("hoe oud is je broer?", "hoeveel?", "welke maat") after the last age question ("en jij?" asks
-    the writer's own again). Read only when a bare number comes."""
+def _asks_a_number(text: str) -> bool:
+    """"hoe oud is je broer?", "hoeveel?", "welke maat": a number that is no age of the writer's."""
+    return _ASKS_OTHERS_AGE.search(text) is not None or _ASKS_NUMBER.search(text) is not None
+
+
+def _asks_someone_elses_class(text: str) -> bool:
+    """"welke groep geef je?", "in welke klas zit je broertje?": in one sentence, a class that is not
+    the other's own (a "juf" in another sentence may be the asker: "ik was juf. welke groep zit je?")."""
+    return any(_ASKS_SCHOOL.search(sentence) and _SCHOOL_OF_SOMEONE_ELSE.search(sentence)
+               for sentence in re.split(r"[.!?]+", text))
+
+
+def _answers_a_number_question(recent: Sequence[tuple[int, str, str, bool]], speaker: str,
+                               asks: Callable[[str], bool]) -> bool:
+    """Whether one of the last turns, by someone else, ``asks`` what a bare number or school year
+    answers without being the writer's age, after the last age question ("en jij?" asks the writer's
+    own again)."""
     for _turn, asker, text, asked_age in reversed(recent):
         if asker == speaker:
             continue
         if asked_age:
             return False
-        if _ASKS_OTHERS_AGE.search(text) or _ASKS_NUMBER.search(text):
+        if asks(text):
             return True
     return False
 
