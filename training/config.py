@@ -3,18 +3,51 @@ its path, never a silent default (after presidio's validated recognizer YAML).""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from signals.errors import ConfigError, one_line
 from signals.taxonomy import CATEGORIES
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    """Strict types: a config is written by hand, and a quoted number, "yes" for a boolean or 13.0 for a
+    count is a slip to name, not a value to convert (a whole number is still a number)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
+
+
+# A model's name and version name its folder (``<output_root>/<name>-<version>``), its model card and
+# the API's model field: no path separators, no "..", no spaces.
+MODEL_NAME = re.compile(r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*")
+# Semantic versioning: 1.2.3, 1.2.3-rc.1, 1.2.3+tiny.
+VERSION = re.compile(r"\d+\.\d+\.\d+(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?")
+
+
+def _first_repeat(keys: list[object]) -> tuple[int, int] | None:
+    """The positions of the first key an earlier entry already has: (earlier, later)."""
+    seen: dict[object, int] = {}
+    for i, key in enumerate(keys):
+        if key in seen:
+            return seen[key], i
+        seen[key] = i
+    return None
+
+
+def _listed_once(entries: list[str], keys: list[object]) -> list[str]:
+    """``entries`` unchanged; a ``ValueError`` names an entry whose key an earlier entry has (a file
+    listed twice was read twice)."""
+    repeat = _first_repeat(keys)
+    if repeat:
+        earlier, later = repeat
+        raise ValueError(f"item {later} ({entries[later]!r}) is item {earlier} ({entries[earlier]!r}) again: "
+                         "list each file once")
+    return entries
 
 
 class Augment(_Section):
@@ -43,6 +76,11 @@ class Corpora(_Section):
     hard_negative_weight: float = Field(3.0, ge=0)
     mining_pool: int = Field(0, ge=0)
     hard_negative_top: int = Field(0, ge=0)
+
+    @field_validator("files")
+    @classmethod
+    def _each_once(cls, value: list[str]) -> list[str]:
+        return _listed_once(value, value)
 
 
 class HubSource(_Section):
@@ -87,11 +125,36 @@ class Data(_Section):
         "weight of conversation turns as message rows (they teach the context features)"))
     feedback: list[str] = Field(default_factory=list, description="reviewer decisions exported by `signals feedback export`")
 
+    @field_validator("conversation_files")
+    @classmethod
+    def _conversations_once(cls, value: list[str]) -> list[str]:
+        return _listed_once(value, value)
+
     @field_validator("feedback")
     @classmethod
     def _named_files(cls, value: list[str]) -> list[str]:
         if any(not path.strip() for path in value):
             raise ValueError("an empty file name")
+        return value
+
+    @field_validator("feedback")
+    @classmethod
+    def _feedback_once(cls, value: list[str]) -> list[str]:
+        """One file under two spellings (``var/x.jsonl``, ``./var/x.jsonl``) is one file: it would be read twice."""
+        return _listed_once(value, [Path(path).resolve() for path in value])
+
+    @field_validator("feedback")
+    @classmethod
+    def _feedback_groups_distinct(cls, value: list[str]) -> list[str]:
+        """A feedback file's rows are one fold group named by its file name (``feedback:<stem>``): two
+        files of one name in different folders (two teams' exports) would be one writer to the folds."""
+        stems = [Path(path).stem for path in value]
+        repeat = _first_repeat(stems)
+        if repeat:
+            earlier, later = repeat
+            raise ValueError(f"items {earlier} and {later} ({value[earlier]!r}, {value[later]!r}) are both named "
+                             f"{stems[later]!r}: a file's name is its fold group (feedback:{stems[later]}), so their "
+                             "reviews would count as one writer's (rename one)")
         return value
 
     @model_validator(mode="after")
@@ -120,7 +183,8 @@ class Data(_Section):
 
 
 class Features(_Section):
-    char_ngrams: tuple[int, int] = (2, 5)
+    # a YAML list is a pair here (strict would ask for a Python tuple); its two numbers stay strict
+    char_ngrams: Annotated[tuple[int, int], Field(strict=False)] = (2, 5)
     char_min_df: int = Field(3, ge=1)
     char_max_features: int = Field(150_000, ge=1)
     word_bigrams: bool = True
@@ -183,6 +247,22 @@ class TrainingConfig(_Section):
     conversation: ConversationSettings = Field(default_factory=ConversationSettings)
     thresholds: Thresholds = Field(default_factory=Thresholds)
 
+    @field_validator("name")
+    @classmethod
+    def _a_model_name(cls, value: str) -> str:
+        if not MODEL_NAME.fullmatch(value):
+            raise ValueError(f"{value!r} is not a model name: letters and digits, with single '.', '_' or '-' "
+                             "between them (it names the model's folder, its model card and the API's model field)")
+        return value
+
+    @field_validator("version")
+    @classmethod
+    def _a_version(cls, value: str) -> str:
+        if not VERSION.fullmatch(value):
+            raise ValueError(f"{value!r} is not a version: MAJOR.MINOR.PATCH, e.g. 0.2.0, 1.0.0-rc.1 or 1.0.0+tiny "
+                             "(it names the model's folder, its model card and the API's model field)")
+        return value
+
     @model_validator(mode="after")
     def _sources_have_data(self) -> TrainingConfig:
         """A threshold source the data section gives no rows: the thresholds would silently be chosen
@@ -210,6 +290,34 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+# YAML 1.2 numbers such as 1e-3 and 3e3: PyYAML (YAML 1.1) wants a dot and a signed exponent, and read
+# them as text, which the strict types would then refuse as a quoted number.
+_UniqueKeyLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"), list("-+0123456789"))
+
+# pydantic's errors for a value of the wrong kind, and those of them a quoted value (text) causes
+WRONG_KIND = ("int_type", "float_type", "bool_type", "string_type", "list_type", "dict_type", "model_type")
+NOT_TEXT = ("int_type", "float_type", "bool_type")
+
+
+def _problem(error: ErrorDetails) -> str:
+    """One validation problem: its key path, what was expected and, for a value of the wrong kind, what was given."""
+    where = ".".join(map(str, error["loc"])) or "the config"
+    return f"{where}: {error['msg']}{_given(error)}"
+
+
+def _given(error: ErrorDetails) -> str:
+    """The value of a wrong kind as the YAML file gave it (a scalar), with the fix when quotes made it text."""
+    value = error["input"]
+    if error["type"] not in WRONG_KIND or isinstance(value, (dict, list)):
+        return ""
+    if isinstance(value, str):
+        fix = " (write numbers and true or false without quotes)" if error["type"] in NOT_TEXT else ""
+        return f", got the text {value!r}{fix}"
+    spelt = yaml.safe_dump(value).removesuffix("...\n").strip()   # 13.0, true, null, as YAML spells them
+    return f", got {spelt}"
+
+
 def load_config(path: Path | str) -> TrainingConfig:
     """The validated config; ``ConfigError`` names every problem with its key path."""
     path = Path(path)
@@ -220,5 +328,5 @@ def load_config(path: Path | str) -> TrainingConfig:
     try:
         return TrainingConfig.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'the config'}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(_problem(error) for error in exc.errors())
         raise ConfigError(f"{path}: {problems}") from exc

@@ -78,6 +78,11 @@ def write_raw(tmp_path: Path, edit) -> Path:
     (lambda raw: raw["data"]["long_chats"].update(max_turns=10**9), r"data\.long_chats\.max_turns"),
     (lambda raw: raw["data"]["long_chats"].update(filler_corpora=["subtitels_nl"]),
      r"long_chats\.filler_corpora: \['subtitels_nl'\] are not among"),
+    # a file listed twice: a corpus was read twice (twice its rows); a conversation file is a slip for another
+    (lambda raw: raw["data"]["corpora"].update(files=["tatoeba_nl", "subtitles_nl", "tatoeba_nl"]),
+     r"data\.corpora\.files: .*item 2 \('tatoeba_nl'\) is item 0 \('tatoeba_nl'\) again: list each file once"),
+    (lambda raw: raw["data"].update(conversation_files=["conversations.jsonl", "conversations.jsonl"]),
+     r"data\.conversation_files: .*item 1 \('conversations\.jsonl'\) is item 0 \('conversations\.jsonl'\) again"),
 ])
 def test_a_value_training_would_fail_on_or_silently_misuse_is_named(tmp_path, edit, message):
     with pytest.raises(ConfigError, match=message):
@@ -97,3 +102,90 @@ def test_an_unreadable_config_is_one_clear_error(tmp_path, content, message):
     with pytest.raises(ConfigError, match=message) as caught:
         load_config(path)
     assert "\n" not in caught.value.message
+
+
+QUOTES = r" \(write numbers and true or false without quotes\)"
+
+
+# lax types turned each of these into a value, silently: "5" into 5, "yes" into true, 13.0 into 13
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda raw: raw["model"].update(folds="5"), r"model\.folds: Input should be a valid integer, got the text '5'" + QUOTES),
+    (lambda raw: raw["model"].update(C="4"), r"model\.C: Input should be a valid number, got the text '4'" + QUOTES),
+    (lambda raw: raw["model"].update(C=True), r"model\.C: Input should be a valid number, got true$"),
+    (lambda raw: raw["model"].update(precision_targets={"disclosure": "0.9"}),
+     r"model\.precision_targets\.disclosure: .*number, got the text '0\.9'" + QUOTES),
+    (lambda raw: raw["features"].update(word_bigrams="yes"),
+     r"features\.word_bigrams: Input should be a valid boolean, got the text 'yes'" + QUOTES),
+    (lambda raw: raw["features"].update(word_bigrams=1), r"features\.word_bigrams: .*boolean, got 1$"),
+    (lambda raw: raw["features"].update(char_ngrams=["2", 5]), r"features\.char_ngrams\.0: .*integer, got the text '2'"),
+    (lambda raw: raw["features"].update(char_ngrams=[2.0, 5]), r"features\.char_ngrams\.0: .*integer, got 2\.0$"),
+    (lambda raw: raw.update(seed=13.0), r"seed: Input should be a valid integer, got 13\.0$"),
+    (lambda raw: raw["data"]["augment"].update(copies=1.0), r"data\.augment\.copies: .*integer, got 1\.0$"),
+    (lambda raw: raw["data"]["corpora"].update(files="tatoeba_nl"),
+     r"data\.corpora\.files: Input should be a valid list, got the text 'tatoeba_nl'$"),
+    (lambda raw: raw.update(version=1.0), r"version: Input should be a valid string, got 1\.0$"),
+])
+def test_a_value_of_the_wrong_kind_is_named_with_its_file(tmp_path, edit, message):
+    path = write_raw(tmp_path, edit)
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_config(path)
+    assert caught.value.message.startswith(f"{path}: ")
+
+
+def write_literal(tmp_path: Path, section: str | None, key: str, literal: str) -> Path:
+    """The tiny config with one value written as YAML text, exactly as a person would type it."""
+    raw = yaml.safe_load((ROOT / "training" / "config.tiny.yaml").read_text(encoding="utf-8"))
+    (raw[section] if section else raw)[key] = "@placeholder@"
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(raw).replace("'@placeholder@'", literal), encoding="utf-8")
+    return path
+
+
+# YAML's own numbers and booleans, as written by hand, still load under the strict types
+@pytest.mark.parametrize(("section", "key", "literal", "value"), [
+    ("model", "tol", "3.0e-3", 0.003),
+    ("model", "tol", "1e-3", 0.001),           # YAML 1.2: PyYAML alone read it as the text "1e-3"
+    ("model", "tol", "5E-4", 0.0005),
+    ("model", "C", "4", 4.0),                  # a whole number is a number
+    ("model", "C", "4.0", 4.0),
+    ("model", "folds", "5", 5),
+    ("features", "word_bigrams", "false", False),
+    ("features", "word_bigrams", "no", False),  # YAML 1.1's own boolean (unquoted)
+    ("features", "char_ngrams", "[3, 4]", (3, 4)),
+    (None, "seed", "0", 0),
+])
+def test_yaml_native_values_load(tmp_path, section, key, literal, value):
+    config = load_config(write_literal(tmp_path, section, key, literal))
+    loaded = getattr(getattr(config, section) if section else config, key)
+    assert loaded == value and type(loaded) is type(value)
+
+
+# the name and version make the folder <output_root>/<name>-<version>, the model card and the API's model field
+@pytest.mark.parametrize("name", ["../evil", "a/b", "..", "a..b", ".hidden", "signals-", "my model", "", "a\\b"])
+def test_a_name_that_is_no_folder_name_is_refused(tmp_path, name):
+    with pytest.raises(ConfigError, match=r"config\.yaml: name: .* is not a model name: letters and digits"):
+        load_config(write_raw(tmp_path, lambda raw: raw.update(name=name)))
+
+
+@pytest.mark.parametrize("version", ["latest", "", "1.0", "v1.0.0", "0.2.0 beta", "1.0.0/..", "1.0.0-", "1.0.0-rc..1"])
+def test_a_version_that_is_no_version_is_refused(tmp_path, version):
+    with pytest.raises(ConfigError, match=r"config\.yaml: version: .* is not a version: MAJOR\.MINOR\.PATCH"):
+        load_config(write_raw(tmp_path, lambda raw: raw.update(version=version)))
+
+
+@pytest.mark.parametrize(("name", "version"), [
+    ("signals-nl", "0.2.0"), ("Signals_NL.v2", "1.0.0-rc.1"), ("signals", "10.20.30+tiny"),
+])
+def test_a_plain_name_and_version_load(tmp_path, name, version):
+    config = load_config(write_raw(tmp_path, lambda raw: raw.update(name=name, version=version)))
+    assert (config.name, config.version) == (name, version)
+
+
+def test_a_config_error_stops_training_before_any_work_with_exit_2(tmp_path, capsys):
+    from training.train import main
+
+    path = write_raw(tmp_path, lambda raw: raw.update(name="../evil", seed=13.0))
+    assert main(["--config", str(path), "--out", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}: name: ") and "seed: Input should be a valid integer, got 13.0" in err
+    assert err.count("\n") == 1 and not (tmp_path / "m").exists()

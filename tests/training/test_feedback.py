@@ -12,6 +12,7 @@ from training.config import load_config
 from training.dataset import load_training_data
 from training.feedback import training_feedback
 
+from signals.errors import ConfigError
 from signals.taxonomy import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,3 +112,19 @@ def test_hub_rows_are_their_own_origin(tmp_path, monkeypatch):
     hub = [i for i, origin in enumerate(rows.origin) if origin == "hub"]
     assert sorted(rows.texts[i] for i in hub) == ["tot straks!", "wie neemt de chips mee?"]
     assert all(rows.groups[i].startswith("hub:chat-nl:") for i in hub)
+
+
+# two teams' exports of one file name shared the fold group feedback:<name> (one writer to the folds);
+# one file listed twice was read twice
+@pytest.mark.parametrize(("files", "message"), [
+    (["team-a/reviews.jsonl", "team-b/reviews.jsonl"],
+     (r"data\.feedback: .*items 0 and 1 \('.*team-a/reviews\.jsonl', '.*team-b/reviews\.jsonl'\) are both named "
+      r"'reviews': a file's name is its fold group \(feedback:reviews\).*\(rename one\)")),
+    (["may.jsonl", "team-a/june.jsonl", "team-b/june.jsonl"], r"data\.feedback: .*items 1 and 2 .* named 'june'"),
+    (["team-a/reviews.jsonl", "team-a/reviews.jsonl"],
+     r"data\.feedback: .*item 1 \('.*team-a/reviews\.jsonl'\) is item 0 \('.*team-a/reviews\.jsonl'\) again"),
+    (["team-a/reviews.jsonl", "team-b/../team-a/reviews.jsonl"], r"data\.feedback: .*item 1 .* is item 0 .* again"),
+])
+def test_feedback_files_of_one_name_or_listed_twice_are_refused(tmp_path, files, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(tiny_config(tmp_path, [str(tmp_path / file) for file in files]))
