@@ -1,7 +1,8 @@
 """Hostile input lines for ``signals score``: every line, whatever its bytes, becomes a result or an
 error line in its place with a stable code; the other lines are scored; the exit code is 2, never
 1 and never a traceback. A table of the lines found in review (issue 12), a fuzz run over arbitrary
-byte lines, and one real process over the whole table."""
+byte lines, and one real process over the whole table. Then real processes started with a standard
+stream closed, or whose reader of standard output has gone: one line and exit code 2, or a quiet 141."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from signals.cli import main
+from signals.cli import CHUNK, main
 
 pytestmark = pytest.mark.usefixtures("clean_cli_environment")
 
@@ -147,3 +148,86 @@ def test_a_real_run_over_every_hostile_line(tiny_model_dir, tmp_path):
     assert codes == ["scored"] + [e[1] if e[0] == "error" else "scored" for _, _, e in HOSTILE_LINES] + ["scored"]
     errors = sum(e[0] == "error" for _, _, e in HOSTILE_LINES)
     assert f"{errors} malformed line(s); the other lines were scored" in result.stderr
+
+
+LABELLED = [{"id": "p", "text": "hoe oud ben je? stuur een foto", "labels": ["recruitment"]},
+            {"id": "n", "text": "we eten om zes uur", "labels": []}]
+
+
+def _files(tmp_path: Path) -> dict[str, str]:
+    """The files of a command line: {in} (messages, labelled for evaluate too), {many} (three chunks of
+    messages) and {out}."""
+    source, many = tmp_path / "in.jsonl", tmp_path / "many.jsonl"
+    source.write_bytes(b"".join(_line(record) + b"\n" for record in LABELLED))
+    many.write_bytes(b"".join(_line({**GOOD_BEFORE, "id": i}) + b"\n" for i in range(3 * CHUNK)))
+    return {"in": str(source), "many": str(many), "out": str(tmp_path / "out.jsonl")}
+
+
+def _signals(argv: list[str], tmp_path: Path, redirection: str = "", **streams) -> subprocess.CompletedProcess:
+    """A real ``signals`` process, started by the shell with ``redirection`` (``<&-`` closes standard
+    input); block-buffered output as a user has it (without PYTHONUNBUFFERED, which hides a late write)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALS_") and k != "PYTHONUNBUFFERED"}
+    files = _files(tmp_path)
+    command = ["sh", "-c", f'exec "$0" -m signals.cli "$@" {redirection}', sys.executable,
+               *[arg.format(**files) for arg in argv]]
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **streams}
+    return subprocess.run(command, check=False, cwd=tmp_path, env=env, text=True, timeout=300, **streams)
+
+
+# (name, the shell's redirection, the command line, its one line on stderr): refused before the model loads
+CLOSED_STREAMS = [
+    ("score-stdin-closed", "<&-", ["score", "-"], "standard input is closed: name an input file"),
+    ("score-stdin-closed-by-default", "<&-", ["score", "-o", "{out}"], "standard input is closed: name an input file"),
+    ("score-stdout-closed", ">&-", ["score", "{in}"], "standard output is closed: name an output file"),
+    ("score-conversations-stdout-closed", ">&-", ["score-conversations", "{in}"],
+     "standard output is closed: name an output file"),
+    ("evaluate-stdout-closed", ">&-", ["evaluate", "messages", "{in}", "--report", "{out}"],
+     "standard output is closed: evaluate prints its table there"),
+]
+
+
+@pytest.mark.parametrize(("redirection", "argv", "message"), [case[1:] for case in CLOSED_STREAMS],
+                         ids=[case[0] for case in CLOSED_STREAMS])
+def test_a_closed_standard_stream_is_one_line_and_exit_code_2(tiny_model_dir, tmp_path, redirection, argv, message):
+    result = _signals([*argv, "--model", str(tiny_model_dir)], tmp_path, redirection)
+    assert (result.returncode, result.stderr) == (2, f"error: {message}\n")
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+# (name, the shell's redirection, the command line, where the scores go): a closed stream the run does not use
+UNUSED_STREAMS = [
+    ("stdin-closed-input-from-a-file", "<&-", ["score", "{in}"], "stdout"),
+    ("stdout-closed-output-to-a-file", ">&-", ["score", "{in}", "-o", "{out}"], "out.jsonl"),
+    ("stderr-closed", "2>&-", ["score", "{in}"], "stdout"),   # its messages went into the scores, then a traceback
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("redirection", "argv", "output"), [case[1:] for case in UNUSED_STREAMS],
+                         ids=[case[0] for case in UNUSED_STREAMS])
+def test_a_closed_stream_the_run_does_not_use_is_no_error(tiny_model_dir, tmp_path, redirection, argv, output):
+    result = _signals([*argv, "--model", str(tiny_model_dir)], tmp_path, redirection)
+    assert result.returncode == 0, result.stderr[-2000:]
+    scores = result.stdout if output == "stdout" else (tmp_path / output).read_text(encoding="utf-8")
+    assert [json.loads(line)["id"] for line in scores.splitlines()] == ["p", "n"]
+
+
+# (name, the command line): the reader of standard output went away before the first line (`| head`, `| true`)
+BROKEN_PIPES = [
+    ("score", ["score", "{in}"]),
+    ("score-two-workers-with-chunks-in-flight", ["score", "{many}", "--workers", "2"]),
+    ("evaluate", ["evaluate", "messages", "{in}"]),   # its table was left to Python's exit: a warning and 120
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("argv", [argv for _, argv in BROKEN_PIPES], ids=[name for name, _ in BROKEN_PIPES])
+def test_a_reader_that_went_away_is_a_quiet_exit_code_141(tiny_model_dir, tmp_path, argv):
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        result = _signals([*argv, "--model", str(tiny_model_dir)], tmp_path, stdout=writer)
+    finally:
+        os.close(writer)
+    assert result.returncode == 141, result.stderr[-2000:]
+    assert result.stderr.startswith("model: ") and result.stderr.count("\n") == 1, result.stderr[-2000:]

@@ -53,6 +53,64 @@ def test_a_missing_env_file_is_an_error(tmp_path, capsys):
     assert f"error: env file not found: {tmp_path / 'nergens.env'}" in capsys.readouterr().err
 
 
+# (the env file, the ConfigError after "<file>:"): a key of signals that no setting reads would be ignored
+UNKNOWN_KEYS = [
+    ("SIGNALS_MAX_TEXT_CHAR=100\n", "1: unknown setting SIGNALS_MAX_TEXT_CHAR; did you mean SIGNALS_MAX_TEXT_CHARS?"),
+    ("# het model\nSIGNAL_MODEL=/m\n", "2: unknown setting SIGNAL_MODEL; did you mean SIGNALS_MODEL?"),
+    ("signals_max_text_char=100\n", "1: unknown setting signals_max_text_char; did you mean SIGNALS_MAX_TEXT_CHARS?"),
+    ("SIGNALS_MAX_TEXT_CHARS=100\nSIGNALS_MAX_CHARS=100\n",
+     "2: unknown setting SIGNALS_MAX_CHARS; did you mean SIGNALS_MAX_TEXT_CHARS?"),
+    ("export SIGNALS_REVIEW_DB_URL=sqlite://\n", "1: unknown setting SIGNALS_REVIEW_DB_URL; did you mean SIGNALS_REVIEW_DB?"),
+    ("SIGNALS_ENV_FILE=ander.env\n", "1: unknown setting SIGNALS_ENV_FILE"),        # no setting: an env file names no other
+    ("SIGNALS_CORPORA_DIR=/c\n", "1: unknown setting SIGNALS_CORPORA_DIR"),        # training's, from the environment only
+]
+
+
+@pytest.mark.parametrize(("content", "message"), UNKNOWN_KEYS,
+                         ids=[message.split()[3].rstrip(";") for _, message in UNKNOWN_KEYS])
+def test_an_env_file_key_that_is_no_setting_is_refused(tmp_path, content, message):
+    env_file = tmp_path / "signals.env"
+    env_file.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env_file)
+    assert caught.value.message == f"{env_file}:{message}"
+
+
+@pytest.mark.parametrize(("content", "max_text_chars"), [
+    ("SIGNALS_MAX_TEXT_CHARS=100\n", 100),
+    ("signals_max_text_chars=100\n", 100),                   # read whatever its case, so checked so too
+    ("export SIGNALS_MAX_TEXT_CHARS=100\nSIGNALS_MODEL_DIR=/m\n", 100),   # the model's older name is a setting
+    ("MAX_TEXT_CHARS=100\nMODEL=/m\nAPI_KEYS=k\nDATABASE_URL=postgresql://db\n", 5_000),  # other programs' keys
+])
+def test_an_env_file_may_hold_settings_and_other_programs_keys(tmp_path, content, max_text_chars):
+    env_file = tmp_path / "signals.env"
+    env_file.write_text(content, encoding="utf-8")
+    assert load_settings(env_file).max_text_chars == max_text_chars
+
+
+@pytest.mark.parametrize("how", ["option", "variable"])
+def test_score_refuses_a_misspelt_setting_before_the_model_loads(tmp_path, monkeypatch, capsys, how):
+    env_file = tmp_path / "signals.env"
+    env_file.write_text("SIGNALS_MAX_TEXT_CHAR=100\n", encoding="utf-8")
+    argv = ["score", str(_input(tmp_path)), "--model", str(tmp_path / "nergens")]
+    if how == "option":
+        argv += ["--env-file", str(env_file)]
+    else:
+        monkeypatch.setenv("SIGNALS_ENV_FILE", str(env_file))
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (f"error: {env_file}:1: unknown setting SIGNALS_MAX_TEXT_CHAR; "
+                            "did you mean SIGNALS_MAX_TEXT_CHARS?\n")
+    assert captured.out == ""
+
+
+def test_the_process_environment_is_not_checked_for_unknown_names(monkeypatch):
+    monkeypatch.setenv("SIGNALS_MAX_TEXT_CHAR", "100")
+    monkeypatch.setenv("SIGNAL_MODEL", "/m")
+    settings = load_settings()
+    assert (settings.max_text_chars, settings.model_dir) == (5_000, None)
+
+
 def test_the_environment_wins_over_the_env_file(tmp_path, monkeypatch):
     env_file = tmp_path / "signals.env"
     env_file.write_text("SIGNALS_MAX_BATCH=7\nSIGNALS_MAX_TURNS=9\n", encoding="utf-8")

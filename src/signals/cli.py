@@ -29,6 +29,7 @@ from signals.jsonl import (
     parse_conversation,
     parse_message,
     read_lines,
+    standard_stream,
 )
 from signals.locate import add_model_arguments
 from signals.rawlines import LineLimits
@@ -255,6 +256,7 @@ def cmd_score_conversations(args) -> int:
 def cmd_evaluate(args) -> int:
     settings = load_settings(args.env_file)
     check_paths(args.file, args.report)  # before the model loads: a bad path fails at once
+    standard_stream("stdout", "evaluate prints its table there")
     model_dir = args.model if args.model is not None else settings.require_model_dir()
     limits = LineLimits(settings.max_line_bytes, settings.max_nesting, settings.max_text_chars)
     return evaluate_cli.run(args, _load_service(model_dir, settings), limits)
@@ -318,13 +320,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _messages_without_stderr() -> None:
+    """Started with standard error closed (``2>&-``): messages go to /dev/null, not (as a ``print`` to
+    ``sys.stderr`` that is ``None`` does) into the output on standard output, or a traceback."""
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 -- open for the rest of the process
+
+
+def _flushed(code: int) -> int:
+    """``code``, once what is left of standard output is written: a reader that went away is then
+    a ``BrokenPipeError`` for ``main``, not a warning and exit code 120 when Python exits."""
+    if sys.stdout is not None:
+        sys.stdout.flush()
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
+    _messages_without_stderr()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         # every command: SIGTERM and SIGHUP stop it as Ctrl-C does, so no temp file is left half-written
         with stop_signals_raise():
-            return args.func(args)
+            return _flushed(args.func(args))
     except SignalsError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2

@@ -160,9 +160,28 @@ def dumps_with_model(result: BaseModel, model_json: str) -> str:
     return f'{line[:-1]},"model":{model_json}}}'
 
 
+# the standard streams, and what to do instead when the process was started with one closed
+STANDARD_STREAMS = {"stdin": ("standard input", "name an input file"), "stdout": ("standard output", "name an output file")}
+
+
+def standard_stream(name: str, advice: str | None = None) -> IO:
+    """``sys.stdin`` or ``sys.stdout``; an ``InputError`` giving ``advice`` (else the usual one) when
+    the process was started with it closed (``<&-``, ``>&-``: Python leaves ``None`` in its place)."""
+    stream = getattr(sys, name)
+    if stream is None:
+        title, usual_advice = STANDARD_STREAMS[name]
+        raise InputError(f"{title} is closed: {advice or usual_advice}")
+    return stream
+
+
 def check_paths(input_path: str | Path | None, output_path: str | Path | None) -> None:
     """Before any work: the input can be read, and the output can be written without destroying the
-    input (an -o equal to the input would replace it with scores) and without failing at the end."""
+    input (an -o equal to the input would replace it with scores) and without failing at the end;
+    ``-`` is standard input or output, which must be open."""
+    if input_path == "-":
+        standard_stream("stdin")
+    if output_path == "-":
+        standard_stream("stdout")
     source = None if input_path in (None, "-") else Path(input_path)
     if source is not None:
         if not source.exists():
@@ -207,7 +226,8 @@ def check_paths(input_path: str | Path | None, output_path: str | Path | None) -
 def open_input(path: str | Path | None) -> Iterator[IO[bytes] | IO[str]]:
     """The input as bytes (lines are decoded one by one, so one bad line spoils nothing else)."""
     if path in (None, "-"):
-        yield getattr(sys.stdin, "buffer", sys.stdin)
+        stdin = standard_stream("stdin")
+        yield getattr(stdin, "buffer", stdin)
         return
     check_paths(path, None)
     with open(path, "rb") as handle:
@@ -245,7 +265,7 @@ def atomic_output(path: str | Path | None, input_path: str | Path | None = None,
 
 def _utf8_stdout() -> IO[str]:
     """Standard output as UTF-8 whatever the locale or PYTHONIOENCODING (JSON lines are UTF-8)."""
-    stream = sys.stdout
+    stream = standard_stream("stdout")
     encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
     if encoding != "utf8" and hasattr(stream, "reconfigure"):
         stream.reconfigure(encoding="utf-8")

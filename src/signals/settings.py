@@ -1,10 +1,17 @@
 """Runtime settings, read in one place: environment variables ``SIGNALS_*`` and, only when asked
 for, an env file (``--env-file`` or ``SIGNALS_ENV_FILE``). A ``.env`` in the working directory is
 never read on its own: whoever can write the working directory must not be able to choose the model.
+
+A named env file was written for signals, so every ``SIGNALS_*`` key in it must be a setting, and so
+must a key that is a setting's variable misspelt (``SIGNAL_MODEL``): either is refused with the file,
+the line and the nearest setting, where a misspelt limit would otherwise be ignored without a word.
+Other keys (``MODEL``, ``DATABASE_URL``) are left alone, for the other programs that share the file.
+The variables of the process's own environment are not checked: other programs' may be there.
 """
 
 from __future__ import annotations
 
+import difflib
 import io
 import os
 from pathlib import Path
@@ -15,6 +22,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from signals.errors import ConfigError, ModelNotFoundError
 
+PREFIX = "SIGNALS_"
 ENV_FILE_VARIABLE = "SIGNALS_ENV_FILE"
 MODEL_VARIABLE = "SIGNALS_MODEL"
 MODEL_HINT = f"give the model directory with --model DIR or {MODEL_VARIABLE}=DIR"
@@ -29,7 +37,7 @@ def default_model_dirs() -> list[Path]:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SIGNALS_", env_file=None, extra="ignore",
+    model_config = SettingsConfigDict(env_prefix=PREFIX, env_file=None, extra="ignore",
                                       protected_namespaces=(), populate_by_name=True)
 
     # SIGNALS_MODEL, or the older name SIGNALS_MODEL_DIR; never from a .env file nobody named. When it is
@@ -117,6 +125,24 @@ class Settings(BaseSettings):
                                  "(`make train` trains the default model)")
 
 
+def _setting_variables() -> list[str]:
+    """The variables a setting is read from: ``SIGNALS_<FIELD>``, or the field's own aliases."""
+    variables: list[str] = []
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices):
+            variables += [choice for choice in alias.choices if isinstance(choice, str)]
+        else:
+            variables.append(PREFIX + name.upper())
+    return variables
+
+
+SETTING_VARIABLES = _setting_variables()
+# how alike (difflib's ratio) a key and a setting's variable are when the key is that variable misspelt:
+# SIGNAL_MODEL 0.96, SIGNALS_MAX_CHARS 0.87; not MAX_TEXT_CHARS 0.78 (another program's, or a prefix left out)
+NEAR_MISS = 0.85
+
+
 def load_settings(env_file: str | Path | None = None) -> Settings:
     """Settings from the environment, plus ``env_file`` (or the file named by ``SIGNALS_ENV_FILE``)
     when one is given; variables already set in the environment win over the file."""
@@ -134,12 +160,13 @@ def _variable(loc: tuple) -> str:
     if not loc:
         return "settings"
     name = "_".join(str(part) for part in loc).upper()
-    return name if name.startswith("SIGNALS_") else "SIGNALS_" + name   # an alias is the variable's own name
+    return name if name.startswith(PREFIX) else PREFIX + name   # an alias is the variable's own name
 
 
 def _check_env_file(path: Path) -> None:
-    """An env file that cannot be read whole is an error: python-dotenv would skip a line it cannot
-    parse with a warning, and the setting on it would silently fall back to its default."""
+    """An env file that cannot be read whole, or that holds a key no setting reads (``_check_key``), is
+    an error: python-dotenv would skip a line it cannot parse with a warning, pydantic-settings a key
+    it does not know without one, and the setting meant would silently fall back to its default."""
     if not path.is_file():
         raise ConfigError(f"env file not found: {path}")
     try:
@@ -151,3 +178,18 @@ def _check_env_file(path: Path) -> None:
     for binding in parse_stream(io.StringIO(text)):
         if binding.error:
             raise ConfigError(f"{path}:{binding.original.line}: cannot parse this line (KEY=value, quotes closed)")
+        if binding.key is not None:
+            _check_key(binding.key, f"{path}:{binding.original.line}")
+
+
+def _check_key(key: str, where: str) -> None:
+    """A key of a named env file is a setting's variable, or not signals' at all: a ``SIGNALS_*`` key
+    that is no setting, or a near miss of one, is refused (it would be ignored and its setting keep
+    its default). Keys are compared as pydantic-settings reads them, whatever their case."""
+    name = key.upper()
+    if name in SETTING_VARIABLES:
+        return
+    closest = difflib.get_close_matches(name, SETTING_VARIABLES, n=1, cutoff=NEAR_MISS)
+    if name.startswith(PREFIX) or closest:
+        hint = f"; did you mean {closest[0]}?" if closest else ""
+        raise ConfigError(f"{where}: unknown setting {key}{hint}")
