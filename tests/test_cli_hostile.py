@@ -212,6 +212,14 @@ def test_a_closed_stream_the_run_does_not_use_is_no_error(tiny_model_dir, tmp_pa
     assert [json.loads(line)["id"] for line in scores.splitlines()] == ["p", "n"]
 
 
+@pytest.mark.slow
+def test_output_to_dev_stdout_goes_through_the_pipe(tiny_model_dir, tmp_path):
+    """``-o /dev/stdout`` into a pipe: the link resolved to ``pipe:[N]``, taken for a folder that did not exist."""
+    result = _signals(["score", "{in}", "-o", "/dev/stdout", "--model", str(tiny_model_dir)], tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["p", "n"]
+
+
 # (name, the command line): the reader of standard output went away before the first line (`| head`, `| true`)
 BROKEN_PIPES = [
     ("score", ["score", "{in}"]),

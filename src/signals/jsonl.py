@@ -273,8 +273,11 @@ def _utf8_stdout() -> IO[str]:
 
 
 def _written_path(target: Path) -> Path:
-    """The file a path writes to: a symbolic link's target (the link stays a link)."""
-    return Path(os.path.realpath(target)) if target.is_symlink() else target
+    """The file a path writes to: a symbolic link's target (the link stays a link). A link to a pipe
+    or a device is written through as it is: ``/dev/stdout`` resolves to ``pipe:[N]``, no path."""
+    if not target.is_symlink() or _special(target):
+        return target
+    return Path(os.path.realpath(target))
 
 
 def _special(target: Path) -> bool:
