@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 import pytest
 
 from signals.api.deps import key_matches
@@ -77,3 +79,55 @@ def test_auth_comes_before_validation(auth_client):
 ])
 def test_key_matches(given, keys, expected):
     assert key_matches(given, keys) is expected
+
+
+REVIEWER_KEY = "beoordelaar-sleutel-42"
+REVIEW_SETUPS = {
+    "keys": {"api_keys": KEYS, "reviewer_keys": REVIEWER_KEY},
+    "no reviewer keys": {"api_keys": KEYS, "reviewer_keys": ""},
+    "open, no reviewer keys": {"api_keys": "", "reviewer_keys": ""},
+    "open": {"api_keys": "", "reviewer_keys": REVIEWER_KEY},
+}
+ENQUEUE = ("POST", "/v1/review/items", {"items": [{"id": "a-1", "text": "hoi"}]})
+DELETE = ("DELETE", "/v1/review/items/a-1", None)
+QUEUE = ("GET", "/v1/review/items", None)
+FEEDBACK = ("POST", "/v1/feedback", {"id": "onbekend", "decision": "dismissed", "reviewer": "rev-1"})
+SCORING = {"X-API-Key": "sleutel-oud-1234"}
+REVIEWER = {"X-Reviewer-Key": REVIEWER_KEY}
+
+# 401 only for a missing or invalid key; 403, saying why, for a valid key that does not open the
+# route or while the queue is closed. (set-up, call, headers, status, code, what the message says)
+REVIEW_AUTH = [
+    ("keys", ENQUEUE, REVIEWER, 403, "forbidden", "a reviewer key cannot enqueue"),  # was 401 "invalid X-API-Key"
+    ("keys", DELETE, REVIEWER, 403, "forbidden", "a reviewer key cannot enqueue or delete"),  # was 401
+    ("keys", ENQUEUE, {**REVIEWER, "X-API-Key": "verkeerd"}, 401, "unauthorized", "invalid X-API-Key"),
+    ("keys", ENQUEUE, {"X-Reviewer-Key": "verkeerd"}, 401, "unauthorized", "invalid X-Reviewer-Key"),
+    ("keys", ENQUEUE, {}, 401, "unauthorized", "invalid X-API-Key"),
+    ("keys", ENQUEUE, SCORING, 200, None, None),
+    ("keys", QUEUE, SCORING, 403, "forbidden", "a scoring key cannot read the review queue"),
+    ("keys", QUEUE, {"X-Reviewer-Key": "sleutel-oud-1234"}, 401, "unauthorized", "invalid X-Reviewer-Key"),
+    ("keys", QUEUE, REVIEWER, 200, None, None),
+    ("keys", FEEDBACK, {"X-Reviewer-Key": ""}, 401, "unauthorized", "invalid X-Reviewer-Key"),
+    ("no reviewer keys", QUEUE, SCORING, 403, "forbidden", "the review queue is closed"),
+    ("no reviewer keys", FEEDBACK, {**SCORING, **REVIEWER}, 403, "forbidden", "the review queue is closed"),  # was 401
+    ("open, no reviewer keys", FEEDBACK, REVIEWER, 403, "forbidden", "the review queue is closed"),  # was 401
+    ("open, no reviewer keys", QUEUE, REVIEWER, 403, "forbidden", "the review queue is closed"),
+    ("open, no reviewer keys", FEEDBACK, {}, 404, "not_found", "no review item"),  # an open API stays open
+    ("open", ENQUEUE, REVIEWER, 200, None, None),
+]
+
+
+@pytest.fixture(scope="module")
+def review_clients(client_for):
+    with ExitStack() as stack:
+        yield {name: stack.enter_context(client_for(**settings)) for name, settings in REVIEW_SETUPS.items()}
+
+
+@pytest.mark.parametrize("setup,call,headers,status,code,says", REVIEW_AUTH)
+def test_review_routes_answer_401_only_for_a_missing_or_invalid_key(review_clients, setup, call, headers, status,
+                                                                    code, says):
+    response = _call(review_clients[setup], *call, headers)
+    if code is None:
+        assert response.status_code == status, response.text
+    else:
+        assert says in assert_envelope(response, status, code, "id" if status == 404 else None)["message"]

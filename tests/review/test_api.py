@@ -47,11 +47,12 @@ def test_enqueue_scores_on_arrival_and_is_idempotent(review_client):
 def test_who_may_do_what(review_client):
     with review_client() as client:
         assert _enqueue(client, [{"id": "k1", "text": SEXTORTION}]).status_code == 200
-        # the reviewer key cannot enqueue, score or delete; the scoring key cannot read the queue
-        assert_envelope(_enqueue(client, [{"id": "k2", "text": "x"}], REVIEWER), 401, "unauthorized")
+        # the reviewer key cannot enqueue, score or delete (a valid key that does not open the route:
+        # 403, but /v1/score takes no reviewer key at all); the scoring key cannot read the queue
+        assert_envelope(_enqueue(client, [{"id": "k2", "text": "x"}], REVIEWER), 403, "forbidden")
         assert_envelope(client.post("/v1/score", json={"messages": [{"id": "1", "text": "hoi"}]}, headers=REVIEWER),
                         401, "unauthorized")
-        assert_envelope(client.delete("/v1/review/items/k1", headers=REVIEWER), 401, "unauthorized")
+        assert_envelope(client.delete("/v1/review/items/k1", headers=REVIEWER), 403, "forbidden")
         assert_envelope(client.get("/v1/review/items", headers=SCORING), 403, "forbidden")
         assert_envelope(client.get("/v1/review/items/k1", headers=SCORING), 403, "forbidden")
         assert_envelope(client.get("/v1/review/items", headers={"X-Reviewer-Key": API_KEY}), 401, "unauthorized")
@@ -133,6 +134,43 @@ def test_feedback_on_a_plain_scored_message_stores_no_text(review_client, peek, 
     item = peek.get("s-9")
     assert item.text is None and item.context is None and not item.enqueued
     assert item.labels == result["labels"] and item.model_sha256 == service.info.sha256
+
+
+# Only the queue takes query parameters; any other was ignored: feedback?dry_run=true recorded the
+# decision and DELETE …?dry_run=true deleted the item. (method, path, body, headers, the refused name)
+UNKNOWN_QUERY = [
+    ("post", "/v1/review/items?dry_run=1", {"items": [{"id": "u2", "text": "hoi"}]}, SCORING, "dry_run"),
+    ("get", "/v1/review/items?catgory=sextortion", None, REVIEWER, "catgory"),
+    ("get", "/v1/review/items?status=open&categories=sextortion", None, REVIEWER, "categories"),
+    ("get", "/v1/review/items/u1?history=false", None, REVIEWER, "history"),
+    ("delete", "/v1/review/items/u1?dry_run=true", None, SCORING, "dry_run"),
+    ("post", "/v1/feedback?dry_run=true", {"id": "u1", "decision": "dismissed", "reviewer": "r"}, REVIEWER, "dry_run"),
+    ("get", "/v1/review/precision?model_version=0.1.0", None, REVIEWER, "model_version"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "headers", "name"), UNKNOWN_QUERY)
+def test_an_unknown_query_parameter_is_refused_and_changes_nothing(review_client, peek, method, path, body, headers,
+                                                                  name):
+    with review_client() as client:
+        _enqueue(client, [{"id": "u1", "text": SEXTORTION}])
+        before = snapshot(peek)
+        response = getattr(client, method)(path, headers=headers, **({"json": body} if body is not None else {}))
+        assert name in assert_envelope(response, 422, "validation_error", f"query.{name}")["message"]
+        assert snapshot(peek) == before
+
+
+def test_the_queue_takes_its_four_query_parameters(review_client):
+    with review_client() as client:
+        _enqueue(client, [{"id": "q1", "text": SEXTORTION}, {"id": "q2", "text": SEXTORTION + " nu"}])
+        params = {"status": "open", "category": "sextortion", "limit": 1}
+        first = client.get("/v1/review/items", params=params, headers=REVIEWER)
+        assert first.status_code == 200, first.text
+        second = client.get("/v1/review/items", params={**params, "cursor": first.json()["next_cursor"]}, headers=REVIEWER)
+        assert second.status_code == 200, second.text
+        assert {i["id"] for i in first.json()["items"] + second.json()["items"]} == {"q1", "q2"}
+        refused = client.get("/v1/review/items", params={**params, "sort": "risk"}, headers=REVIEWER)
+        assert "status, category, limit, cursor" in assert_envelope(refused, 422, "validation_error", "query.sort")["message"]
 
 
 BAD_FEEDBACK = [

@@ -86,18 +86,28 @@ def error_response(status: int, code: ErrorCode | str, message: str, field: str 
 MAX_FIELD_CHARS = 200
 
 
-def refuse_query(scope) -> None:
-    """422 for a query parameter on a route that takes none: ``POST /v1/score?explain=true`` answered
-    without tactics, as if the parameter had been read (a misspelt field is refused for the same reason)."""
-    raw = scope.get("query_string") or b""
-    if raw:
-        from urllib.parse import parse_qsl
-
-        names = [name for name, _ in parse_qsl(raw.decode("latin-1"), keep_blank_values=True)] or [raw.decode("latin-1")]
-        name = names[0][:MAX_FIELD_CHARS]
-        raise ApiError(422, ErrorCode.VALIDATION_ERROR,
-                       f"unknown query parameter {name!r}: this route takes none (options go in the JSON body)",
+def refuse_query(scope, accepted: Sequence[str] = (), *, body: bool = True) -> None:
+    """422 for a query parameter the route does not take (``accepted``; by default none):
+    ``POST /v1/score?explain=true`` answered without tactics, as if the parameter had been read (a
+    misspelt field is refused for the same reason). ``body=False`` for a route without a JSON body
+    (the message then does not point to one)."""
+    unknown = _unknown_query_parameter(scope, accepted)
+    if unknown is not None:
+        name = unknown[:MAX_FIELD_CHARS]
+        takes = f"only {', '.join(accepted)}" if accepted else "none (options go in the JSON body)" if body else "none"
+        raise ApiError(422, ErrorCode.VALIDATION_ERROR, f"unknown query parameter {name!r}: this route takes {takes}",
                        f"query.{name}")
+
+
+def _unknown_query_parameter(scope, accepted: Sequence[str]) -> str | None:
+    """The first query parameter not in ``accepted`` (a query string without a name is itself one)."""
+    raw = scope.get("query_string") or b""
+    if not raw:
+        return None
+    from urllib.parse import parse_qsl
+
+    names = [name for name, _ in parse_qsl(raw.decode("latin-1"), keep_blank_values=True)] or [raw.decode("latin-1")]
+    return next((name for name in names if name not in accepted), None)
 
 
 def field_path(loc: Sequence[Any]) -> str | None:

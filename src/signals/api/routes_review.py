@@ -7,7 +7,9 @@
 - ``POST /v1/feedback`` (scoring or reviewer key): a decision; idempotent; changes keep history.
 - ``GET /v1/review/precision`` (reviewer key): live precision per category and model version.
 
-Database work runs in worker threads; scoring in the scoring threads (``ModelState.run``).
+Only the queue takes query parameters (``QUEUE_QUERY``); any other is refused with 422 and field
+``query.<name>``, as on /v1/score (``refuse_query``): ``POST /v1/feedback?dry_run=true`` recorded the
+decision. Database work runs in worker threads; scoring in the scoring threads (``ModelState.run``).
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from typing import Annotated, Any
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Query, Request
 
-from signals.api.deps import ModelStateDep, ServiceDep, SettingsDep, require_api_key, require_json
-from signals.api.errors import ApiError, ErrorCode
+from signals.api.deps import ModelStateDep, ServiceDep, SettingsDep, require_json
+from signals.api.errors import ApiError, ErrorCode, refuse_query
 from signals.api.review_deps import (
     ReviewDep,
     StoreDep,
     known_categories,
     require_reviewer,
+    require_scoring_key,
     require_scoring_or_reviewer,
     served_thresholds,
 )
@@ -53,6 +56,7 @@ from signals.settings import Settings
 from signals.sizes import text_size
 
 router = APIRouter(tags=["review"], responses=error_responses(400, 401, 403, 413, 415, 422, 503))
+QUEUE_QUERY = ("status", "category", "limit", "cursor")  # the query parameters of GET /v1/review/items
 
 
 async def in_thread(func: Any, *args: Any, **kwargs: Any) -> Any:
@@ -77,11 +81,12 @@ def check_enqueue(body: EnqueueRequest, settings: Settings) -> None:
 
 
 @router.post("/review/items", response_model=EnqueueResponse, summary="Enqueue items for review",
-             dependencies=[Depends(require_api_key), Depends(require_json)])
+             dependencies=[Depends(require_scoring_key), Depends(require_json)])
 async def enqueue(request: Request, body: EnqueueRequest, settings: SettingsDep, state: ModelStateDep,
                   service: ServiceDep, store: StoreDep, review: ReviewDep) -> EnqueueResponse:
     """Score each item on arrival and store it with its text, context and scores for review. An id
     that is already stored is left exactly as it is (`created: false`): enqueueing is idempotent."""
+    refuse_query(request.scope)
     check_enqueue(body, settings)
     request.state.messages = len(body.items)
     first: dict[str, int] = {}
@@ -117,6 +122,7 @@ async def queue(request: Request, settings: SettingsDep, store: StoreDep, status
                 cursor: Annotated[str | None, Query(max_length=2048)] = None) -> QueueResponse:
     """Enqueued items with this status (default `open`), highest risk first and, within a risk
     band, the ones closest to a threshold first; `category` keeps the items the model flagged for it."""
+    refuse_query(request.scope, QUEUE_QUERY, body=False)
     if category is not None and "\x00" not in category and category not in known_categories(request):
         # as /v1/feedback refuses it: a misspelt category is an error, not an empty queue
         raise ApiError(422, ErrorCode.VALIDATION_ERROR, f"unknown category {category[:64]!r}; the model's categories are "
@@ -134,7 +140,8 @@ async def queue(request: Request, settings: SettingsDep, store: StoreDep, status
 
 @router.get("/review/items/{item_id}", response_model=ItemOut, summary="One item with its decision history",
             dependencies=[Depends(require_reviewer)], responses=error_responses(404))
-async def item(item_id: str, store: StoreDep) -> ItemOut:
+async def item(request: Request, item_id: str, store: StoreDep) -> ItemOut:
+    refuse_query(request.scope, body=False)
     found = await in_thread(store.get, item_id)
     if found is None:
         raise ApiError(404, ErrorCode.NOT_FOUND, "no review item with this id", "item_id")
@@ -142,10 +149,11 @@ async def item(item_id: str, store: StoreDep) -> ItemOut:
 
 
 @router.delete("/review/items/{item_id}", response_model=DeleteResponse, summary="Delete an item's text now",
-               dependencies=[Depends(require_api_key)], responses=error_responses(404))
-async def delete_item(item_id: str, store: StoreDep, review: ReviewDep) -> DeleteResponse:
+               dependencies=[Depends(require_scoring_key)], responses=error_responses(404))
+async def delete_item(request: Request, item_id: str, store: StoreDep, review: ReviewDep) -> DeleteResponse:
     """Delete the item's text, context and notes at once. An item nobody decided on is removed
     entirely; the decisions on a decided one stay (they hold no text)."""
+    refuse_query(request.scope, body=False)
     outcome = await in_thread(store.delete, item_id)
     await in_thread(review.refresh)
     return DeleteResponse(status=outcome)
@@ -158,6 +166,7 @@ async def feedback(request: Request, body: FeedbackRequest, settings: SettingsDe
     """A decision on an enqueued item, or on any message scored by /v1/score (send what it
     answered in `scored`; the decision is stored without text). Posting the same decision again
     records nothing new (`recorded: false`); a changed one is added to the item's history."""
+    refuse_query(request.scope)
     scored = None
     if body.scored is not None:
         service = request.app.state.model.service
@@ -181,7 +190,8 @@ async def feedback(request: Request, body: FeedbackRequest, settings: SettingsDe
 
 @router.get("/review/precision", response_model=list[PrecisionOut], summary="Live precision",
             dependencies=[Depends(require_reviewer)])
-async def live_precision(store: StoreDep) -> list[PrecisionOut]:
+async def live_precision(request: Request, store: StoreDep) -> list[PrecisionOut]:
+    refuse_query(request.scope, body=False)
     rows = await in_thread(decisions.precision, store)
     return [PrecisionOut(model_version=r.model_version, category=r.category, reviewed=r.reviewed,
                          confirmed=r.confirmed, precision=round(r.precision, 6)) for r in rows]
