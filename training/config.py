@@ -130,6 +130,17 @@ class Data(_Section):
     def _conversations_once(cls, value: list[str]) -> list[str]:
         return _listed_once(value, value)
 
+    @field_validator("conversation_files")
+    @classmethod
+    def _conversation_file_names(cls, value: list[str]) -> list[str]:
+        """File names in ``handwritten_dir`` that read as conversations: "sub/conversations.jsonl" was
+        never read, and "chats.jsonl" was read as messages, both without a word."""
+        for name in value:
+            if Path(name).name != name or not name.startswith("conversations") or not name.endswith(".jsonl"):
+                raise ValueError(f"{name!r} is not a conversation file name: a file directly in handwritten_dir "
+                                 "whose name starts with 'conversations' and ends with '.jsonl'")
+        return value
+
     @field_validator("feedback")
     @classmethod
     def _named_files(cls, value: list[str]) -> list[str]:

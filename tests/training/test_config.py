@@ -83,6 +83,10 @@ def write_raw(tmp_path: Path, edit) -> Path:
      r"data\.corpora\.files: .*item 2 \('tatoeba_nl'\) is item 0 \('tatoeba_nl'\) again: list each file once"),
     (lambda raw: raw["data"].update(conversation_files=["conversations.jsonl", "conversations.jsonl"]),
      r"data\.conversation_files: .*item 1 \('conversations\.jsonl'\) is item 0 \('conversations\.jsonl'\) again"),
+    # a folder in the name was never read; a name without "conversations" was read as messages
+    (lambda raw: raw["data"].update(conversation_files=["sub/conversations.jsonl"]),
+     r"data\.conversation_files: .*'sub/conversations\.jsonl' is not a conversation file name"),
+    (lambda raw: raw["data"].update(conversation_files=["chats.jsonl"]), r"'chats\.jsonl' is not a conversation file name"),
 ])
 def test_a_value_training_would_fail_on_or_silently_misuse_is_named(tmp_path, edit, message):
     with pytest.raises(ConfigError, match=message):
