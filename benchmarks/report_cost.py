@@ -16,12 +16,12 @@ def conversation_cost_md(report: dict) -> list[str]:
               f"call, best of {cost['passes']} pass(es). Linear scoring keeps turns/s flat across lengths.\n")]
     rows = [[f"{n} turns", e["conversations"], e["turns"], f"{e['turns_per_s']:,.0f}", fmt(e["ms_per_turn"], 3),
              fmt(e["ms_per_conversation"], 1), fmt(e["relative_to_10"], 2)] for n, e in cost["lengths"].items()]
-    room = cost.get("chat_room")
-    if room:
-        rows.append([f"{room['turns'] // room['conversations']} turns, {room['speakers']} speakers", room["conversations"],
-                     room["turns"], f"{room['turns_per_s']:,.0f}", fmt(room["ms_per_turn"], 3), fmt(room["ms_per_conversation"], 1),
-                     f"{fmt(room['relative_to_two_speakers'], 2)} of two speakers'"])
-    parts.append(table(["length", "conversations", "turns", "turns/s", "ms per turn", "ms per conversation",
+    rows = [[*row[:2], e.get("flagged", "–"), *row[2:]] for row, e in zip(rows, cost["lengths"].values())]
+    for room in cost.get("chat_rooms", []):
+        rows.append([f"{room['turns'] // room['conversations']:,} turns, {room['speakers']:,} speakers", room["conversations"],
+                     room["flagged"], room["turns"], f"{room['turns_per_s']:,.0f}", fmt(room["ms_per_turn"], 3),
+                     fmt(room["ms_per_conversation"], 1), f"{fmt(room['relative_to_two_speakers'], 2)} of two speakers' at 1,000"])
+    parts.append(table(["length", "conversations", "flagged", "turns", "turns/s", "ms per turn", "ms per conversation",
                         "turns/s relative to 10 turns"], rows))
     parts.append(image(report, "conversation_cost", "Turns per second by conversation length"))
     return parts

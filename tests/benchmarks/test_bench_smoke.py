@@ -125,8 +125,10 @@ def test_quick_bench_writes_every_section(tiny_model_dir, tmp_path, monkeypatch)
     # 5. conversation cost, 6. speed
     assert set(report["conversation_cost"]["lengths"]) == {"10", "100", "1000"}
     assert all(_is_number(e["turns_per_s"]) for e in report["conversation_cost"]["lengths"].values())
-    room = report["conversation_cost"]["chat_room"]
-    assert room["speakers"] == 200 and _is_number(room["turns_per_s"]) and _is_number(room["relative_to_two_speakers"])
+    rooms = report["conversation_cost"]["chat_rooms"]
+    assert [room["speakers"] for room in rooms] == [200, 400]
+    assert all(_is_number(room["turns_per_s"]) and _is_number(room["relative_to_two_speakers"]) for room in rooms)
+    assert all(0 <= room["flagged"] <= room["conversations"] for room in rooms)
     processes = report["speed"]["processes"]
     assert set(processes) == {"tokenizer", "score_workers_1", "score_default", "startup"}
     assert all(_is_number(processes[p]["ratio_to_tokenizer"]["median"]) for p in ("score_workers_1", "score_default"))

@@ -16,8 +16,9 @@ cannot raise it; nothing is a sum or a count of turns. A logistic regression tur
 features into the probability that this speaker grooms another; the conversation's risk is its
 riskiest speaker's, calibrated on held-out conversations, and it is flagged at the threshold of its
 length bucket (thresholds never fall as conversations grow). The first alert is the first turn at
-which the conversation so far crosses the threshold of its length; prefix features are running
-maxima, so every prefix is scored in one linear pass.
+which the conversation so far crosses the threshold of its length. ``speaker_features`` defines
+every feature at every prefix; scoring reads the same numbers from each speaker's own turns
+(``read_speakers``), so a conversation costs time linear in its turns however many speak.
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ def _window_any(flags: np.ndarray, window: int) -> np.ndarray:
 
 def speaker_features(evidence: TurnEvidence, speaker: str, tactic_names: Sequence[str],
                      ages: dict[str, list[tuple[int, int]]] | None = None) -> np.ndarray:
-    """(n_turns, len(FEATURES)): the speaker's features over every prefix of the conversation."""
+    """(n_turns, len(FEATURES)): the speaker's features over every prefix of the conversation. The
+    definition, turn by turn; scoring reads the same numbers from the speaker's own turns."""
     n = len(evidence.speakers)
     mine = np.fromiter((s == speaker for s in evidence.speakers), bool, count=n)
     own = np.where(mine, evidence.review, 0.0)
@@ -149,11 +151,79 @@ def _own_window_breadth(positions: np.ndarray, flags: np.ndarray, window: int) -
     return ((counts[1:] - counts[start]) > 0).sum(axis=1)
 
 
-def conversation_rows(evidence: TurnEvidence, tactic_names: Sequence[str],
-                      ages: dict[str, list[tuple[int, int]]] | None = None) -> tuple[list[str], np.ndarray]:
-    """Speakers (first appearance order) and their features at the end of the conversation: the last
-    row of ``speaker_features``, read from each speaker's own turns, so a chat room of many speakers
-    costs time linear in its turns, not turns × speakers."""
+def _own_steps(evidence: TurnEvidence, positions: np.ndarray, used: np.ndarray, stages: np.ndarray) -> np.ndarray:
+    """(len(positions), 5): a speaker's own features (max_turn, strongest_window, decayed,
+    tactic_breadth, stages) as they stand after each of their turns (``positions`` in the conversation):
+    ``speaker_features``' columns, read from the speaker's turns only. Between their turns they stay
+    as they are (a window ending on someone else's turn holds fewer of theirs)."""
+    own = evidence.review[positions]
+    levels = np.empty(len(own))
+    level = 0.0
+    for i, value in enumerate(own.tolist()):
+        level = DECAY * level + (1 - DECAY) * value
+        levels[i] = level
+    running = np.maximum.accumulate
+    return np.column_stack([
+        running(np.maximum(own, 0.0)),
+        running(np.maximum(_own_window_top(positions, own, WINDOW, TOP), 0.0)),
+        running(np.maximum(levels, 0.0)),
+        running(_own_window_breadth(positions, used[positions], BREADTH_WINDOW) / max(1, used.shape[1])),
+        running(_own_window_breadth(positions, stages[positions], BREADTH_WINDOW) / N_STAGES)])
+
+
+def _feature_rows(own: np.ndarray, distress: np.ndarray, relation: np.ndarray) -> np.ndarray:
+    """``FEATURES`` rows from own features (``_own_steps`` columns), the others' distress and the four
+    who-is-who flags (``age_relation`` columns), in ``speaker_features``' order."""
+    window, breadth = own[:, 1], own[:, 3]
+    return np.column_stack([own, distress, relation[:, 0] * window, relation[:, 0] * breadth,
+                            relation[:, 1] * window, relation[:, 2] * window, relation[:, 3] * window])
+
+
+@dataclass(frozen=True)
+class _Speakers:
+    """Each speaker's turns and own features, read once per conversation (linear in its turns)."""
+
+    names: list[str]
+    positions: list[np.ndarray]   # per speaker, their turns in the conversation
+    steps: list[np.ndarray]       # per speaker, ``_own_steps`` at each of their turns
+    since: np.ndarray             # (speakers, 4): the turn each who-is-who flag holds from (n: never)
+    distress: np.ndarray          # (turns, 2): the highest distress so far, and the highest of anyone else
+    holder: np.ndarray            # (turns,): the speaker of the highest distress so far (-1: none yet)
+
+    def others_distress(self, k: int, turns: np.ndarray) -> np.ndarray:
+        """The highest distress of anyone but speaker ``k`` up to each of ``turns`` (0 before any)."""
+        return np.where(self.holder[turns] == k, self.distress[turns, 1], self.distress[turns, 0])
+
+    def rows_at(self, k: int, turns: np.ndarray) -> np.ndarray:
+        """Speaker ``k``'s ``FEATURES`` after each of ``turns``: ``speaker_features`` at those rows."""
+        last = np.searchsorted(self.positions[k], turns, side="right") - 1
+        own = np.where(last[:, None] >= 0, self.steps[k][np.maximum(last, 0)], 0.0)
+        relation = (self.since[k][None, :] <= turns[:, None]).astype(np.float64)
+        return _feature_rows(own, self.others_distress(k, turns), relation)
+
+
+def _running_distress(distress: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per turn: the highest distress so far with its speaker, and the highest by any other speaker
+    (both 0 before any): the others' distress of every speaker at every turn, in one pass."""
+    n = len(codes)
+    best, second, holder = np.zeros(n), np.zeros(n), np.full(n, -1, np.int64)
+    top, runner_up, who = 0.0, 0.0, -1
+    for t, (code, value) in enumerate(zip(codes.tolist(), distress.tolist())):
+        if value > top:
+            if code != who:
+                runner_up = top
+            top, who = value, code
+        elif code != who and value > runner_up:
+            runner_up = value
+        best[t], second[t], holder[t] = top, runner_up, who
+    return np.column_stack([best, second]), holder
+
+
+def read_speakers(evidence: TurnEvidence, tactic_names: Sequence[str],
+                  ages: dict[str, list[tuple[int, int]]] | None = None) -> _Speakers:
+    """Speakers (first appearance order), each speaker's turns and own features at each of them, the
+    turn from which each who-is-who flag holds, and the others' distress: everything the features of
+    any speaker at any prefix are made of, in time linear in the turns however many speak."""
     names = list(dict.fromkeys(evidence.speakers))
     n = len(evidence.speakers)
     ages = speaker_ages(evidence.texts, evidence.speakers) if ages is None else ages
@@ -164,26 +234,24 @@ def conversation_rows(evidence: TurnEvidence, tactic_names: Sequence[str],
     bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(names)))])
     used = (evidence.tactics > 0).astype(np.int32)
     stages = _stage_flags(used, tactic_names)
-    own_distress = np.zeros(len(names))
-    np.maximum.at(own_distress, codes, evidence.distress)
-    ranked = np.argsort(-own_distress, kind="stable")
-    rows = np.zeros((len(names), len(FEATURES)))
-    for k in range(len(names)):
-        positions = order[bounds[k]:bounds[k + 1]]
-        own = evidence.review[positions]
-        level, decayed = 0.0, 0.0
-        for value in own.tolist():
-            level = DECAY * level + (1 - DECAY) * value
-            decayed = max(decayed, level)
-        window = max(0.0, float(_own_window_top(positions, own, WINDOW, TOP).max()))
-        breadth = _own_window_breadth(positions, used[positions], BREADTH_WINDOW).max() / max(1, used.shape[1])
-        stage = _own_window_breadth(positions, stages[positions], BREADTH_WINDOW).max() / N_STAGES
-        others = [j for j in ranked[:2] if j != k]
-        distress = max(0.0, float(own_distress[others[0]])) if others else 0.0
-        adult_minor, peers, own_minor, adults = (float(since < n) for since in relation_since(ages, names[k], n, by_age))
-        rows[k] = [max(0.0, float(own.max())), window, decayed, breadth, stage, distress, adult_minor * window,
-                   adult_minor * breadth, peers * window, own_minor * window, adults * window]
-    return names, rows
+    positions = [order[bounds[k]:bounds[k + 1]] for k in range(len(names))]
+    steps = [_own_steps(evidence, turns, used, stages) for turns in positions]
+    since = np.array([relation_since(ages, name, n, by_age) for name in names], np.int64).reshape(len(names), 4)
+    distress, holder = _running_distress(evidence.distress, codes)
+    return _Speakers(names, positions, steps, since, distress, holder)
+
+
+def conversation_rows(evidence: TurnEvidence, tactic_names: Sequence[str],
+                      ages: dict[str, list[tuple[int, int]]] | None = None) -> tuple[list[str], np.ndarray]:
+    """Speakers (first appearance order) and their features at the end of the conversation: the last
+    row of ``speaker_features``, read from each speaker's own turns, so a chat room of many speakers
+    costs time linear in its turns, not turns × speakers."""
+    speakers = read_speakers(evidence, tactic_names, ages)
+    last = np.array([len(evidence.speakers) - 1])
+    rows = np.zeros((len(speakers.names), len(FEATURES)))
+    for k in range(len(speakers.names)):
+        rows[k] = speakers.rows_at(k, last)[0]
+    return speakers.names, rows
 
 
 UNBOUNDED = 10**9                       # the longest bucket has no end
@@ -275,24 +343,52 @@ class ConversationScorer:
         n = len(evidence.speakers)
         if n == 0:
             return ConversationScore(0.0, None, None, {})
-        ages = speaker_ages(evidence.texts, evidence.speakers)
-        names, rows = conversation_rows(evidence, self.tactic_names, ages)
+        speakers = read_speakers(evidence, self.tactic_names)
+        names = speakers.names
+        rows = np.vstack([speakers.rows_at(k, np.array([n - 1])) for k in range(len(names))])
         final = self._risk(rows)
         best = int(np.argmax(final))
         risk = float(final[best])
         flagged = risk >= self.threshold_for(n)
-        first_alert = None
-        if flagged:
-            # each prefix against the threshold of its own length: the turn at which the chat so far is
-            # flagged. Only speakers who can reach the lowest threshold are followed turn by turn, and
-            # per prefix only the riskiest one's risk is kept: a chat room of thousands of speakers
-            # would otherwise cost speakers × turns in time and memory.
-            in_use = self._prefix_thresholds(n)
-            prefix_max = np.zeros(n)
-            for k in self._could_cross(rows, float(in_use.min())):
-                np.maximum(prefix_max, self._risk(speaker_features(evidence, names[k], self.tactic_names, ages)),
-                           out=prefix_max)
-            crossed = np.flatnonzero(prefix_max >= in_use)
-            first_alert = int(crossed[0]) if len(crossed) else None
+        first_alert = self._first_alert(speakers, rows, n) if flagged else None
         return ConversationScore(risk, names[best] if flagged else None, first_alert,
                                  {name: float(r) for name, r in zip(names, final)})
+
+    def _first_alert(self, speakers: _Speakers, rows: np.ndarray, n: int) -> int | None:
+        """The first turn at which the chat so far is flagged: some speaker's risk at that prefix
+        reaches the threshold of its length. A speaker's features change only at their own turns, when
+        a who-is-who flag starts to hold, and with the others' distress, which only grows; so between
+        such turns (and the turns where the threshold steps up) their risk moves one way with that
+        distress, and one row per stretch finds the stretch where they first cross. Time is linear in
+        the turns however many speak (following each speaker turn by turn cost speakers × turns)."""
+        in_use = self._prefix_thresholds(n)
+        steps_up = np.flatnonzero(np.diff(in_use)) + 1
+        rising = self.calibration[0] * self.coef[FEATURES.index("other_distress")] > 0
+        stretches = []  # per speaker who crosses: (first turn of the stretch, its last turn, speaker)
+        for k in self._could_cross(rows, float(in_use.min())).tolist():
+            starts = np.unique(np.concatenate([[0], speakers.positions[k], speakers.since[k], steps_up]))
+            starts = starts[starts < n]
+            ends = np.append(starts[1:] - 1, n - 1)
+            probes = ends if rising else starts   # where the risk of the stretch is highest
+            crossed = np.flatnonzero(self._risk(speakers.rows_at(k, probes)) >= in_use[probes])
+            if len(crossed):
+                stretches.append((int(starts[crossed[0]]), int(ends[crossed[0]]), k))
+        first = None
+        for start, end, k in sorted(stretches):
+            if first is not None and start >= first:
+                break
+            crossing = self._first_crossing(speakers, k, start, end, in_use) if rising else start
+            first = crossing if first is None else min(first, crossing)
+        return first
+
+    def _first_crossing(self, speakers: _Speakers, k: int, start: int, end: int, in_use: np.ndarray) -> int:
+        """Within a stretch whose risk grows with the others' distress and crosses at ``end``: the
+        first turn it crosses, by bisection (a few rows, however long the stretch)."""
+        while start < end:
+            middle = (start + end) // 2
+            turn = np.array([middle])
+            if self._risk(speakers.rows_at(k, turn))[0] >= in_use[middle]:
+                end = middle
+            else:
+                start = middle + 1
+        return start
