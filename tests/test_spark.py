@@ -277,6 +277,24 @@ def test_rows_without_text_are_skipped_and_counted(spark, tiny_model_dir, tmp_pa
 
 @pytest.mark.spark
 @quiet_pandas_warning
+@pytest.mark.parametrize("name, content, scored, message", [
+    ("in.jsonl", '{"id": "m1", "text": "hoi"}\nthis is not json\n{"id": "m3", "text": "kom op snap"}\n', ["m1", "m3"],
+     "1 malformed line(s) (not a JSON object) were skipped"),
+    # an unquoted comma: the text was cut there and scored without a word; a row with too few fields
+    ("in.csv", "id,text\nm1,hoi\nm2,stuur een foto, niemand hoeft het te weten\nm3\n", ["m1"],
+     "2 malformed CSV row(s) (not as many fields as the header) were skipped"),
+], ids=["jsonl", "csv"])
+def test_malformed_lines_are_skipped_and_counted(spark, tiny_model_dir, tmp_path, capsys, name, content, scored,
+                                                 message):
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    assert spark_score(tmp_path / name, tmp_path / "out", "--model", tiny_model_dir) == 2
+    err = capsys.readouterr().err
+    assert message in err and "without id or text" not in err
+    assert sorted(pd.read_parquet(tmp_path / "out" / "messages")["id"]) == scored
+
+
+@pytest.mark.spark
+@quiet_pandas_warning
 def test_existing_output_and_unknown_partition_column_are_refused(spark, tiny_model_dir, tmp_path, capsys):
     pd.DataFrame({"id": ["m1"], "text": ["hoi"]}).to_parquet(tmp_path / "in.parquet")
     assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--partition-by", "labels",
@@ -390,6 +408,27 @@ def _files_whose_id_types_clash(tmp_path):
     return [tmp_path / "in", tmp_path / "out", "--format", "parquet"]
 
 
+def _not_json(tmp_path):
+    (tmp_path / "in.jsonl").write_text("id,text\nm1,hoi\n", encoding="utf-8")
+    return [tmp_path / "in.jsonl", tmp_path / "out"]
+
+
+def _unknown_file_system(tmp_path):
+    return ["foo://host/in.parquet", tmp_path / "out"]
+
+
+def _hidden_files_only(tmp_path):
+    (tmp_path / "in").mkdir()
+    for name in (".a.jsonl", "_b.jsonl"):
+        (tmp_path / "in" / name).write_text('{"id": "m1", "text": "hoi"}\n', encoding="utf-8")
+    return [tmp_path / "in", tmp_path / "out", "--format", "jsonl"]
+
+
+def _hidden_file(tmp_path):
+    (tmp_path / "_in.jsonl").write_text('{"id": "m1", "text": "hoi"}\n', encoding="utf-8")
+    return [tmp_path / "_in.jsonl", tmp_path / "out"]
+
+
 def _conversation_column(name, values):
     def setup(tmp_path):
         turns_with(**{name: values}).to_parquet(tmp_path / "in.parquet")
@@ -407,8 +446,13 @@ def _conversation_column(name, values):
     (_files_whose_id_types_clash, "as parquet: [FAILED_READ_FILE"),
     (_conversation_column("speaker", [1.0, None, 1.0]), "'speaker' must be a string or integer column, not double"),
     (_conversation_column("ts", [True, False, True]), "'ts' must be a timestamp, number or string column, not boolean"),
+    (_not_json, "missing column(s) id, text; found: none (no line is a JSON object)"),
+    (_unknown_file_system, 'cannot read INPUT foo://host/in.parquet: No FileSystem for scheme "foo"'),
+    (_hidden_files_only, "only files whose names start with '.' or '_', which Spark skips as hidden"),
+    (_hidden_file, "only files whose names start with '.' or '_', which Spark skips as hidden"),
 ], ids=["output-is-a-file", "output-inside-a-file", "unfinished-output", "jsonl-read-as-parquet",
-        "clashing-id-types", "float-speaker", "boolean-ts"])
+        "clashing-id-types", "float-speaker", "boolean-ts", "not-json", "unknown-file-system", "hidden-files-only",
+        "hidden-file"])
 def test_user_errors_are_one_line_and_exit_2(spark, tiny_model_dir, tmp_path, capsys, setup, message):
     args = setup(tmp_path)
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
@@ -559,6 +603,36 @@ def test_turns_in_the_hour_that_repeats_keep_their_order_and_time_whatever_the_s
     assert_same_rows(actual, score_conversation_frame(frame, service), key="conversation_id")
 
 
+FAR_MICROS, FAR_DAYS = 3_091_442_544_000_000_000, 35_780_585  # about the year 99933: Spark holds it, pandas does not
+
+
+@pytest.mark.spark
+@quiet_pandas_warning
+@pytest.mark.parametrize("kind, values", [
+    ("timestamp", [FAR_MICROS, 0, -FAR_MICROS]),
+    ("timestamp_ntz", [FAR_MICROS, 0, -FAR_MICROS]),
+    ("date", [FAR_DAYS, 0, -FAR_DAYS]),
+])
+def test_a_ts_pandas_cannot_hold_orders_the_turns_and_is_written_as_read(spark, tiny_model_dir, service, tmp_path,
+                                                                         kind, values):
+    """pandas holds timestamps between the years 1677 and 2262 and dates up to 9999; such a ts crashed the run."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrow_type = {"timestamp": pa.timestamp("us", tz="UTC"), "timestamp_ntz": pa.timestamp("us"),
+                  "date": pa.date32()}[kind]
+    table = pa.Table.from_pandas(turns_with(), preserve_index=False)
+    pq.write_table(table.set_column(table.schema.get_field_index("ts"), "ts", pa.array(values, arrow_type)),
+                   tmp_path / "in.parquet")
+    assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--conversations", "--model", tiny_model_dir) == 0
+    given, written = (spark.read.parquet(str(path)).select("id", "ts")  # (pyarrow misreads Spark's far INT96 times)
+                      for path in (tmp_path / "in.parquet", tmp_path / "out" / "messages"))
+    assert written.schema == given.schema
+    assert written.exceptAll(given).count() == given.exceptAll(written).count() == 0
+    assert_same_rows(pd.read_parquet(tmp_path / "out" / "conversations"),
+                     score_conversation_frame(turns_with(ts=[3, 2, 1]), service), key="conversation_id")
+
+
 def failing_conversation_scorer(error):
     """A stand-in for ``conversation_scorer`` that fails on the driver, after the messages are written."""
     def scorer(model):
@@ -577,12 +651,14 @@ def failing_conversation_scorer(error):
 def test_a_run_that_fails_or_is_stopped_leaves_nothing_behind(spark, tiny_model_dir, tmp_path, capsys, monkeypatch,
                                                                error, code, message):
     turns_with().to_parquet(tmp_path / "in.parquet")
+    out = tmp_path / "new" / "deeper" / "out"
     monkeypatch.setattr("signals.spark.conversation_scorer", failing_conversation_scorer(error))
-    assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--conversations", "--model", tiny_model_dir) == code
+    assert spark_score(tmp_path / "in.parquet", out, "--conversations", "--model", tiny_model_dir) == code
     assert message in capsys.readouterr().err
-    assert list(tmp_path.iterdir()) == [tmp_path / "in.parquet"]  # OUTPUT, made by this run, is gone too
+    # OUTPUT and the parent folders this run made for it are gone too
+    assert list(tmp_path.iterdir()) == [tmp_path / "in.parquet"]
     monkeypatch.undo()
-    assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--conversations", "--model", tiny_model_dir) == 0
+    assert spark_score(tmp_path / "in.parquet", out, "--conversations", "--model", tiny_model_dir) == 0
 
 
 @pytest.mark.spark

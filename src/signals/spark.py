@@ -8,8 +8,9 @@ Reads Parquet, JSON lines or CSV with at least ``id`` and ``text`` and writes Pa
 the input has them) and, with ``--conversations``, ``OUTPUT/conversations``
 (``signals.frame.CONVERSATION_FIELDS``). Scoring is ``signals.frame`` inside ``mapInPandas`` /
 ``applyInPandas``; every Python worker loads and hash-verifies the model once (``cached_service``)
-and reuses it for all its batches. Rows without ``id`` or ``text``, or with a text over
-``SIGNALS_MAX_TEXT_CHARS``, are skipped and counted (exit 2, like malformed lines in ``signals score``).
+and reuses it for all its batches. Rows without ``id`` or ``text``, with a text over
+``SIGNALS_MAX_TEXT_CHARS``, or that Spark could not parse (a JSON line that is not an object, a CSV row
+without the header's number of fields), are skipped and counted (exit 2, like malformed lines in ``signals score``).
 A run that fails or is stopped (SIGINT, SIGTERM) removes what it had written.
 
 pyspark is imported inside functions only: ``signals`` works without the ``spark`` extra.
@@ -68,6 +69,16 @@ _QUIET_LOGGERS = ("org.apache.spark.sql.execution.streaming.FileStreamSink",
                   "org.apache.spark.sql.execution.streaming.sinks.FileStreamSink")
 _LOCAL_TASK_LOGGERS = ("org.apache.spark.executor.Executor", "org.apache.spark.scheduler.TaskSetManager")
 SUCCESS_MARKER = "_SUCCESS"  # written by Spark into a dataset folder when its write has completed
+MALFORMED = "_signals_malformed"  # JSON lines, CSV: the text of a line or row Spark could not parse, else null
+_MALFORMED_ROWS = {"jsonl": "line(s) (not a JSON object)", "csv": "CSV row(s) (not as many fields as the header)"}
+# pandas holds timestamps only between the years 1677 and 2262 and dates up to 9999, Spark far beyond: a `ts`
+# of these types is handed to pandas as a whole number in the same order, and turned back after (Spark SQL).
+# A timestamp_ntz goes through the session's zone, which is UTC during a run (``_utc_session``)
+_TS_AS_NUMBER = {
+    "timestamp": ("unix_micros(`ts`)", "timestamp_micros(`ts`)"),
+    "timestamp_ntz": ("unix_micros(cast(`ts` as timestamp))", "cast(timestamp_micros(`ts`) as timestamp_ntz)"),
+    "date": ("unix_date(`ts`)", "date_from_unix_date(`ts`)"),
+}
 
 
 # -- on the workers ---------------------------------------------------------------------------
@@ -130,9 +141,10 @@ def conversation_scorer(model: ModelRef):
 class RunReport:
     messages_path: str
     conversations_path: str | None
-    skipped_rows: int  # rows not scored: without id or text, or with a text over the limit
+    skipped_rows: int  # rows not scored: without id or text, with a text over the limit, or malformed
     skipped_turns: int
     long_texts: int = 0  # of skipped_rows: a text over SIGNALS_MAX_TEXT_CHARS
+    malformed_rows: int = 0  # of skipped_rows: a JSON line or CSV row Spark could not parse
 
 
 def input_format(path: str, fmt: str | None = None) -> str:
@@ -153,13 +165,41 @@ def partition_columns(value: str | None) -> tuple[str, ...]:
 
 
 def read_input(spark: SparkSession, path: str, fmt: str) -> DataFrame:
-    reader = spark.read
+    """The input as Spark reads it. JSON lines and CSV have the column ``MALFORMED``: the text of a line
+    or row Spark could not parse (its other columns are null or shifted), null for the others."""
+    from pyspark.sql.types import StringType, StructField, StructType
+
     if fmt == "parquet":
-        return reader.parquet(path)
+        return spark.read.parquet(path)
+    reader = spark.read.option("columnNameOfCorruptRecord", MALFORMED)
     if fmt == "jsonl":
-        return reader.json(path)  # one JSON object per line
+        return reader.json(path)  # one JSON object per line; MALFORMED only when some line is not one
     # multiLine keeps quoted newlines inside a text; such a file is read by one task (prefer Parquet)
-    return reader.options(header=True, multiLine=True, escape='"', encoding="UTF-8").csv(path)
+    reader = reader.options(header=True, multiLine=True, escape='"', encoding="UTF-8")
+    header = reader.csv(path)  # every column as text
+    if not header.columns:  # an empty file
+        return header
+    # Spark fills MALFORMED only when it is in the schema; without it a row with more fields than the
+    # header lost the rest silently (a text with an unquoted comma was scored cut off)
+    return reader.schema(StructType([*header.schema.fields, StructField(MALFORMED, StringType())])).csv(path)
+
+
+def _read(spark: SparkSession, path: str, fmt: str) -> DataFrame:
+    """``read_input``, with what Spark says about an INPUT it cannot list as one line: a file system it
+    does not know (``foo://``) raised a Java stack trace, and no file to read was "Unable to infer schema"."""
+    from pyspark.errors import AnalysisException
+
+    try:
+        return read_input(spark, path, fmt)
+    except AnalysisException as exc:
+        if "[UNABLE_TO_INFER_SCHEMA]" not in str(exc):
+            raise
+        raise InputError(f"nothing to read in {path}: no {fmt} files, or only files whose names start with '.' or "
+                         "'_', which Spark skips as hidden (rename them)", field="input") from exc
+    except Exception as exc:  # a file Spark could not read is run()'s "cannot read INPUT as FORMAT"
+        if not _java_error(exc) or _READ_ERROR.search(str(exc)):
+            raise
+        raise InputError(f"cannot read INPUT {path}: {_java_message(exc)}", field="input") from exc
 
 
 def _identifier_type(kind) -> bool:
@@ -176,8 +216,9 @@ def _check_columns(df: DataFrame, path: str, conversations: bool) -> None:
     missing = [c for c in required if c not in df.columns]
     if missing:
         hint = " (--conversations needs conversation_id, speaker and ts)" if conversations else ""
-        raise InputError(f"{path}: missing column(s) {', '.join(missing)}{hint}; found: {', '.join(df.columns) or 'none'}",
-                         field=missing[0])
+        found = ", ".join(c for c in df.columns if c != MALFORMED) or (
+            "none (no line is a JSON object)" if MALFORMED in df.columns else "none")
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)}{hint}; found: {found}", field=missing[0])
     types = {f.name: f.dataType for f in df.schema.fields}
     if not isinstance(types["text"], StringType):
         raise InputError(f"{path}: 'text' must be a string column, not {types['text'].simpleString()}", field="text")
@@ -234,15 +275,23 @@ def _check_output(spark: SparkSession, output: str, targets: list[str]) -> None:
         raise InputError(f"cannot use OUTPUT {output}: {_java_message(exc)}", field="output") from exc
 
 
-def _make_folder(spark: SparkSession, output: str) -> bool:
-    """Create OUTPUT before scoring, so that an OUTPUT that cannot be written fails now, not after the
-    scoring. True when this run created it."""
+def _missing_folders(fs, target) -> list:
+    """``target`` and those of its parent folders that do not exist (Hadoop paths), deepest first."""
+    missing = []
+    while target is not None and not fs.exists(target):
+        missing.append(target)
+        target = target.getParent()
+    return missing
+
+
+def _make_folder(spark: SparkSession, output: str) -> list[str]:
+    """Create OUTPUT (and its missing parent folders) before scoring, so that an OUTPUT that cannot be
+    written fails now, not after the scoring. Returns the folders this run created, deepest first."""
     fs, target = _path(spark, output)
     try:
-        if fs.exists(target):
-            return False
-        if fs.mkdirs(target):
-            return True
+        missing = _missing_folders(fs, fs.makeQualified(target))
+        if not missing or fs.mkdirs(target):
+            return [folder.toString() for folder in missing]
         problem = "the file system refused"
     except Exception as exc:
         if not _java_error(exc):
@@ -260,10 +309,11 @@ def _stop_jobs(spark: SparkSession, timeout_s: float = 60.0) -> None:
         time.sleep(0.2)
 
 
-def _discard(spark: SparkSession, done: list[str], current: str | None, base: str | None, stopped: bool) -> None:
+def _discard(spark: SparkSession, done: list[str], current: str | None, created: list[str], stopped: bool) -> None:
     """A run that failed or was stopped leaves nothing behind: the outputs it wrote (``done``), the one
     it was writing (``current``: only when it has no ``_SUCCESS``, so that a dataset some other run
-    finished is never removed) and OUTPUT itself when this run created it and it is empty."""
+    finished is never removed) and the folders it created for OUTPUT (``created``, deepest first) while
+    they are empty."""
     interrupt = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
     if interrupt is not None:   # a second Ctrl-C while cleaning up stopped the cleanup half-way
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -274,9 +324,11 @@ def _discard(spark: SparkSession, done: list[str], current: str | None, base: st
             fs, target = _path(spark, path)
             if path in done or not fs.exists(_path(spark, f"{path}/{SUCCESS_MARKER}")[1]):
                 fs.delete(target, True)
-        if base:
-            fs, target = _path(spark, base)
-            if fs.exists(target) and not fs.listStatus(target):
+        for folder in created:
+            fs, target = _path(spark, folder)
+            if fs.exists(target):
+                if fs.listStatus(target):  # something else was put there: it and its parents stay
+                    break
                 fs.delete(target, False)
     except Exception as exc:  # noqa: BLE001 -- the error that stopped the run is raised, not this one
         print(f"warning: could not remove the partial output of this run ({exc.__class__.__name__}); remove "
@@ -292,14 +344,44 @@ def _spread(df: DataFrame, spark: SparkSession) -> DataFrame:
     return df.repartition(cores) if df.rdd.getNumPartitions() < cores else df
 
 
+def _for_pandas(df: DataFrame, name: str):
+    """Column ``name`` of ``df`` as it is handed to pandas: a ``ts`` of a type in ``_TS_AS_NUMBER`` as a number."""
+    from pyspark.sql import functions as F
+
+    kind = df.schema[name].dataType.typeName()
+    return F.expr(_TS_AS_NUMBER[kind][0]).alias(name) if name == "ts" and kind in _TS_AS_NUMBER else F.col(name)
+
+
+def _from_pandas(scored: DataFrame, df: DataFrame) -> DataFrame:
+    """``scored`` with its ``ts`` (see ``_for_pandas``) back in the type it has in the input ``df``."""
+    from pyspark.sql import functions as F
+
+    kind = df.schema["ts"].dataType.typeName() if "ts" in scored.columns else None
+    return scored.withColumn("ts", F.expr(_TS_AS_NUMBER[kind][1])) if kind in _TS_AS_NUMBER else scored
+
+
+SESSION_TIME_ZONE = "spark.sql.session.timeZone"
+
+
+def _utc_session(spark: SparkSession) -> str:
+    """Set the session to UTC for the run and return the zone it had. A ``timestamp_ntz`` ``ts`` becomes a
+    number through the session's zone (``_TS_AS_NUMBER``), and timestamps reach pandas as wall-clock times
+    of it: in a zone with daylight saving the hour that repeats in October was ambiguous, so turns were
+    put out of order and ``ts`` moved an hour."""
+    zone = spark.conf.get(SESSION_TIME_ZONE) or "UTC"
+    spark.conf.set(SESSION_TIME_ZONE, "UTC")
+    return zone
+
+
 def run(spark: SparkSession, input_path: str, output: str, fmt: str, model: ModelRef, *,
         conversations: bool = False, partition_by: tuple[str, ...] = (),
         max_text_chars: int | None = None) -> RunReport:
     """Read, validate, score and write; raises ``InputError`` for anything the user can fix.
 
     Rows whose text is longer than ``max_text_chars`` (``SIGNALS_MAX_TEXT_CHARS``, counted as sent)
-    are skipped and counted, as ``signals score`` refuses them. A run that fails or is stopped
-    removes what it had written, so the same command can be run again.
+    are skipped and counted, as ``signals score`` refuses them, and so are lines or rows Spark could not
+    parse. A run that fails or is stopped removes what it had written, so the same command can be run
+    again. The session is in UTC during the run (``_utc_session``) and in its own zone again after.
     """
     from pyspark.errors import AnalysisException, PythonException
     from pyspark.sql import functions as F
@@ -308,11 +390,12 @@ def run(spark: SparkSession, input_path: str, output: str, fmt: str, model: Mode
     messages_path, conversations_path = f"{base}/messages", (f"{base}/conversations" if conversations else None)
     done: list[str] = []  # outputs this run has written
     current: str | None = None  # the output being written
-    created: str | None = None  # OUTPUT, when this run created it
+    created: list[str] = []  # the folders this run created for OUTPUT
+    zone = _utc_session(spark)
     try:
         try:
             _check_output(spark, base, list(filter(None, (messages_path, conversations_path))))
-            df = read_input(spark, input_path, fmt)
+            df = _read(spark, input_path, fmt)
             if not df.columns and not df.take(1):  # an empty JSONL or CSV file: no rows, so no columns either
                 names = MESSAGE_INPUT + (PASSTHROUGH if conversations else ())
                 df = spark.createDataFrame([], ", ".join(f"`{name}` string" for name in names))
@@ -326,22 +409,27 @@ def run(spark: SparkSession, input_path: str, output: str, fmt: str, model: Mode
                                  field="partition_by")
 
             df = df.withColumn("id", F.col("id").cast("string"))
-            present = F.col("id").isNotNull() & F.col("text").isNotNull()
+            malformed = F.col(MALFORMED).isNotNull() if MALFORMED in df.columns else F.lit(False)
+            present = ~malformed & F.col("id").isNotNull() & F.col("text").isNotNull()
             fits = F.length("text") <= max_text_chars if max_text_chars else F.lit(True)
             valid = present & fits
-            checks = [F.count(F.when(~valid, 1)).alias("rows"), F.count(F.when(present & ~fits, 1)).alias("long")]
+            checks = [F.count(F.when(~valid, 1)).alias("rows"), F.count(F.when(present & ~fits, 1)).alias("long"),
+                      F.count(F.when(malformed, 1)).alias("malformed")]
             if conversations:
                 turn = valid & F.col("speaker").isNotNull() & F.col("ts").isNotNull()
                 if df.schema["ts"].dataType.typeName() in ("float", "double"):
                     turn = turn & ~F.isnan("ts")  # NaN is no time to order turns by
-                checks.append(F.count(F.when(F.col("conversation_id").isNotNull() & ~turn, 1)).alias("turns"))
+                # a malformed row is counted as such: its conversation_id may be another field
+                checks.append(F.count(F.when(F.col("conversation_id").isNotNull() & ~malformed & ~turn, 1))
+                              .alias("turns"))
             counts = df.agg(*checks).first()
-            created = base if _make_folder(spark, base) else None
+            created = _make_folder(spark, base)
 
-            messages = _spread(df.filter(valid).select(*MESSAGE_INPUT, *passthrough), spark)
+            columns = [_for_pandas(df, c) for c in (*MESSAGE_INPUT, *passthrough)]
+            messages = _spread(df.filter(valid).select(*columns), spark)
             extra = "".join(f", `{f.name}` {f.dataType.simpleString()}" for f in messages.schema.fields
                             if f.name in passthrough)
-            scored = messages.mapInPandas(message_scorer(model), schema=ddl(fields) + extra)
+            scored = _from_pandas(messages.mapInPandas(message_scorer(model), schema=ddl(fields) + extra), df)
             writer = scored.write.mode("errorifexists")
             current = messages_path
             (writer.partitionBy(*partition_by) if partition_by else writer).parquet(messages_path)
@@ -350,7 +438,7 @@ def run(spark: SparkSession, input_path: str, output: str, fmt: str, model: Mode
 
             if conversations_path:
                 turns = df.filter(F.col("conversation_id").isNotNull() & turn).select(
-                    *(F.col(c).cast("string") if c in ("conversation_id", "speaker") else F.col(c)
+                    *(F.col(c).cast("string") if c in ("conversation_id", "speaker") else _for_pandas(df, c)
                       for c in CONVERSATION_INPUT))
                 scored_conversations = turns.groupBy("conversation_id").applyInPandas(
                     conversation_scorer(model), schema=CONVERSATION_DDL)
@@ -375,21 +463,11 @@ def run(spark: SparkSession, input_path: str, output: str, fmt: str, model: Mode
         if current or done or created:
             _discard(spark, done, current, created, stopped=not isinstance(exc, Exception))
         raise
+    finally:
+        spark.conf.set(SESSION_TIME_ZONE, zone)
     assert counts is not None  # an aggregate always has one row
     return RunReport(messages_path, conversations_path, counts["rows"], counts["turns"] if conversations else 0,
-                     counts["long"])
-
-
-SESSION_TIME_ZONE = "spark.sql.session.timeZone"
-
-
-def _utc_session(spark: SparkSession) -> str:
-    """Set the session to UTC for this run and return the zone it had. Timestamps reach pandas as
-    wall-clock times of the session's zone: in a zone with daylight saving the hour that repeats in
-    October was ambiguous, so turns were put out of order and ``ts`` moved an hour."""
-    zone = spark.conf.get(SESSION_TIME_ZONE) or "UTC"
-    spark.conf.set(SESSION_TIME_ZONE, "UTC")
-    return zone
+                     counts["long"], counts["malformed"])
 
 
 def spark_session(master: str | None = None) -> tuple[SparkSession, bool]:
@@ -462,15 +540,12 @@ def run_command(args) -> int:
     try:
         with stop_signals_raise():
             spark, owned = spark_session(args.master)
-            zone = _utc_session(spark)
             try:
                 report = run(spark, args.input, args.output, fmt, model, conversations=args.conversations,
                              partition_by=partition_columns(args.partition_by), max_text_chars=settings.max_text_chars)
             finally:
                 if owned:
                     spark.stop()
-                else:
-                    spark.conf.set(SESSION_TIME_ZONE, zone)
     except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM or SIGHUP (Stopped): run() has removed what it had written
         signum = stop_signal(exc)
         print(f"stopped by {signum.name}; nothing of this run was kept in {args.output}", file=sys.stderr)
@@ -480,9 +555,12 @@ def run_command(args) -> int:
     print(f"messages: {report.messages_path}", file=sys.stderr)
     if report.conversations_path:
         print(f"conversations: {report.conversations_path}", file=sys.stderr)
-    if report.skipped_rows > report.long_texts:
-        print(f"{report.skipped_rows - report.long_texts} row(s) without id or text were skipped; the other rows "
-              "were scored", file=sys.stderr)
+    if report.malformed_rows:
+        print(f"{report.malformed_rows} malformed {_MALFORMED_ROWS[fmt]} were skipped; the other rows were scored",
+              file=sys.stderr)
+    if report.skipped_rows > report.long_texts + report.malformed_rows:
+        print(f"{report.skipped_rows - report.long_texts - report.malformed_rows} row(s) without id or text were "
+              "skipped; the other rows were scored", file=sys.stderr)
     if report.long_texts:
         print(f"{report.long_texts} row(s) with a text over {settings.max_text_chars} characters "
               "(SIGNALS_MAX_TEXT_CHARS) were skipped; the other rows were scored", file=sys.stderr)
