@@ -32,6 +32,19 @@ def test_health_answers_head_as_load_balancers_ask_it(client, path):
     assert response.status_code == 200 and response.content == b""
 
 
+def test_the_schema_has_one_operation_per_route(client):
+    """HEAD and GET shared one route, so both had one operation id: FastAPI warned on every start,
+    a non-JSON line in the server's JSON log."""
+    import warnings
+
+    client.app.openapi_schema = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        schema = client.app.openapi()
+    ids = [op["operationId"] for path in schema["paths"].values() for op in path.values()]
+    assert len(ids) == len(set(ids)) and {"/healthz", "/readyz"} <= schema["paths"].keys()
+
+
 def test_the_app_loads_the_model_itself_from_settings(settings_for, service):
     with TestClient(create_app(settings_for())) as c:
         assert c.get("/readyz").json()["model"] == service.info.as_dict()

@@ -14,14 +14,16 @@ from signals.api.schemas import HealthResponse, ReadyResponse, error_responses
 router = APIRouter(tags=["operations"])
 
 
-# HEAD too: load balancers often check health with it
-@router.api_route("/healthz", methods=["GET", "HEAD"], response_model=HealthResponse, summary="Liveness")
+# HEAD too: load balancers often check health with it. Registered apart and left out of the OpenAPI
+# schema: one route for both methods gave both one operation id, and FastAPI warned on every start.
+@router.head("/healthz", include_in_schema=False)
+@router.get("/healthz", response_model=HealthResponse, summary="Liveness")
 async def healthz() -> dict:
     return {"status": "ok"}
 
 
-@router.api_route("/readyz", methods=["GET", "HEAD"], response_model=ReadyResponse, responses=error_responses(503),
-                  summary="Readiness")
+@router.head("/readyz", include_in_schema=False)
+@router.get("/readyz", response_model=ReadyResponse, responses=error_responses(503), summary="Readiness")
 async def readyz(state: ModelStateDep) -> dict:
     """200 only when the model is loaded, its sha256 manifest verified and the warm-up run passed."""
     service = state.service
