@@ -93,6 +93,15 @@ def spark_score(*args) -> int:
     return cli_main(["spark-score", *map(str, args)])
 
 
+def arrow_column(values):
+    """``values`` as a pyarrow array, where ``bytes`` among strings stay a string column holding bytes that
+    are not valid UTF-8: a Parquet writer need not check them (pyarrow alone would make the column binary)."""
+    import pyarrow as pa
+
+    column = pa.array(values)
+    return column.cast(pa.string(), safe=False) if pa.types.is_binary(column.type) else column
+
+
 # -- fixtures -----------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def spark():
@@ -268,11 +277,23 @@ def test_unsupported_format_names_the_choices():
 
 @pytest.mark.spark
 @quiet_pandas_warning
-def test_rows_without_text_are_skipped_and_counted(spark, tiny_model_dir, tmp_path, capsys):
-    pd.DataFrame({"id": ["m1", "m2", None], "text": ["kom op snap", None, "hoi"]}).to_parquet(tmp_path / "in.parquet")
+@pytest.mark.parametrize("ids, texts, scored, message", [
+    (["m1", "m2", None], ["kom op snap", None, "hoi"], ["m1"], "2 row(s) without id or text were skipped"),
+    # bytes that are not UTF-8 crashed a Python worker; a U+FFFD that was sent, emoji, Arabic and combining marks
+    # are valid UTF-8 and scored
+    (["m1", b"m\xc3", "m3", "m4"], [b"hoi \xff\xfe", "hoi", "stuur \ufffd foto", "😢👍🏽 مرحبا e\u0301"],
+     ["m3", "m4"], "2 row(s) whose id or text is not valid UTF-8 were skipped"),
+], ids=["missing", "not-utf8"])
+def test_rows_whose_id_or_text_is_missing_or_not_utf8_are_skipped_and_counted(spark, tiny_model_dir, tmp_path, capsys,
+                                                                              ids, texts, scored, message):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"id": arrow_column(ids), "text": arrow_column(texts)}), tmp_path / "in.parquet")
     assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--model", tiny_model_dir) == 2
-    assert "2 row(s) without id or text were skipped" in capsys.readouterr().err
-    assert pd.read_parquet(tmp_path / "out" / "messages")["id"].tolist() == ["m1"]
+    skipped = [line for line in capsys.readouterr().err.splitlines() if "skipped" in line]
+    assert skipped == [f"{message}; the other rows were scored"]
+    assert sorted(pd.read_parquet(tmp_path / "out" / "messages")["id"]) == scored
 
 
 @pytest.mark.spark
@@ -513,7 +534,10 @@ def test_texts_over_the_limit_are_skipped_and_counted_like_signals_score(
     ("30", "text", ["hoi", "x" * 31, "kom op snap"]),
     (None, "ts", [1.0, float("nan"), 3.0]),  # NaN, not null: Parquet written by Spark or pyarrow can hold it
     (None, "speaker", ["a", None, "a"]),
-], ids=["text-over-the-limit", "nan-ts", "no-speaker"])
+    (None, "speaker", ["a", b"\xc3", "a"]),  # bytes: not UTF-8, which crashed a Python worker
+    (None, "conversation_id", ["c1", b"c\xff", "c1"]),
+    (None, "ts", ["1", b"\xff", "3"]),
+], ids=["text-over-the-limit", "nan-ts", "no-speaker", "not-utf8-speaker", "not-utf8-conversation-id", "not-utf8-ts"])
 def test_a_turn_that_cannot_be_placed_is_left_out_and_counted(spark, tiny_model_dir, service, tmp_path, capsys,
                                                               monkeypatch, limit, column, values):
     import pyarrow as pa
@@ -523,10 +547,11 @@ def test_a_turn_that_cannot_be_placed_is_left_out_and_counted(spark, tiny_model_
         monkeypatch.setenv("SIGNALS_MAX_TEXT_CHARS", limit)
     frame = turns_with(**{column: values})
     table = pa.Table.from_pandas(frame, preserve_index=False)  # then the column as given: pandas makes NaN null
-    pq.write_table(table.set_column(table.schema.get_field_index(column), column, pa.array(values)),
+    pq.write_table(table.set_column(table.schema.get_field_index(column), column, arrow_column(values)),
                    tmp_path / "in.parquet")
     assert spark_score(tmp_path / "in.parquet", tmp_path / "out", "--conversations", "--model", tiny_model_dir) == 2
-    assert "1 conversation turn(s) without id, text, speaker or ts, or with a text over" in capsys.readouterr().err
+    assert ("1 conversation turn(s) without id, text, speaker or ts, or with a text over SIGNALS_MAX_TEXT_CHARS or a "
+            "value that is not valid UTF-8, were left out of their conversation") in capsys.readouterr().err
     assert_same_rows(pd.read_parquet(tmp_path / "out" / "conversations"),
                      score_conversation_frame(frame.drop(index=1), service), key="conversation_id")
 

@@ -9,8 +9,9 @@ the input has them) and, with ``--conversations``, ``OUTPUT/conversations``
 (``signals.frame.CONVERSATION_FIELDS``). Scoring is ``signals.frame`` inside ``mapInPandas`` /
 ``applyInPandas``; every Python worker loads and hash-verifies the model once (``cached_service``)
 and reuses it for all its batches. Rows without ``id`` or ``text``, with a text over
-``SIGNALS_MAX_TEXT_CHARS``, or that Spark could not parse (a JSON line that is not an object, a CSV row
-without the header's number of fields), are skipped and counted (exit 2, like malformed lines in ``signals score``).
+``SIGNALS_MAX_TEXT_CHARS``, whose ``id`` or ``text`` is not valid UTF-8 (a Parquet string), or that Spark could
+not parse (a JSON line that is not an object, a CSV row without the header's number of fields), are skipped and
+counted (exit 2, like malformed lines in ``signals score``).
 A run that fails or is stopped (SIGINT, SIGTERM) removes what it had written.
 
 pyspark is imported inside functions only: ``signals`` works without the ``spark`` extra.
@@ -141,10 +142,11 @@ def conversation_scorer(model: ModelRef):
 class RunReport:
     messages_path: str
     conversations_path: str | None
-    skipped_rows: int  # rows not scored: without id or text, with a text over the limit, or malformed
+    skipped_rows: int  # rows not scored: without id or text, with a text over the limit, not UTF-8, or malformed
     skipped_turns: int
     long_texts: int = 0  # of skipped_rows: a text over SIGNALS_MAX_TEXT_CHARS
     malformed_rows: int = 0  # of skipped_rows: a JSON line or CSV row Spark could not parse
+    not_utf8_rows: int = 0  # of skipped_rows: an id or text that is not valid UTF-8
 
 
 def input_format(path: str, fmt: str | None = None) -> str:
@@ -352,6 +354,16 @@ def _for_pandas(df: DataFrame, name: str):
     return F.expr(_TS_AS_NUMBER[kind][0]).alias(name) if name == "ts" and kind in _TS_AS_NUMBER else F.col(name)
 
 
+def _utf8(column):
+    """Whether the string ``column`` is valid UTF-8 (null for null). Spark reads Parquet strings without
+    checking them, and pyarrow fails the whole batch at one that is not ("Wrapping ... failed"). ``encode``
+    decodes with Java, which replaces what is not UTF-8 by U+FFFD, so the bytes differ exactly then (a U+FFFD
+    that was sent is valid and stays). Spark 3.5 has no ``is_valid_utf8``, and Spark 4's ``decode`` raises."""
+    from pyspark.sql import functions as F
+
+    return F.encode(column, "UTF-8") == column.cast("binary")
+
+
 def _from_pandas(scored: DataFrame, df: DataFrame) -> DataFrame:
     """``scored`` with its ``ts`` (see ``_for_pandas``) back in the type it has in the input ``df``."""
     from pyspark.sql import functions as F
@@ -379,9 +391,10 @@ def run(spark: SparkSession, input_path: str, output: str, fmt: str, model: Mode
     """Read, validate, score and write; raises ``InputError`` for anything the user can fix.
 
     Rows whose text is longer than ``max_text_chars`` (``SIGNALS_MAX_TEXT_CHARS``, counted as sent)
-    are skipped and counted, as ``signals score`` refuses them, and so are lines or rows Spark could not
-    parse. A run that fails or is stopped removes what it had written, so the same command can be run
-    again. The session is in UTC during the run (``_utc_session``) and in its own zone again after.
+    are skipped and counted, as ``signals score`` refuses them, and so are rows whose id or text is not
+    valid UTF-8 and lines or rows Spark could not parse. A run that fails or is stopped removes what it had
+    written, so the same command can be run again. The session is in UTC during the run (``_utc_session``)
+    and in its own zone again after.
     """
     from pyspark.errors import AnalysisException, PythonException
     from pyspark.sql import functions as F
@@ -411,14 +424,19 @@ def run(spark: SparkSession, input_path: str, output: str, fmt: str, model: Mode
             df = df.withColumn("id", F.col("id").cast("string"))
             malformed = F.col(MALFORMED).isNotNull() if MALFORMED in df.columns else F.lit(False)
             present = ~malformed & F.col("id").isNotNull() & F.col("text").isNotNull()
+            readable = present & _utf8(F.col("id")) & _utf8(F.col("text"))
             fits = F.length("text") <= max_text_chars if max_text_chars else F.lit(True)
-            valid = present & fits
-            checks = [F.count(F.when(~valid, 1)).alias("rows"), F.count(F.when(present & ~fits, 1)).alias("long"),
-                      F.count(F.when(malformed, 1)).alias("malformed")]
+            valid = readable & fits
+            checks = [F.count(F.when(~valid, 1)).alias("rows"), F.count(F.when(readable & ~fits, 1)).alias("long"),
+                      F.count(F.when(malformed, 1)).alias("malformed"),
+                      F.count(F.when(present & ~readable, 1)).alias("not_utf8")]
             if conversations:
-                turn = valid & F.col("speaker").isNotNull() & F.col("ts").isNotNull()
+                turn = (valid & F.col("speaker").isNotNull() & F.col("ts").isNotNull()
+                        & _utf8(F.col("conversation_id").cast("string")) & _utf8(F.col("speaker").cast("string")))
                 if df.schema["ts"].dataType.typeName() in ("float", "double"):
                     turn = turn & ~F.isnan("ts")  # NaN is no time to order turns by
+                if df.schema["ts"].dataType.typeName() == "string":
+                    turn = turn & _utf8(F.col("ts"))
                 # a malformed row is counted as such: its conversation_id may be another field
                 checks.append(F.count(F.when(F.col("conversation_id").isNotNull() & ~malformed & ~turn, 1))
                               .alias("turns"))
@@ -467,7 +485,7 @@ def run(spark: SparkSession, input_path: str, output: str, fmt: str, model: Mode
         spark.conf.set(SESSION_TIME_ZONE, zone)
     assert counts is not None  # an aggregate always has one row
     return RunReport(messages_path, conversations_path, counts["rows"], counts["turns"] if conversations else 0,
-                     counts["long"], counts["malformed"])
+                     counts["long"], counts["malformed"], counts["not_utf8"])
 
 
 def spark_session(master: str | None = None) -> tuple[SparkSession, bool]:
@@ -558,15 +576,19 @@ def run_command(args) -> int:
     if report.malformed_rows:
         print(f"{report.malformed_rows} malformed {_MALFORMED_ROWS[fmt]} were skipped; the other rows were scored",
               file=sys.stderr)
-    if report.skipped_rows > report.long_texts + report.malformed_rows:
-        print(f"{report.skipped_rows - report.long_texts - report.malformed_rows} row(s) without id or text were "
-              "skipped; the other rows were scored", file=sys.stderr)
+    without = report.skipped_rows - report.long_texts - report.malformed_rows - report.not_utf8_rows
+    if without:
+        print(f"{without} row(s) without id or text were skipped; the other rows were scored", file=sys.stderr)
+    if report.not_utf8_rows:
+        print(f"{report.not_utf8_rows} row(s) whose id or text is not valid UTF-8 were skipped; the other rows "
+              "were scored", file=sys.stderr)
     if report.long_texts:
         print(f"{report.long_texts} row(s) with a text over {settings.max_text_chars} characters "
               "(SIGNALS_MAX_TEXT_CHARS) were skipped; the other rows were scored", file=sys.stderr)
     if report.skipped_turns:
         print(f"{report.skipped_turns} conversation turn(s) without id, text, speaker or ts, or with a text over "
-              "SIGNALS_MAX_TEXT_CHARS, were left out of their conversation", file=sys.stderr)
+              "SIGNALS_MAX_TEXT_CHARS or a value that is not valid UTF-8, were left out of their conversation",
+              file=sys.stderr)
     return 2 if report.skipped_rows or report.skipped_turns else 0
 
 
