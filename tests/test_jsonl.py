@@ -256,3 +256,16 @@ def test_a_speaker_with_a_lone_surrogate_is_written_back_as_its_escape_everywher
     line = dumps_line(result)
     assert "\ufffd" not in line
     assert json.loads(line)["speaker_risk"] == {"\ud800": 0.9, "b": 0.1} and json.loads(line)["suspect"] == "\ud800"
+
+
+@pytest.mark.parametrize("record", [
+    {"id": None, "line": 2, "error": {"code": "E100", "message": "in.jsonl:2: not valid JSON"}},   # an error line
+    {"id": "\udc80", "line": 3, "error": {"code": "E101", "message": "lone surrogate"}},            # its escaped form
+])
+def test_error_lines_are_written_as_compactly_as_results(record):
+    """Result lines came compact from pydantic, error lines with spaces after ':' and ','."""
+    from signals.jsonl import dumps_line
+
+    line = dumps_line(record)
+    assert ": " not in line.replace(record["error"]["message"], "") and ", " not in line.replace(record["error"]["message"], "")
+    assert json.loads(line) == record

@@ -122,6 +122,9 @@ def read_lines(handle: IO[bytes] | IO[str], parse, source: str,
             yield raw.number, LineError(raw.number, _echoable_id(obj), exc.code, exc.message)
 
 
+COMPACT = (",", ":")  # as pydantic writes result lines: error lines and results look alike
+
+
 def dumps_line(record: BaseModel | dict) -> str:
     """One output line (no newline). Strings are echoed back exactly: an id that holds a lone
     surrogate (valid as a JSON escape, not as UTF-8) is written as an escape instead of failing.
@@ -133,12 +136,12 @@ def dumps_line(record: BaseModel | dict) -> str:
         if isinstance(record, BaseModel):
             line = record.model_dump_json(exclude=exclude)
         else:
-            line = json.dumps(record, ensure_ascii=False)
+            line = json.dumps(record, ensure_ascii=False, separators=COMPACT)
         line.encode("utf-8")  # the line must be writable as UTF-8, whatever came in
         return line
     except (UnicodeEncodeError, PydanticSerializationError):
         data = record.model_dump(exclude=exclude) if isinstance(record, BaseModel) else record
-        return json.dumps(data, ensure_ascii=True)
+        return json.dumps(data, ensure_ascii=True, separators=COMPACT)
 
 
 def _surrogate_key(mapping: object) -> bool:

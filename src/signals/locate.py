@@ -17,5 +17,10 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     """``--model`` and ``--env-file``, the same for every command that loads a model."""
     parser.add_argument("--model", type=Path, default=None,
                         help="model directory (default: SIGNALS_MODEL, else models/<default model> here or in the checkout)")
+    add_env_file_argument(parser)
+
+
+def add_env_file_argument(parser: argparse.ArgumentParser) -> None:
+    """``--env-file``, the same for every command that reads settings."""
     parser.add_argument("--env-file", default=None, metavar="FILE",
                         help="read SIGNALS_* settings from FILE too (default: SIGNALS_ENV_FILE; never ./.env on its own)")

@@ -194,3 +194,15 @@ def test_an_export_over_the_store_itself_is_refused(tmp_path, monkeypatch, capsy
     assert cli_main(["feedback", "export", output, *(["--db", db] if db else [])]) == 2
     assert "is the review store itself" in capsys.readouterr().err
     assert (tmp_path / "var" / "review.sqlite3").read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [["feedback", "export", "uit.jsonl"], ["review", "purge"]])
+def test_the_store_commands_read_a_named_env_file(tmp_path, monkeypatch, capsys, command):
+    """Every other command took --env-file; these two read only SIGNALS_ENV_FILE. The store the file
+    names is the one they open (here: none there, so its name is in the refusal)."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("SIGNALS_REVIEW_DB", "SIGNALS_ENV_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "team.env").write_text("SIGNALS_REVIEW_DB=sqlite:///stores/team.sqlite3\n", encoding="utf-8")
+    assert cli_main([*command, "--env-file", "team.env"]) == 2
+    assert "no review store at sqlite:///stores/team.sqlite3" in capsys.readouterr().err

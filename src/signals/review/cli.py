@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from signals.errors import ConfigError
-from signals.settings import load_settings
+from signals.locate import add_env_file_argument
+from signals.settings import Settings, load_settings
 
 
 def add_arguments(sub: argparse._SubParsersAction) -> None:
@@ -17,6 +18,7 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     purge = review_sub.add_parser("purge", help="delete text, context and notes older than SIGNALS_REVIEW_RETENTION_DAYS")
     purge.add_argument("--db", default=None, help="review store (default: SIGNALS_REVIEW_DB)")
     purge.add_argument("--days", type=int, default=None, help="retention in days (default: SIGNALS_REVIEW_RETENTION_DAYS)")
+    add_env_file_argument(purge)
     purge.set_defaults(func=cmd_purge)
 
     feedback = sub.add_parser("feedback", help="reviewer decisions as training data")
@@ -25,22 +27,23 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     export.add_argument("output", help="JSONL file to write (- for stdout)")
     export.add_argument("--db", default=None, help="review store (default: SIGNALS_REVIEW_DB)")
     export.add_argument("--weight", type=float, default=1.0, help="training weight of each record (above 0, at most 100; default 1.0)")
+    add_env_file_argument(export)
     export.set_defaults(func=cmd_export)
 
 
 MAX_DAYS = 36_500  # a retention of a century: anything longer is a typo (and overflows a date)
 
 
-def _sqlite_file(db: str | None) -> tuple[str, Path | None]:
+def _sqlite_file(db: str | None, settings: Settings) -> tuple[str, Path | None]:
     """The store as configured (--db, else SIGNALS_REVIEW_DB) and its file when it is SQLite."""
     from signals.review.db import database_url
 
-    chosen = db or load_settings().review_db
+    chosen = db or settings.review_db
     url = database_url(chosen)
     return chosen, Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
 
 
-def _store(db: str | None):
+def _store(db: str | None, settings: Settings):
     """The existing review store: these commands never create one (a mistyped --db would otherwise be
     a new, empty store, and an export of 0 rows that looks like success)."""
     import sqlalchemy
@@ -48,7 +51,7 @@ def _store(db: str | None):
     from signals.review.db import database_url
     from signals.review.store import ReviewStore
 
-    chosen, file = _sqlite_file(db)
+    chosen, file = _sqlite_file(db, settings)
     if file is not None and not file.is_file():
         raise ConfigError(f"no review store at {chosen} (SIGNALS_REVIEW_DB or --db)")
     try:  # look before migrating: another program's database is not turned into a review store
@@ -66,10 +69,10 @@ def _store(db: str | None):
                           f"{str(exc).splitlines()[0][:200]}") from None
 
 
-def _check_output(output: str, db: str | None) -> None:
+def _check_output(output: str, db: str | None, settings: Settings) -> None:
     """An output that is the SQLite store itself (or its journal) would replace every decision with
     the export: ``signals feedback export var/review.sqlite3`` read as "export this store"."""
-    _chosen, file = _sqlite_file(db)
+    _chosen, file = _sqlite_file(db, settings)
     if output == "-" or file is None:
         return
     target = Path(output).resolve()
@@ -79,11 +82,12 @@ def _check_output(output: str, db: str | None) -> None:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    days = args.days if args.days is not None else load_settings().review_retention_days
+    settings = load_settings(args.env_file)
+    days = args.days if args.days is not None else settings.review_retention_days
     if not 1 <= days <= MAX_DAYS:
         print(f"error: --days must be from 1 to {MAX_DAYS}", file=sys.stderr)
         return 2
-    store = _store(args.db)
+    store = _store(args.db, settings)
     try:
         counts = store.purge(days)
         corrected = store.recount()  # the gauges' running totals, checked against the store (as the app does)
@@ -102,8 +106,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not (0 < args.weight <= MAX_WEIGHT):  # also refuses NaN
         print(f"error: --weight must be a positive number of at most {MAX_WEIGHT:g}", file=sys.stderr)
         return 2
-    _check_output(args.output, args.db)
-    store = _store(args.db)
+    settings = load_settings(args.env_file)
+    _check_output(args.output, args.db, settings)
+    store = _store(args.db, settings)
     try:
         counts = export(store, args.output, args.weight)
     finally:
