@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
 from signals.errors import ConfigError, one_line
@@ -27,6 +27,8 @@ class _Section(BaseModel):
 MODEL_NAME = re.compile(r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*")
 # Semantic versioning: 1.2.3, 1.2.3-rc.1, 1.2.3+tiny.
 VERSION = re.compile(r"\d+\.\d+\.\d+(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?")
+SPELLING = {"name": (MODEL_NAME, "a model name: letters and digits, with single '.', '_' or '-' between them"),
+            "version": (VERSION, "a version: MAJOR.MINOR.PATCH, e.g. 0.2.0, 1.0.0-rc.1 or 1.0.0+tiny")}
 
 
 def _first_repeat(keys: list[object]) -> tuple[int, int] | None:
@@ -258,20 +260,13 @@ class TrainingConfig(_Section):
     conversation: ConversationSettings = Field(default_factory=ConversationSettings)
     thresholds: Thresholds = Field(default_factory=Thresholds)
 
-    @field_validator("name")
+    @field_validator("name", "version")
     @classmethod
-    def _a_model_name(cls, value: str) -> str:
-        if not MODEL_NAME.fullmatch(value):
-            raise ValueError(f"{value!r} is not a model name: letters and digits, with single '.', '_' or '-' "
-                             "between them (it names the model's folder, its model card and the API's model field)")
-        return value
-
-    @field_validator("version")
-    @classmethod
-    def _a_version(cls, value: str) -> str:
-        if not VERSION.fullmatch(value):
-            raise ValueError(f"{value!r} is not a version: MAJOR.MINOR.PATCH, e.g. 0.2.0, 1.0.0-rc.1 or 1.0.0+tiny "
-                             "(it names the model's folder, its model card and the API's model field)")
+    def _names_a_folder(cls, value: str, info: ValidationInfo) -> str:
+        pattern, what = SPELLING[info.field_name]
+        if not pattern.fullmatch(value):
+            raise ValueError(f"{value!r} is not {what} (it names the model's folder, its model card and the API's "
+                             "model field)")
         return value
 
     @model_validator(mode="after")
