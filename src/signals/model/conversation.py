@@ -194,6 +194,11 @@ class _Speakers:
         """The highest distress of anyone but speaker ``k`` up to each of ``turns`` (0 before any)."""
         return np.where(self.holder[turns] == k, self.distress[turns, 1], self.distress[turns, 0])
 
+    def final_rows(self) -> np.ndarray:
+        """(speakers, len(FEATURES)): every speaker's features at the end of the conversation."""
+        last = np.array([len(self.holder) - 1])
+        return np.vstack([self.rows_at(k, last) for k in range(len(self.names))] or [np.zeros((0, len(FEATURES)))])
+
     def rows_at(self, k: int, turns: np.ndarray) -> np.ndarray:
         """Speaker ``k``'s ``FEATURES`` after each of ``turns``: ``speaker_features`` at those rows."""
         last = np.searchsorted(self.positions[k], turns, side="right") - 1
@@ -247,11 +252,7 @@ def conversation_rows(evidence: TurnEvidence, tactic_names: Sequence[str],
     row of ``speaker_features``, read from each speaker's own turns, so a chat room of many speakers
     costs time linear in its turns, not turns × speakers."""
     speakers = read_speakers(evidence, tactic_names, ages)
-    last = np.array([len(evidence.speakers) - 1])
-    rows = np.zeros((len(speakers.names), len(FEATURES)))
-    for k in range(len(speakers.names)):
-        rows[k] = speakers.rows_at(k, last)[0]
-    return speakers.names, rows
+    return speakers.names, speakers.final_rows()
 
 
 UNBOUNDED = 10**9                       # the longest bucket has no end
@@ -344,8 +345,7 @@ class ConversationScorer:
         if n == 0:
             return ConversationScore(0.0, None, None, {})
         speakers = read_speakers(evidence, self.tactic_names)
-        names = speakers.names
-        rows = np.vstack([speakers.rows_at(k, np.array([n - 1])) for k in range(len(names))])
+        names, rows = speakers.names, speakers.final_rows()
         final = self._risk(rows)
         best = int(np.argmax(final))
         risk = float(final[best])
