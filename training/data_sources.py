@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from signals.errors import CorpusError
-from signals.taxonomy import CATEGORIES, REGISTERS, TACTICS
+from signals.taxonomy import CATEGORIES, CONVERSATION_LABELS, REGISTERS, TACTICS
 
 
 @dataclass
@@ -68,6 +68,9 @@ def _sealed_allowed() -> bool:
     return os.environ.get("SIGNALS_READ_SEALED") == "1"
 
 
+KINDS = ("positive", "hard_negative", "benign")  # a message record's kind (training/data/README.md)
+
+
 def validate_message(record: dict, where: str) -> dict:
     if not isinstance(record, dict):
         raise CorpusError(f"{where}: not a JSON object")
@@ -84,7 +87,7 @@ def validate_message(record: dict, where: str) -> dict:
         raise CorpusError(f"{where}: unknown register {record.get('register')!r}")
     kind = record.get("kind")
     if kind is not None:   # a misspelt kind trained at the wrong weight; a positive without labels as harmless
-        if kind not in ("positive", "hard_negative", "benign"):
+        if kind not in KINDS:
             raise CorpusError(f"{where}: unknown kind {kind!r} (positive, hard_negative or benign)")
         if (kind == "positive") != bool(record.get("labels")):
             raise CorpusError(f"{where}: kind 'positive' goes with labels, and labels with kind 'positive'")
@@ -120,7 +123,7 @@ def _conversation_problem(conv: object) -> str | None:
         if not isinstance(turn, dict) or not isinstance(turn.get("speaker"), str) or not isinstance(turn.get("text"), str):
             return f"turn {k}: needs 'speaker' and 'text' strings"
     label = conv.get("label")
-    if label not in ("grooming", "benign"):
+    if label not in CONVERSATION_LABELS:
         return f"'label' must be 'grooming' or 'benign', not {label!r}"
     if label == "grooming":
         speakers = {t["speaker"] for t in turns}

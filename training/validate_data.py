@@ -19,13 +19,11 @@ from collections import Counter
 from pathlib import Path
 
 from signals.errors import CorpusError
-from signals.taxonomy import CATEGORIES, REGISTERS, TACTICS
-from training.data_sources import utf8_line
+from signals.taxonomy import CATEGORIES, CONVERSATION_LABELS, REGISTERS, TACTICS
+from training.data_sources import KINDS, utf8_line
 from training.synth.guard import is_clean
 
-KINDS = ("positive", "hard_negative", "benign")
 NEGATIVE_TYPES = ("awareness", "everyday", "commerce", "banter", "dating", "peers", "gaming", "other")
-CONVERSATION_LABELS = ("grooming", "benign")
 
 # Everyday idioms that contain a guard word in a non-sexual sense ("ik pik je op" = I pick you up,
 # "centrum seksueel geweld" = a help centre's name, swearing); removed before the guard runs.

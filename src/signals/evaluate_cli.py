@@ -37,6 +37,7 @@ from signals.jsonl import (
 )
 from signals.rawlines import LineLimits
 from signals.service import Conversation, Message, ScoringService
+from signals.taxonomy import CONVERSATION_LABELS
 
 DEFAULT_LIMITS = LineLimits()
 
@@ -127,7 +128,7 @@ def _conversations(path: Path, limits: LineLimits) -> tuple[list[Conversation], 
             raise InputError(f"{where}: 'turns' must be a non-empty list of {{'speaker', 'text'}}", field="turns")
         parsed = tuple(parse_turn(t, f"{where} turns[{i}]", limits.max_text_chars) for i, t in enumerate(turns))
         label = record.get("label")
-        if label not in ("grooming", "benign"):
+        if label not in CONVERSATION_LABELS:
             raise InputError(f"{where}: 'label' must be 'grooming' or 'benign'", field="label")
         suspect = record.get("suspect")
         if suspect is not None and (isinstance(suspect, bool) or not isinstance(suspect, (str, int))

@@ -61,6 +61,7 @@ class ConversationLabel(str, Enum):
 CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
 TACTICS: tuple[str, ...] = tuple(t.value for t in Tactic)
 REGISTERS: tuple[str, ...] = tuple(r.value for r in Register)
+CONVERSATION_LABELS: tuple[str, ...] = tuple(label.value for label in ConversationLabel)
 
 CATEGORY_ROUTE: dict[str, str] = {
     Category.RECRUITMENT.value: Route.REVIEW.value,
