@@ -39,6 +39,7 @@ class ErrorCode(str, Enum):
     INTERNAL_ERROR = "internal_error"                  # 500
     NOT_READY = "not_ready"                            # 503: model not loaded, verified and warmed up
     BUSY = "busy"                                      # 503: too many request bodies being read at once
+    TOO_MANY_CONNECTIONS = "too_many_connections"      # 503: over max_connections (connections or requests in flight)
     TIME_BUDGET_EXCEEDED = "time_budget_exceeded"      # 503: the request's time budget ran out
 
 

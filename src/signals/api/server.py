@@ -15,6 +15,7 @@ import uvicorn
 
 from signals.api.app import create_app
 from signals.api.logs import configure_logging
+from signals.api.protocol import EnvelopeH11Protocol
 from signals.settings import Settings, load_settings
 
 
@@ -30,7 +31,7 @@ def _serve_processes(host: str, port: int, settings: Settings) -> int:
     uvicorn.run("signals.api.server:app_from_environment", factory=True, host=host, port=port,
                 workers=settings.processes, lifespan="on", log_config=None, access_log=False,
                 server_header=False, timeout_graceful_shutdown=settings.shutdown_timeout,
-                limit_concurrency=settings.max_connections)
+                limit_concurrency=settings.max_connections, http=EnvelopeH11Protocol)
     return 0
 
 
@@ -51,9 +52,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, model_dir: Path | str | Non
         access_log=False,   # RequestContextMiddleware logs every request (without paths or text)
         server_header=False,
         timeout_graceful_shutdown=settings.shutdown_timeout,  # seconds in-flight requests get
-        # Open connections (idle, sending or being answered) before uvicorn answers new requests
-        # with a plain 503: bounds the sockets and buffers one client can hold.
+        # Open connections (idle, sending or being answered) before new requests are answered 503
+        # too_many_connections: bounds the sockets and buffers one client can hold.
         limit_concurrency=settings.max_connections,
+        http=EnvelopeH11Protocol,  # uvicorn's own 400 and 503 answers in the error envelope
     )
     server = uvicorn.Server(config)
     # After a graceful shutdown uvicorn re-raises the signal it stopped on to the handler that was
