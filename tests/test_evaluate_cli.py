@@ -122,7 +122,7 @@ def test_a_refused_line_is_one_line_and_writes_no_report(tiny_model_dir, tmp_pat
         assert code == 0 and report.is_file()
         return
     assert code == 2
-    assert err.splitlines()[1:] == [f"error: {tmp_path}/{error}"]   # after the model line, one line
+    assert err.splitlines()[1:] == [f"error: E100: {tmp_path}/{error}"]   # after the model line, one line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.jsonl"]
 
 
@@ -247,3 +247,33 @@ def test_rates_are_printed_with_their_counts_and_95_percent_intervals(tiny_model
     main(["evaluate", "conversations", str(write(tmp_path / "c.jsonl", CONVERSATIONS)), "--model", str(tiny_model_dir)])
     bucket = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("1-25"))
     assert " of 1, " in bucket                                 # one harmless chat in the bucket, and its interval
+
+
+@pytest.mark.parametrize(("kind", "rows", "repeated"), [
+    ("messages", MESSAGES + MESSAGES[:2], 2),                                  # a file appended to itself, in part
+    ("messages", [MESSAGES[0], {**MESSAGES[1], "id": 1}, {**MESSAGES[2], "id": "1"}], 2),  # an id comes back as text
+    ("messages", [{k: v for k, v in m.items() if k != "id"} for m in MESSAGES] + [{**MESSAGES[0], "id": "2"}], 0),
+    ("conversations", CONVERSATIONS + [{**CONVERSATIONS[0], "label": "grooming", "suspect": "a"}], 1),
+    ("conversations", CONVERSATIONS, 0),
+])
+def test_lines_that_repeat_an_id_are_counted_and_said(tiny_model_dir, tmp_path, capsys, kind, rows, repeated):
+    """Every line is measured, but a file with ids on more than one line (appended twice, two exports
+    joined) weighed those lines twice without a word."""
+    report = tmp_path / "r.json"
+    assert main(["evaluate", kind, str(write(tmp_path / "m.jsonl", rows)), "--model", str(tiny_model_dir),
+                 "--report", str(report)]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert json.loads(report.read_text(encoding="utf-8"))["repeated_ids"] == repeated
+    assert (f"; {repeated} line(s) repeat an earlier line's id" in header) == bool(repeated), header
+
+
+def test_one_register_prints_no_gap(tiny_model_dir, tmp_path, capsys):
+    """A file in one register printed "gap (max - min): recall 0.000 (95 % interval -0.658 to 0.658)":
+    the register against itself."""
+    rows = [m for m in MESSAGES if m["register"] == "standard"]
+    report = tmp_path / "r.json"
+    assert main(["evaluate", "messages", str(write(tmp_path / "m.jsonl", rows)), "--model", str(tiny_model_dir),
+                 "--report", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "\nstandard " in out and "gap (max - min)" not in out
+    assert json.loads(report.read_text(encoding="utf-8"))["register_gap"]["recall_any_max_minus_min"] is None

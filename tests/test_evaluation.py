@@ -121,3 +121,23 @@ def test_register_and_bucket_rates_carry_their_counts_and_intervals():
     convs = [conversation("benign", 10)] * 3
     bucket = conversation_metrics(convs, [result("grooming", 0.9, "a", 1)] + [result("benign", 0.1)] * 2)["length_buckets"]["1-25"]
     assert bucket["counts"]["flag_rate_benign"]["hits"] == 1 and bucket["counts"]["flag_rate_benign"]["n"] == 3
+
+
+# (registers of the 8 lines, recall gap, flag-rate gap): a gap needs two registers with that rate
+GAPS = [
+    (["standard", "flemish"] * 4, 0.0, 0.0),
+    (["standard"] * 8, None, None),                        # one register: was "gap 0.000 (95 % interval -0.5 to 0.5)"
+    (["standard"] * 4 + ["flemish"] * 4, None, None),      # positives in one register, harmless lines in the other
+    (["standard", "flemish"] * 2 + ["standard"] * 4, 0.0, None),
+    ([None] * 8, None, None),                              # no register at all: no rows, no gap
+]
+
+
+@pytest.mark.parametrize(("registers", "recall_gap", "flag_gap"), GAPS)
+def test_a_register_gap_is_measured_between_two_registers_or_not_at_all(registers, recall_gap, flag_gap):
+    Y = np.array([[1, 0]] * 4 + [[0, 0]] * 4)
+    out = message_metrics(Y, np.array([[0.9, 0]] * 8), {"a": 0.5, "b": 0.5}, CATEGORIES, registers=registers)
+    gap = out["register_gap"]
+    assert (gap["recall_any_max_minus_min"], gap["flag_rate_max_minus_min"]) == (recall_gap, flag_gap)
+    assert (gap["intervals"]["recall_any"] is None) == (recall_gap is None)
+    assert (gap["intervals"]["flag_rate"] is None) == (flag_gap is None)

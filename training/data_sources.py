@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -45,7 +46,13 @@ def utf8_line(raw: bytes, where: str) -> str:
         raise CorpusError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
-def read_jsonl(path: Path) -> list[dict]:
+BOM = "\ufeff"
+
+
+def numbered_jsonl(path: Path) -> list[tuple[int, Any]]:
+    """Every record of a JSONL file with its line number (blank lines are skipped, so a record's index
+    is not its line: errors named the line before). A byte order mark before the first record is
+    dropped, as ``signals score`` and ``signals evaluate`` drop it."""
     if SEALED in Path(path).resolve().parts and not _sealed_allowed():
         raise CorpusError(f"{path}: the sealed test set is read only by `make bench` (benchmarks.sealed), "
                           "never for training or development")
@@ -53,10 +60,12 @@ def read_jsonl(path: Path) -> list[dict]:
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, 1):
             line = utf8_line(raw, f"{path}:{number}")
+            if number == 1:
+                line = line.removeprefix(BOM)
             if not line.strip():
                 continue
             try:
-                rows.append(json.loads(line))
+                rows.append((number, json.loads(line)))
             except ValueError as exc:
                 raise CorpusError(f"{path}:{number}: not valid JSON ({exc})") from exc
     return rows
@@ -96,8 +105,7 @@ def validate_message(record: dict, where: str) -> dict:
 
 def read_messages(path: Path | str, name: str | None = None) -> MessageSet:
     path = Path(path)
-    rows = read_jsonl(path)
-    return MessageSet(name or path.stem, [validate_message(r, f"{path}:{i + 1}") for i, r in enumerate(rows)])
+    return MessageSet(name or path.stem, [validate_message(r, f"{path}:{number}") for number, r in numbered_jsonl(path)])
 
 
 def read_conversations(path: Path | str) -> list[dict]:
@@ -105,11 +113,12 @@ def read_conversations(path: Path | str) -> list[dict]:
     turns, a null text, a label other than "grooming" or "benign", a first grooming turn that is no
     turn of the suspect's were tracebacks minutes into training, or silently trained)."""
     path = Path(path)
-    conversations = read_jsonl(path)
-    for i, conv in enumerate(conversations):
+    conversations = []
+    for number, conv in numbered_jsonl(path):
         problem = _conversation_problem(conv)
         if problem:
-            raise CorpusError(f"{path}:{i + 1}: {problem}")
+            raise CorpusError(f"{path}:{number}: {problem}")
+        conversations.append(conv)
     return conversations
 
 

@@ -62,6 +62,13 @@ class TrainingData:
     summary: dict
 
 
+def writer_of_record(record: dict) -> str:
+    """A hand-written message's writer, its fold group: its ``source``, and ``handwritten`` for the rows
+    without one (one group, as training/data/README.md says; the summary and the model card named
+    them "")."""
+    return str(record.get("source") or "handwritten")
+
+
 def _label_vector(labels: list[str], categories: tuple[str, ...]) -> np.ndarray:
     return np.array([int(c in labels) for c in categories], dtype=int)
 
@@ -78,7 +85,7 @@ def load_training_data(config: TrainingConfig, categories: tuple[str, ...]) -> T
     for record in hand.records:
         weight = kind_weight.get(record.get("kind", ""), 1.0)
         rows.add(record["text"], _label_vector(record.get("labels", []), categories), weight,
-                 f"writer:{record.get('source', 'handwritten')}", "writer", record)
+                 f"writer:{writer_of_record(record)}", "writer", record)
     originals = len(rows)
     if data.augment.copies:
         from training.augment import augment
@@ -86,16 +93,16 @@ def load_training_data(config: TrainingConfig, categories: tuple[str, ...]) -> T
         for record in augment(hand.records, config.seed, data.augment.copies):
             weight = kind_weight.get(record.get("kind", ""), 1.0) * data.augment.weight
             rows.add(record["text"], _label_vector(record.get("labels", []), categories), weight,
-                     f"writer:{record.get('source', 'handwritten')}", "writer", record, augmented=True)
+                     f"writer:{writer_of_record(record)}", "writer", record, augmented=True)
     if data.mention.share:
         from training.mention import mention_copies
 
         copies = mention_copies(hand.records, config.seed, data.mention.share)
         for record in copies:
             rows.add(record["text"], _label_vector([], categories), data.mention.weight * kind_weight["hard_negative"],
-                     f"writer:{record.get('source', 'handwritten')}", "writer", record, augmented=True)
+                     f"writer:{writer_of_record(record)}", "writer", record, augmented=True)
         log(f"mention copies: {len(copies)} harmful messages quoted in warnings and questions, labelled harmless")
-    log(f"hand-written: {originals} messages by {len(set(hand.column('source')))} writers, "
+    log(f"hand-written: {originals} messages by {len({writer_of_record(r) for r in hand.records})} writers, "
         f"{len(rows) - originals} noisy copies, {len(conversations)} conversations")
 
     synth_train, synth_test, synth_conv_train, synth_conv_test = synthetic(
@@ -138,7 +145,7 @@ def load_training_data(config: TrainingConfig, categories: tuple[str, ...]) -> T
             f"kept), {feedback.leaked} whose text is in the dev set or held out")
     summary = {
         "handwritten_messages": originals, "fragments_left_out": len(fragments), "noisy_copies": len([a for a in rows.augmented if a]),
-        "writers": sorted(set(hand.column("source"))), "handwritten_conversations": len(conversations) - len(synth_conv_train),
+        "writers": sorted({writer_of_record(r) for r in hand.records}), "handwritten_conversations": len(conversations) - len(synth_conv_train),
         "synth_train_messages": len(synth_train), "synth_train_conversations": len(synth_conv_train),
         "corpus_rows": corpus_counts, "feedback_rows": feedback_rows,
     }

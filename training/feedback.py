@@ -23,7 +23,7 @@ from typing import Any
 from signals.errors import CorpusError
 from signals.review.export import MAX_WEIGHT
 from signals.taxonomy import CATEGORIES
-from training.data_sources import read_jsonl, validate_message
+from training.data_sources import numbered_jsonl, validate_message
 
 SPLITS = ("train", "test")
 SOURCE = "feedback"
@@ -61,7 +61,7 @@ def read_feedback(path: Path | str) -> list[dict[str, Any]]:
     path = Path(path)
     if not path.is_file():
         raise CorpusError(f"feedback file not found: {path} (write it with `signals feedback export`)")
-    return [validate_feedback(row, f"{path}:{i + 1}") for i, row in enumerate(read_jsonl(path))]
+    return [validate_feedback(row, f"{path}:{number}") for number, row in numbered_jsonl(path)]
 
 
 def load_feedback(path: Path | str) -> list[dict[str, Any]]:

@@ -101,6 +101,9 @@ def _summary(summary: dict) -> str:
     return "\n".join(rows)
 
 
+PROJECT_HANDWRITTEN = "training/data/handwritten"
+
+
 def _material(config: dict, summary: dict) -> str:
     """What the model was trained on, from what training recorded: the real corpora only when it
     found them, hub datasets and reviewer feedback only when it read them."""
@@ -108,9 +111,15 @@ def _material(config: dict, summary: dict) -> str:
     rows = summary.get("corpus_rows") or {}
     corpora = {name: n for name, n in rows.items() if name not in hub_names}
     hub = {name: n for name, n in rows.items() if name in hub_names}
-    parts = [("Messages and conversations hand-written by independent writers, each with its own brief and voice "
-              "(`training/data/handwritten/`; positives that only make sense inside a conversation are left out "
-              "of message training), and long benign chats with written pieces embedded in them.")]
+    folder = str((config.get("data") or {}).get("handwritten_dir") or PROJECT_HANDWRITTEN).rstrip("/")
+    if folder == PROJECT_HANDWRITTEN:
+        parts = [("Messages and conversations hand-written by independent writers, each with its own brief and voice "
+                  f"(`{folder}/`; positives that only make sense inside a conversation are left out "
+                  "of message training), and long benign chats with written pieces embedded in them.")]
+    else:   # a platform's own labels: the card named the project's writers and folder
+        parts = [(f"Labelled messages and conversations from `{folder}/` (the writers are its `source` values, "
+                  "listed above; positives marked `fragment` are left out of message training), and long benign "
+                  "chats with its conversations embedded in them.")]
     if corpora:
         parts.append(f"The `train` split of real public Dutch corpora ({', '.join(corpora)}) as benign and "
                      "hard-negative material (for the shared corpora: Tatoeba, OpenSubtitles via XED, Multilingual "

@@ -25,7 +25,7 @@ from signals.service import Conversation, ScoringService, Turn
 from training import corpora as corpora_mod
 from training.config import TrainingConfig
 from training.data_sources import MessageSet
-from training.dataset import TrainingData, dev_sets
+from training.dataset import TrainingData, dev_sets, writer_of_record
 from training.longchat import assemble
 from training.model_card import render_model_card
 
@@ -70,7 +70,7 @@ def leave_writer_out(model: CategoryModel, Y: np.ndarray, W: np.ndarray, G: np.n
                           model.categories, [r.get("kind", "") for r in records],
                           [r.get("register", "standard") for r in records],
                           [r.get("negative_type") for r in records], texts)
-    writers = np.array([r.get("source", "") for r in records])
+    writers = np.array([writer_of_record(r) for r in records])
     out["writers"] = {}
     for writer in sorted(set(writers.tolist())):
         mask = writers == writer

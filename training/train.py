@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
+from sklearn.model_selection import GroupKFold
 
 import signals
 from signals.analysis import Analysis, Analyzer, context_vectors
@@ -40,7 +41,7 @@ from signals.model.linear import LinearScorer
 from signals.nlp.pipeline import Preprocessor
 from signals.nlp.resources import LanguageResources
 from signals.stopping import stop_signal, stop_signals_raise
-from signals.taxonomy import CATEGORIES, CATEGORY_ROUTE, TACTICS, Route
+from signals.taxonomy import CATEGORIES, CATEGORY_ROUTE, CONVERSATION_LABELS, TACTICS, Route
 from training.config import TrainingConfig, load_config
 from training.dataset import TrainingData, conversation_labels, dev_sets, load_training_data
 from training.longchat import assemble
@@ -106,10 +107,40 @@ def check_folds(config: TrainingConfig, groups: Sequence[str], conversations: Se
     if config.model.folds > writers:
         raise ConfigError(f"model.folds: {config.model.folds} folds for {writers} fold groups (writers, corpora); "
                           f"use at most {writers}")
+    if not conversations:   # was "need at least one array to concatenate", after the message model was fitted
+        raise ConfigError("data.conversation_files: no conversations to train the conversation model on: put "
+                          "conversations*.jsonl files (by two or more writers, grooming and harmless ones) in "
+                          "data.handwritten_dir")
     conversation_writers = len({writer_of(c) for c in conversations})
-    if conversations and conversation_writers < 2:
+    if conversation_writers < 2:
         raise ConfigError("data.conversation_files: the conversations come from one writer; the conversation model "
                           "needs two or more for its writer-disjoint folds")
+    labels = {c.get("label") for c in conversations}
+    if len(labels) < 2:     # the risk is calibrated between the two: one class was a traceback at the end
+        raise ConfigError(f"data.conversation_files: every conversation is {labels.pop()!r}; the conversation model "
+                          f"needs both {' and '.join(CONVERSATION_LABELS)} ones")
+
+
+def check_fold_classes(folds: int, Y: np.ndarray, W: np.ndarray, groups: np.ndarray, categories: Sequence[str]) -> None:
+    """Before fitting: each category's fold models (``CategoryModel.fit``'s group-disjoint folds, the
+    same ``GroupKFold``) each learn from rows of both classes. Rows of one fold group (a ``source``)
+    are never split, so a category whose positives all come from one writer, or from writers that
+    land in one fold, left that fold's model nothing to learn: a scikit-learn traceback about
+    "multiclass classification"."""
+    splits = list(GroupKFold(n_splits=folds).split(np.zeros(len(groups)), groups=groups))
+    for c, category in enumerate(categories):
+        for k, (train, held) in enumerate(splits):
+            seen = Y[train[W[train, c] > 0], c]
+            if seen.any() and not seen.all():
+                continue
+            lacking, value = ("positive", 1) if not seen.any() else ("harmless", 0)
+            holders = sorted(set(groups[held[(Y[held, c] == value) & (W[held, c] > 0)]].tolist()))
+            shown = ", ".join(holders[:5]) + (f" and {len(holders) - 5} more" if len(holders) > 5 else "")
+            raise ConfigError(f"model.folds: fold {k + 1} of {folds} would fit {category} on no {lacking} rows: "
+                              f"they all come from the fold groups it holds out ({shown or 'none'}). Rows of one "
+                              f"`source` are one writer and never split across folds: give each independent writer, "
+                              f"team or export its own `source`, or add {category} rows by more writers "
+                              "(training/data/README.md, \"Your own labels\")")
 
 
 def check_threshold_sources(config: TrainingConfig, origins: list[str]) -> None:
@@ -249,6 +280,7 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
                       + [g.split(":", 1)[0] for g in G[n_messages + n_turns:]])
     copies = np.concatenate([np.array(rows.augmented, bool), np.zeros(len(G) - n_messages, bool)])
     threshold_rows = threshold_row_mask(source, copies, config.thresholds.sources)
+    check_fold_classes(config.model.folds, Y, W, G, categories)
     log(f"fitting on {X.shape[0]} rows x {X.shape[1]} features ({int(Y.sum())} positive labels), "
         f"{config.model.folds} group-disjoint folds, {config.model.workers} threads")
     model = CategoryModel(categories=categories, C=config.model.C, class_weight=config.model.class_weight,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from signals.errors import CorpusError
 from signals.taxonomy import CATEGORIES, CONVERSATION_LABELS, REGISTERS, TACTICS
-from training.data_sources import KINDS, utf8_line
+from training.data_sources import BOM, KINDS, utf8_line
 from training.synth.guard import is_clean
 
 NEGATIVE_TYPES = ("awareness", "everyday", "commerce", "banter", "dating", "peers", "gaming", "other")
@@ -129,6 +129,8 @@ def validate_file(path: Path, seen: dict[str, str] | None = None) -> tuple[list[
             except CorpusError as exc:
                 problems.append(exc.message)
                 continue
+            if number == 1:
+                line = line.removeprefix(BOM)   # as training reads it (training.data_sources.numbered_jsonl)
             if not line.strip():
                 continue
             try:
@@ -140,7 +142,9 @@ def validate_file(path: Path, seen: dict[str, str] | None = None) -> tuple[list[
             for problem in (feedback_problems if feedback else check)(record):
                 problems.append(f"{path}:{number}: {problem}")
             if isinstance(record, dict):
-                record_id = record.get("id")
+                # exports are cumulative: an id in two of them (or twice in joined ones) is one item, whose
+                # latest decision training keeps (training.feedback); their ids are the platform's, not ours
+                record_id = record.get("id") if not feedback else None
                 if isinstance(record_id, str) and record_id in seen:
                     problems.append(f"{path}:{number}: duplicate id {record_id!r} (first at {seen[record_id]})")
                 elif isinstance(record_id, str):
@@ -157,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     failed, seen = False, {}
     for path in args.files:
         if not path.is_file():
-            print(f"{path}: no such file", file=sys.stderr)
+            print(f"{path}: {'not a file' if path.exists() else 'no such file'}", file=sys.stderr)
             failed = True
             continue
         problems, summary = validate_file(path, seen)

@@ -9,8 +9,9 @@ Messages: one ``{"id", "text", "labels": [...]}`` per line (``labels`` empty = h
 conversation) are left out, as training leaves them out, and counted. Conversations: one ``{"id", "turns": [{"speaker", "text"}],
 "label": "grooming"|"benign"}`` per line, optional ``suspect``, ``first_grooming_turn``, ``register``.
 Prints precision, recall, F1, ROC-AUC, PR-AUC and flag rates per length bucket (and per register
-when the file has one) and writes the full report as JSON. Exit code 2 for a file that does not
-match, with the line number.
+when the file has one) and writes the full report as JSON. Every line is measured; lines that repeat
+an earlier line's id are counted in the first line of the table (``repeated_ids`` in the report).
+Exit code 2 for a file that does not match, with the line number.
 """
 
 from __future__ import annotations
@@ -145,6 +146,24 @@ def _conversations(path: Path, limits: LineLimits) -> tuple[list[Conversation], 
     return conversations, records
 
 
+def _repeated_ids(idents: list[str]) -> tuple[int, str | None]:
+    """How many lines repeat an earlier line's id (ids compared as text, as the API returns them), and
+    the first such id. Every line is still measured: a file appended to itself, or two exports
+    joined, weighs those lines twice, which the header says."""
+    seen: set[str] = set()
+    repeats, first = 0, None
+    for ident in idents:
+        if ident in seen:
+            repeats += 1
+            first = ident if first is None else first
+        seen.add(ident)
+    return repeats, first
+
+
+def _repeat_note(repeats: int, first: str | None) -> str:
+    return f"; {repeats} line(s) repeat an earlier line's id, e.g. {first!r} (each is measured)" if repeats else ""
+
+
 def _f(value) -> str:
     return "  –  " if value is None else f"{value:5.3f}"
 
@@ -177,8 +196,11 @@ def evaluate_messages(service: ScoringService, path: Path, point: str, limits: L
     report["fragments_left_out"] = fragments
     report["with_context"] = sum(1 for m in messages if m.context)
     report["without_register"] = sum(1 for r in registers if not r)
+    repeats, first = _repeated_ids([m.id for m, r in zip(messages, records) if "id" in r])  # not line numbers
+    report["repeated_ids"] = repeats
     left_out = f"; {fragments} fragment line(s) left out" if fragments else ""
-    lines = [f"{len(texts)} messages ({report['with_context']} with context turns), operating point {point}{left_out}", "",
+    lines = [(f"{len(texts)} messages ({report['with_context']} with context turns), operating point {point}{left_out}"
+              f"{_repeat_note(repeats, first)}"), "",
              "category       n+   flagged precision recall  F1     ROC-AUC PR-AUC"]
     for category, m in report["categories"].items():
         lines.append(f"{category:14s} {m['support']:4d} {m['flagged']:7d} {_f(m.get('precision'))}     "
@@ -191,7 +213,8 @@ def evaluate_messages(service: ScoringService, path: Path, point: str, limits: L
                 lines.append(f"{name:14s} {m['n']:5d}  {_f(m.get('recall_any'))}   {_f(m.get('flag_rate_negatives'))}"
                              f"                 {_interval(m, 'recall_any')}, {_interval(m, 'flag_rate_negatives')}")
             gap = report.get("register_gap") or {}
-            if key == "registers" and gap.get("recall_any_max_minus_min") is not None:
+            if key == "registers" and (gap.get("recall_any_max_minus_min") is not None
+                                       or gap.get("flag_rate_max_minus_min") is not None):
                 bounds = gap.get("intervals") or {}
                 lines.append(f"gap (max - min): recall {_f(gap['recall_any_max_minus_min'])} ({_bounds(bounds.get('recall_any'))}), "
                              f"flag rate {_f(gap['flag_rate_max_minus_min'])} ({_bounds(bounds.get('flag_rate'))}); "
@@ -216,7 +239,10 @@ def evaluate_conversations(service: ScoringService, path: Path, point: str = "hi
 
     conversations, records = _conversations(path, limits)
     report = conversation_metrics(records, _at_point(service, point).score_conversations(conversations))
-    lines = [f"{report['n']} conversations ({report['grooming']} grooming), operating point {point}", "",
+    repeats, first = _repeated_ids([c.id for c, r in zip(conversations, records) if "id" in r])
+    report["repeated_ids"] = repeats
+    lines = [(f"{report['n']} conversations ({report['grooming']} grooming), operating point {point}"
+              f"{_repeat_note(repeats, first)}"), "",
              (f"precision {_f(report['precision'])}  recall {_f(report['recall'])}  F1 {_f(report['f1'])}  "
               f"ROC-AUC {_f(report.get('roc_auc'))}  PR-AUC {_f(report.get('pr_auc'))}"),
              (f"harmless flagged {_f(report['flag_rate_benign'])}  right suspect {_f(report['suspect_accuracy'])}  "

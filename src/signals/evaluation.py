@@ -96,9 +96,11 @@ def _group_rates(mask_of: dict[str, np.ndarray], hits: np.ndarray, Y: np.ndarray
 
 
 def _gap(groups: dict, key: str) -> dict:
-    """The largest minus the smallest rate across groups, and the 95 % interval of that difference."""
+    """The largest minus the smallest rate across groups, and the 95 % interval of that difference;
+    None with fewer than two groups that have the rate (one register against itself was a gap of 0
+    with an interval, as if two samples had been compared)."""
     rated = [(e[key], e["counts"][key]) for e in groups.values() if e.get(key) is not None]
-    if not rated:
+    if len(rated) < 2:
         return {"max_minus_min": None, "interval": None}
     (high, high_counts), (low, low_counts) = max(rated, key=lambda r: r[0]), min(rated, key=lambda r: r[0])
     return {"max_minus_min": float(high - low),

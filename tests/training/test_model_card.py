@@ -59,3 +59,16 @@ def test_the_card_names_the_material_training_read(summary, hub, said, not_said)
     """It described the shared corpora even when training had found none, and never feedback or hub rows."""
     card = render_model_card({"name": "m", "version": "1", "seed": 1, "data": {"hub": hub}}, summary, {}, {})
     assert said in card and not_said not in card
+
+
+@pytest.mark.parametrize(("folder", "said", "not_said"), [
+    ("training/data/handwritten", "independent writers, each with its own brief and voice (`training/data/handwritten/`",
+     "Labelled messages"),
+    ("training/data/handwritten/", "(`training/data/handwritten/`;", "handwritten//"),
+    # a platform's own labels (training/data/README.md, "Your own labels"): the card named the project's folder
+    ("/srv/labels/2026-q1", "Labelled messages and conversations from `/srv/labels/2026-q1/`", "training/data/handwritten"),
+])
+def test_the_card_names_the_folder_the_messages_came_from(folder, said, not_said):
+    card = render_model_card({"name": "m", "version": "1", "seed": 1, "data": {"handwritten_dir": folder}},
+                             {"corpus_rows": {}}, {}, {})
+    assert said in card and not_said not in card

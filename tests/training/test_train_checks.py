@@ -211,3 +211,115 @@ def test_a_message_kind_that_contradicts_its_labels_is_refused(record, message):
 
     with pytest.raises(CorpusError, match=re.escape(message)):
         validate_message(record, "f.jsonl:1")
+
+
+# -- from a platform training on its own labels (training/data/README.md, "Your own labels") ------------
+
+OWN_MESSAGES = [
+    ("jij bent anders dan de rest, ik regel een nieuwe telefoon voor je, vertel het aan niemand", ["recruitment"]),
+    ("kom op snap, hier kan iedereen meelezen. ik haal je zaterdag op bij het station", ["recruitment"]),
+    ("stuur 150 euro of ik stuur die foto's naar al je volgers, je hebt 2 uur", ["sextortion"]),
+    ("koop een giftcard en stuur de code, anders ziet je school alles", ["sextortion"]),
+    ("ik word bedreigd door iemand die mijn foto's heeft en ik durf het niemand te vertellen", ["disclosure"]),
+    ("mijn vriendin wordt gechanteerd, hij wil geld anders stuurt hij alles naar haar ouders", ["disclosure"]),
+    ("zullen we morgen samen huiswerk maken in de bieb?", []),
+    ("mam hoe laat ben je thuis? ik heb honger", []),
+    ("let op: loverboys geven vaak cadeaus, praat erover met iemand die je vertrouwt", []),
+    ("betaal vandaag de 25 euro voor de fiets, anders verkoop ik hem aan iemand anders", []),
+]
+OWN_GROOMING = [("a", "jij bent echt anders dan de rest, hoe oud ben je?"), ("b", "14"),
+                ("a", "vertel niemand over ons he, kom op snap"), ("a", "ik haal je zaterdag op bij het station")]
+OWN_BENIGN = [("a", "gaan we morgen naar de film?"), ("b", "ja leuk, hoe laat?"), ("a", "7 uur bij de ingang")]
+
+
+def _conversation(ident: str, turns, grooming: bool, source: str) -> dict:
+    return {"id": ident, "turns": [{"speaker": s, "text": t} for s, t in turns],
+            "label": "grooming" if grooming else "benign", "suspect": "a" if grooming else None,
+            "first_grooming_turn": 0 if grooming else None, "register": "standard", "source": source}
+
+
+def own_labels_config(tmp_path: Path, conversations: list[dict], source_of=lambda i, labels: f"p{i % 3}") -> Path:
+    """A handwritten_dir of a platform's own: its messages (the ``i``-th with labels ``labels`` by
+    ``source_of(i, labels)``), its conversations, no corpora, the tiny config otherwise."""
+    import json
+
+    folder = tmp_path / "own"
+    folder.mkdir()
+    with open(folder / "labels.jsonl", "w", encoding="utf-8") as handle:
+        for i, (text, labels) in enumerate(OWN_MESSAGES * 2):
+            source = {"source": source_of(i, labels)} if source_of(i, labels) is not None else {}
+            handle.write(json.dumps({"id": f"own-{i}", "text": text, "labels": labels, **source,
+                                     "kind": "positive" if labels else "benign"}) + "\n")
+    if conversations:
+        (folder / "conversations_own.jsonl").write_text("".join(json.dumps(c) + "\n" for c in conversations),
+                                                        encoding="utf-8")
+    raw = yaml.safe_load((ROOT / "training" / "config.tiny.yaml").read_text(encoding="utf-8"))
+    raw["data"].update(handwritten_dir=str(folder), conversation_files=[], dev_dir=str(ROOT / raw["data"]["dev_dir"]))
+    raw["data"]["corpora"]["files"] = []
+    raw["data"]["long_chats"]["count"] = 0
+    raw["thresholds"]["sources"] = ["writer"]
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    return path
+
+
+TWO_WRITERS = [_conversation("g1", OWN_GROOMING, True, "x"), _conversation("b1", OWN_BENIGN, False, "x"),
+               _conversation("g2", OWN_GROOMING, True, "y"), _conversation("b2", OWN_BENIGN, False, "y")]
+
+
+@pytest.mark.parametrize(("conversations", "message"), [
+    # a folder of one's own without conversation files: "need at least one array to concatenate", after the
+    # message model was fitted
+    ([], "data.conversation_files: no conversations to train the conversation model on"),
+    # harmless conversations only: the risk's calibration failed on one class, after the message model
+    ([c for c in TWO_WRITERS if c["label"] == "benign"], "every conversation is 'benign'"),
+])
+def test_own_conversations_the_conversation_model_cannot_learn_from_are_refused_first(tmp_path, capsys, conversations,
+                                                                                      message):
+    assert main(["--config", str(own_labels_config(tmp_path, conversations)), "--out", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "[train" not in err.splitlines()[-1] and not (tmp_path / "m").exists()
+    assert "preprocessing" not in err                              # before the minutes of work
+
+
+def test_a_category_whose_positives_one_writer_holds_is_refused_not_a_traceback(tmp_path, capsys):
+    """A platform's disclosures all from one `source` (its helpline export: one fold group): the fold
+    model trained without that group had no disclosure row, and scikit-learn stopped the run, after
+    the preprocessing, with a traceback about "multiclass classification"."""
+    config = own_labels_config(tmp_path, TWO_WRITERS, lambda i, labels: "helpline" if "disclosure" in labels else f"p{i % 2}")
+    assert main(["--config", str(config), "--out", str(tmp_path / "m")]) == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert re.fullmatch(r"error: model\.folds: fold \d of 3 would fit disclosure on no positive rows: .*", last), last
+    assert "writer:helpline" in last and "`source`" in last and not (tmp_path / "m").exists()
+
+
+# (fold groups, labels of one category, weights) -> which class a fold model would lack, or None
+FOLD_CLASSES = [
+    (["a", "a", "b", "b", "c", "c"], [1, 0, 1, 0, 1, 0], [1] * 6, None),
+    (["a", "a", "b", "b", "c", "c"], [1, 1, 0, 0, 0, 0], [1] * 6, "positive"),   # one writer holds every positive
+    (["a", "a", "b", "b", "c", "c"], [1, 0, 1, 0, 0, 0], [1, 1, 0, 1, 1, 1], "positive"),  # b's positive is unknown
+    (["a", "a", "b", "b", "c", "c"], [1, 1, 1, 1, 0, 0], [1] * 6, "harmless"),
+]
+
+
+@pytest.mark.parametrize(("groups", "labels", "weights", "lacking"), FOLD_CLASSES)
+def test_every_fold_model_needs_both_classes(groups, labels, weights, lacking):
+    from training.train import check_fold_classes
+
+    Y, W = np.array(labels)[:, None], np.array(weights, float)[:, None]
+    if lacking is None:
+        check_fold_classes(3, Y, W, np.array(groups), ("disclosure",))
+    else:
+        with pytest.raises(ConfigError, match=rf"model\.folds: fold \d of 3 would fit disclosure on no {lacking} rows"):
+            check_fold_classes(3, Y, W, np.array(groups), ("disclosure",))
+
+
+def test_rows_without_a_source_are_the_writer_handwritten_everywhere(tmp_path, capsys):
+    """Their fold group was `writer:handwritten`, as the README says, but the summary, the log and the
+    model card named their writer "" (an empty name in the list of writers, "by 2 writers")."""
+    from training.dataset import load_training_data
+
+    config = load_config(own_labels_config(tmp_path, TWO_WRITERS, lambda i, labels: None if i % 2 else "p1"))
+    data = load_training_data(config, CATEGORIES)
+    assert data.summary["writers"] == ["handwritten", "p1"]
+    assert set(data.messages.groups) == {"writer:handwritten", "writer:p1"}

@@ -116,3 +116,14 @@ def test_an_id_is_unique_across_the_files_checked_together(tmp_path, capsys):
 
 def test_no_two_committed_data_files_share_an_id(capsys):
     assert main([str(path) for path in DATA_FILES]) == 0, capsys.readouterr().err[-2000:]
+
+
+def test_cumulative_exports_checked_together_are_valid(tmp_path, capsys):
+    """Every export holds all final decisions, so two of them repeat most ids, as `data.feedback: [may,
+    june]` holds them and training reads them (the latest decision of each id): the validator reported
+    every repeated id as a problem, exit 2."""
+    may, june = tmp_path / "may.jsonl", tmp_path / "june.jsonl"
+    may.write_text(json.dumps(FEEDBACK) + "\n", encoding="utf-8")
+    june.write_text(json.dumps({**FEEDBACK, "decided_at": "2026-04-01T09:00:00+00:00"}) + "\n"
+                    + json.dumps({**FEEDBACK, "id": "f2"}) + "\n", encoding="utf-8")
+    assert main([str(may), str(june)]) == 0, capsys.readouterr().err
