@@ -180,7 +180,7 @@ def test_malformed_line(loaded, tmp_path, capsys, bad_line, message, error_id):
     assert rows[1] == {"id": error_id, "line": 2,
                        "error": {"code": "E100", "message": rows[1]["error"]["message"]}}
     assert rows[1]["error"]["message"].startswith(f"{source}:2: {message}")
-    assert f"error: {source}:2: {message}" in captured.err
+    assert f"error: E100: {source}:2: {message}" in captured.err
     assert "1 malformed line(s); the other lines were scored" in captured.err
 
 
@@ -210,7 +210,7 @@ def test_score_conversations_holds_each_line_to_the_apis_rules(loaded, tmp_path,
     message, error_id = expected
     assert code == 2
     assert rows[1] == {"id": error_id, "line": 2, "error": {"code": "E100", "message": f"{source}:2{message}"}}
-    assert f"error: {source}:2{message}\n" in captured.err
+    assert f"error: E100: {source}:2{message}\n" in captured.err
     assert "1 malformed line(s); the other lines were scored" in captured.err
 
 
@@ -237,7 +237,7 @@ def test_malformed_lines_with_an_output_file_still_write_it(loaded, tmp_path, ca
 def test_missing_input_file(loaded, tmp_path, capsys):
     assert main(["score", str(tmp_path / "nergens.jsonl"), "--model", str(loaded)]) == 2
     captured = capsys.readouterr()
-    assert "error: input file not found" in captured.err
+    assert "error: E100: input file not found" in captured.err
     assert captured.out == ""
 
 
@@ -247,7 +247,7 @@ def test_missing_model_dir(tmp_path, capsys, folder, reason):
     source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
     assert main(["score", str(source), "--model", str(tmp_path / folder)]) == 2
     captured = capsys.readouterr()
-    assert f"error: no model at {tmp_path / folder} ({reason})" in captured.err
+    assert f"error: E200: no model at {tmp_path / folder} ({reason})" in captured.err
     assert "make train" in captured.err and "--model DIR or SIGNALS_MODEL=DIR" in captured.err
     assert captured.out == ""
 
@@ -258,7 +258,7 @@ def test_no_model_given_and_none_in_the_default_places(tmp_path, capsys, monkeyp
     source = write_jsonl(tmp_path / "in.jsonl", MESSAGES[:1])
     assert main(["score", str(source)]) == 2
     captured = capsys.readouterr()
-    assert captured.err == (f"error: no model given and none in {places[0]} or {places[1]}: give the model directory "
+    assert captured.err == (f"error: E200: no model given and none in {places[0]} or {places[1]}: give the model directory "
                             "with --model DIR or SIGNALS_MODEL=DIR (`make train` trains the default model)\n")
     assert captured.out == ""
 
@@ -348,7 +348,7 @@ def test_invalid_utf8_is_an_error_for_that_line_only(loaded, tmp_path, capsys, p
     check_scored(rows[2], MESSAGES[1])
     assert rows[1] == {"id": None, "line": 2,
                        "error": {"code": "E101", "message": f"{source}:2: not valid UTF-8 ({reason})"}}
-    assert f"error: {source}:2: not valid UTF-8" in capsys.readouterr().err
+    assert f"error: E101: {source}:2: not valid UTF-8" in capsys.readouterr().err
 
 
 def test_invalid_utf8_on_stdin(loaded, monkeypatch, capsys):
@@ -428,7 +428,7 @@ def test_a_negative_worker_count_is_refused_before_anything_runs(loaded, tmp_pat
         assert code == 0 and len(output_rows(target.read_text(encoding="utf-8"))) == 1
         return
     assert code == 2
-    assert err == f"error: {message}\n"                        # one line, before the model loads
+    assert err == f"error: E300: {message}\n"                  # one line, before the model loads
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 
@@ -444,7 +444,7 @@ def test_a_bad_process_count_is_refused_before_the_server_starts(tmp_path, capsy
     monkeypatch.setattr("signals.api.server.serve", serve)
     monkeypatch.delenv("SIGNALS_PROCESSES", raising=False)
     assert main(["serve", "--processes", processes, "--model", str(tmp_path / "geen-model")]) == 2
-    assert capsys.readouterr().err == f"error: {message}\n"
+    assert capsys.readouterr().err == f"error: E300: {message}\n"
     assert "SIGNALS_PROCESSES" not in os.environ
 
 
@@ -455,7 +455,7 @@ def test_a_port_out_of_range_is_refused_before_the_model_loads(tmp_path, capsys,
 
     monkeypatch.setattr("signals.api.server.serve", serve)
     assert main(["serve", "--port", port, "--model", str(tmp_path / "geen-model")]) == 2
-    assert capsys.readouterr().err == f"error: --port must be 0 to 65535, not {port}\n"
+    assert capsys.readouterr().err == f"error: E300: --port must be 0 to 65535, not {port}\n"
 
 
 @pytest.mark.parametrize("argv", [["score-conversations"], ["evaluate", "conversations"]])
@@ -545,6 +545,30 @@ def test_a_model_that_cannot_be_served_is_refused_when_it_loads(model_copy, tmp_
     assert main(["score", str(source), "--model", str(model_copy)]) == 2
     captured = capsys.readouterr()
     assert message in captured.err and len(captured.err.strip().splitlines()) == 1 and captured.out == ""
+
+
+def _format(number: int):
+    def edit(data: bytes) -> bytes:
+        return json.dumps({**json.loads(data), "format": number}).encode("utf-8")
+    return edit
+
+
+OLDER_FORMAT = ("error: E201: model.json: not a model description this signals can read (model format 2; this "
+                "signals reads format 3: train the model again with it (make train))\n")
+
+
+@pytest.mark.parametrize("argv", [
+    lambda t: ["score", str(write_jsonl(t / "in.jsonl", MESSAGES[:1]))],
+    lambda t: ["score-conversations", str(write_jsonl(t / "in.jsonl", CONVERSATIONS[:1]))],
+    lambda t: ["evaluate", "messages", str(write_jsonl(t / "in.jsonl", MESSAGES[:1]))],
+    lambda t: ["spark-score", str(write_jsonl(t / "in.jsonl", MESSAGES[:1])), str(t / "uit")],  # before Spark starts
+], ids=["score", "score-conversations", "evaluate", "spark-score"])
+def test_a_model_of_an_older_format_is_refused_with_its_code(model_copy, tmp_path, capsys, argv):
+    """The API named the code (E201) for a model.json of format 2, the command line only the message."""
+    _rewrite(model_copy, "model.json", _format(2))
+    assert main([*argv(tmp_path), "--model", str(model_copy)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == OLDER_FORMAT and captured.out == ""
 
 
 # -- outputs that are not plain files, and a terminal -----------------------------------------------

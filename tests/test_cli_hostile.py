@@ -84,7 +84,7 @@ def test_a_hostile_line_is_answered_in_place(loaded, tmp_path, capsys, hostile, 
         assert rows[1]["line"] == 2 and rows[1]["id"] == error_id
         assert rows[1]["error"]["code"] == error_code
         assert len(rows[1]["error"]["message"]) < 300                 # never the line itself
-        assert f"error: {source}:2" in err
+        assert f"error: {error_code}: {source}:2" in err
 
 
 def _expected_rows(lines: list[bytes]) -> int:
@@ -190,7 +190,7 @@ CLOSED_STREAMS = [
                          ids=[case[0] for case in CLOSED_STREAMS])
 def test_a_closed_standard_stream_is_one_line_and_exit_code_2(tiny_model_dir, tmp_path, redirection, argv, message):
     result = _signals([*argv, "--model", str(tiny_model_dir)], tmp_path, redirection)
-    assert (result.returncode, result.stderr) == (2, f"error: {message}\n")
+    assert (result.returncode, result.stderr) == (2, f"error: E100: {message}\n")
     assert not (tmp_path / "out.jsonl").exists()
 
 

@@ -28,7 +28,7 @@ def test_a_dotenv_in_the_working_directory_is_ignored(tiny_model_dir, tmp_path, 
     assert load_settings().model_dir is None and load_settings().max_batch == 256
     assert main(["score", str(_input(tmp_path))]) == 2
     captured = capsys.readouterr()
-    assert captured.err.startswith("error: no model given and none in ")
+    assert captured.err.startswith("error: E200: no model given and none in ")
     assert "--model DIR or SIGNALS_MODEL=DIR" in captured.err and str(tiny_model_dir) not in captured.err
     assert captured.out == ""
 
@@ -50,7 +50,7 @@ def test_an_env_file_is_read_when_asked_for(loaded, tmp_path, monkeypatch, capsy
 
 def test_a_missing_env_file_is_an_error(tmp_path, capsys):
     assert main(["score", str(_input(tmp_path)), "--env-file", str(tmp_path / "nergens.env")]) == 2
-    assert f"error: env file not found: {tmp_path / 'nergens.env'}" in capsys.readouterr().err
+    assert f"error: E300: env file not found: {tmp_path / 'nergens.env'}" in capsys.readouterr().err
 
 
 # (the env file, the ConfigError after "<file>:"): a key of signals that no setting reads would be ignored
@@ -99,7 +99,7 @@ def test_score_refuses_a_misspelt_setting_before_the_model_loads(tmp_path, monke
         monkeypatch.setenv("SIGNALS_ENV_FILE", str(env_file))
     assert main(argv) == 2
     captured = capsys.readouterr()
-    assert captured.err == (f"error: {env_file}:1: unknown setting SIGNALS_MAX_TEXT_CHAR; "
+    assert captured.err == (f"error: E300: {env_file}:1: unknown setting SIGNALS_MAX_TEXT_CHAR; "
                             "did you mean SIGNALS_MAX_TEXT_CHARS?\n")
     assert captured.out == ""
 

@@ -505,7 +505,7 @@ def test_without_pyspark_the_command_says_what_to_install(tiny_model_dir):
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False,
                           env={**os.environ, "PYTHONPATH": "src"})
     assert (done.returncode, done.stderr.strip()) == (
-        2, "error: signals spark-score needs pyspark and pyarrow: pip install 'signals[spark]'")
+        2, "error: E300: signals spark-score needs pyspark and pyarrow: pip install 'signals[spark]'")
 
 
 @pytest.mark.spark
@@ -668,7 +668,7 @@ def failing_conversation_scorer(error):
 @pytest.mark.spark
 @quiet_pandas_warning
 @pytest.mark.parametrize("error, code, message", [
-    (InputError("a worker could not score"), 2, "error: a worker could not score"),
+    (InputError("a worker could not score"), 2, "error: E100: a worker could not score"),
     (KeyboardInterrupt(), 130, "stopped by SIGINT; nothing of this run was kept in"),
     (Stopped(), 143, "stopped by SIGTERM; nothing of this run was kept in"),
     (Stopped(signal.SIGHUP), 129, "stopped by SIGHUP; nothing of this run was kept in"),

@@ -1,9 +1,10 @@
 """The ``signals`` command line: a thin front over the scoring service.
 
 Exit codes: 0 all lines scored; 2 bad input (malformed lines are reported on stderr with their
-line numbers and as error lines in the output; valid lines are still scored), or no model, or a
-bad setting; 130 stopped by SIGINT, 143 by SIGTERM, 129 by SIGHUP (no output file is left behind);
-1 an unexpected error. Each front owns its arguments (``add_arguments``); this module assembles them.
+code and line number, ``error: E101: in.jsonl:2: ...``, and as error lines in the output; valid
+lines are still scored), or no model, or a bad setting (one line with the error's code); 130
+stopped by SIGINT, 143 by SIGTERM, 129 by SIGHUP (no output file is left behind); 1 an unexpected
+error. Each front owns its arguments (``add_arguments``); this module assembles them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from signals import evaluate_cli, spark_args
-from signals.errors import ConfigError, ModelNotFoundError, SignalsError
+from signals.errors import ConfigError, ModelNotFoundError, SignalsError, error_line
 from signals.jsonl import (
     LineError,
     atomic_output,
@@ -231,7 +232,7 @@ def _score_file(args, parse, score: Score) -> int:
             for _, record in chunk:
                 if isinstance(record, LineError):
                     errors += 1
-                    print(f"error: {record.message}", file=sys.stderr)
+                    print(error_line(record.code, record.message), file=sys.stderr)
                     out.write(dumps_line(record.as_output()) + "\n")
                 else:
                     out.write(next(scored) + "\n")
@@ -343,8 +344,8 @@ def main(argv: list[str] | None = None) -> int:
         # every command: SIGTERM and SIGHUP stop it as Ctrl-C does, so no temp file is left half-written
         with stop_signals_raise():
             return _flushed(args.func(args))
-    except SignalsError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+    except SignalsError as exc:  # every command's: one line with the code (``error: E201: ...``), exit code 2
+        print(error_line(exc.code, exc.message), file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader went away (`signals score big.jsonl | head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -1,7 +1,7 @@
 """Every error signals raises, with a stable code, in one place (after spacy/errors.py).
 
-Fronts map these to their own conventions: the CLI to exit code 2 with the message, the API to a
-4xx envelope ``{"error": {"code", "message", "field"}}``.
+Fronts map these to their own conventions: the CLI to exit code 2 and one line with the code and the
+message (``error_line``), the API to a 4xx envelope ``{"error": {"code", "message", "field"}}``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,12 @@ def one_line(text: object) -> str:
     """A library's multi-line message (YAML marks the spot on lines of their own) as one line, for
     the CLI's one-line errors."""
     return " ".join(str(text).split())
+
+
+def error_line(code: str, message: str) -> str:
+    """The CLI's line for an error with a code (a ``SignalsError``, or an input line's error):
+    ``error: E201: model.json: ...``, the code as the API's messages write it."""
+    return f"error: {code}: {message}"
 
 
 class SignalsError(Exception):

@@ -7,14 +7,34 @@ evaluation all use these classes (after presidio's ``RecognizerResult``).
   service answers (pydantic models, so the API serves them as they are and the CLI and Spark write
   their JSON). ``MessageRecord`` / ``ConversationRecord`` add the model reference to each result, the
   shape of one ``signals score`` / ``signals score-conversations`` output line.
+
+Scores go out rounded (``SCORE_DIGITS`` decimals, a tactic's ``TACTIC_SCORE_DIGITS``) and written by
+pydantic, so a small one reads ``0.000068``, never ``6.8123456789e-05``; ``rounded_score`` and
+``rounded_scores`` round what a front shows that did not come from the service as it is (the review
+routes: scores stored as a client sent them).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+SCORE_DIGITS = 6          # category scores, risks: the decimals every front shows
+TACTIC_SCORE_DIGITS = 4   # a tactic span's score
+
+
+def rounded_score(score: float, digits: int = SCORE_DIGITS) -> float:
+    """A score as results show it: ``digits`` decimals (``6.8123456789e-05`` becomes ``6.8e-05``,
+    which pydantic writes as ``0.000068``)."""
+    return round(float(score), digits)
+
+
+def rounded_scores(scores: Mapping[str, float]) -> dict[str, float]:
+    """Scores per category (or per speaker), each as ``rounded_score`` shows it."""
+    return {name: rounded_score(score) for name, score in scores.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +59,7 @@ class Span:
     def as_tactic(self) -> TacticSpan:
         """The wire form: ``{"tactic", "start", "end", "score"}``."""
         return TacticSpan.model_construct(tactic=self.label, start=self.start, end=self.end,
-                                          score=round(self.score, 4))
+                                          score=rounded_score(self.score, TACTIC_SCORE_DIGITS))
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -18,7 +18,7 @@ from signals.analysis import Analysis
 from signals.model.artifact import ModelFiles
 from signals.model.bundle import SignalsModel
 from signals.model.conversation import ConversationScore, TurnEvidence
-from signals.results import ConversationResult, MessageResult, ModelRef, TurnResult
+from signals.results import SCORE_DIGITS, ConversationResult, MessageResult, ModelRef, TurnResult
 from signals.taxonomy import ConversationLabel, Route, route_for
 
 PROBA_SLICE = 512
@@ -93,13 +93,13 @@ class ScoringService:
         return parts[0] if len(parts) == 1 else np.vstack(parts)
 
     def _scores(self, row: np.ndarray) -> dict[str, float]:
-        return dict(zip(self.categories, np.round(row, 6).tolist()))
+        return dict(zip(self.categories, np.round(row, SCORE_DIGITS).tolist()))
 
     def message_results(self, probas: np.ndarray, analysis: Analysis, ids: Sequence[str],
                         explain: bool = True) -> list[MessageResult]:
         categories, routes = self.categories, self.routes
         flagged = probas >= np.array([self.thresholds[c] for c in categories])
-        rounded = np.round(probas, 6).tolist()
+        rounded = np.round(probas, SCORE_DIGITS).tolist()
         results = []
         for i, message_id in enumerate(ids):
             labels = [c for c, hit in zip(categories, flagged[i].tolist()) if hit]
@@ -167,6 +167,6 @@ class ScoringService:
             results.append(ConversationResult.model_construct(
                 id=conv.id,
                 label=ConversationLabel.GROOMING.value if score.suspect is not None else ConversationLabel.BENIGN.value,
-                risk=round(score.risk, 6), suspect=score.suspect, first_alert_turn=score.first_alert_turn,
-                speaker_risk={k: round(v, 6) for k, v in score.speaker_risk.items()}, turns=turns))
+                risk=round(score.risk, SCORE_DIGITS), suspect=score.suspect, first_alert_turn=score.first_alert_turn,
+                speaker_risk={k: round(v, SCORE_DIGITS) for k, v in score.speaker_risk.items()}, turns=turns))
         return results

@@ -605,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run_command(parser.parse_args(argv))
     except errors.SignalsError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(errors.error_line(exc.code, exc.message), file=sys.stderr)
         return 2
 
 

@@ -4,6 +4,7 @@ that change nothing, live precision in /metrics."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -352,3 +353,38 @@ def test_a_failed_metrics_refresh_after_a_write_is_logged_not_answered_as_an_err
         assert client.delete("/v1/review/items/r1", headers=SCORING).status_code == 200
     assert peek.get("r1").text is None and peek.get("r1").decision_count == 1
     assert sum(r.getMessage() == "review_metrics_refresh_failed" for r in caplog.records) >= 3
+
+
+def _written(body: str, field: str) -> list[str]:
+    """Each ``field`` object of a JSON answer as it was written (not parsed: how a number is written is the point)."""
+    return re.findall(rf'"{field}":(\{{[^{{}}]*\}})', body)
+
+
+def test_the_review_answers_write_scores_as_score_does(review_client):
+    """The queue and an item wrote the scores /v1/score wrote as 0.000033 as 3.3e-05."""
+    messages = [{"id": m["id"], "text": m["text"]} for m in example_messages()]
+    with review_client() as client:
+        scored = client.post("/v1/score", json={"messages": messages}, headers=SCORING)
+        _enqueue(client, messages)
+        queue = client.get("/v1/review/items", params={"limit": len(messages)}, headers=REVIEWER)
+        items = [client.get(f"/v1/review/items/{m['id']}", headers=REVIEWER).text for m in messages]
+    by_id = {r["id"]: r["category_scores"] for r in scored.json()["results"]}
+    assert min(s for scores in by_id.values() for s in scores.values()) < 0.0001   # a score that was written 3.3e-05
+    expected = dict(zip(by_id, _written(scored.text, "category_scores")))
+    assert dict(zip((i["id"] for i in queue.json()["items"]), _written(queue.text, "category_scores"))) == expected
+    assert [_written(text, "category_scores") for text in items] == [[expected[m["id"]]] for m in messages]
+    assert not re.search(r"\de-", queue.text + "".join(items))
+
+
+def test_a_score_sent_with_feedback_is_stored_as_sent_and_answered_rounded(review_client, peek, service):
+    """A score a client sent came back as it was sent (6.8123456789e-05), unlike /v1/score's."""
+    first, second, third = service.categories
+    sent = {first: 6.8123456789e-05, second: 0.1234567891234, third: 0.5}
+    body = {"id": "s-1", "decision": "dismissed", "reviewer": "rev-1", "scored": {"labels": [], "category_scores": sent}}
+    with review_client() as client:
+        assert client.post("/v1/feedback", json=body, headers=REVIEWER).status_code == 200
+        answer = client.get("/v1/review/items/s-1", headers=REVIEWER)
+    assert _written(answer.text, "category_scores") == [f'{{"{first}":0.000068,"{second}":0.123457,"{third}":0.5}}']
+    item = answer.json()
+    assert (item["risk"], item["uncertainty"]) == (0.5, round(item["uncertainty"], 6))
+    assert peek.get("s-1").category_scores == sent                   # the store keeps what was sent

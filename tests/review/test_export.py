@@ -152,7 +152,8 @@ def test_held_out_items_are_read_from_every_export_each_id_once(exported, tiny_m
 ])
 def test_the_store_commands_refuse_what_they_would_misread(tmp_path, capsys, argv, message):
     assert cli_main(argv(tmp_path)) == 2
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message in err and err.startswith("error: E300: ") and err.count("\n") == 1   # one line, with its code
     assert sorted(p.name for p in tmp_path.iterdir()) == []          # no store and no output created
 
 

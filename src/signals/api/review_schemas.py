@@ -1,15 +1,17 @@
 """Request and response bodies of the review routes (``routes_review.py``). Requests reject unknown
-fields; categories are checked against the served model in ``signals.review.decisions.check``."""
+fields; categories are checked against the served model in ``signals.review.decisions.check``.
+Responses show scores as /v1/score does (``signals.results.rounded_score``), whatever was stored:
+a score a client sent with its feedback is kept as sent and shown rounded."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictStr
 
 from signals.api.schemas import MAX_IDENTIFIER_CHARS, Identifier, MessageIn, _Request
-from signals.results import ModelRef, TacticSpan
+from signals.results import TACTIC_SCORE_DIGITS, ModelRef, TacticSpan, rounded_score, rounded_scores
 from signals.review.models import Decision, Item
 
 DecisionName = Literal["confirmed", "dismissed", "escalated"]
@@ -120,9 +122,11 @@ class ItemOut(BaseModel):
     def of(cls, item: Item, history: list[Decision] | None = None) -> ItemOut:
         return cls(id=item.id, conversation_id=item.conversation_id, status=item.status, text=item.text,  # type: ignore[arg-type]
                    context=[TurnOut(**turn) for turn in item.context] if item.context is not None else None,
-                   labels=list(item.labels), category_scores=item.category_scores, route=item.route,
-                   tactics=[TacticSpan(**span) for span in item.tactics], risk=item.risk,
-                   uncertainty=round(item.uncertainty, 6),
+                   labels=list(item.labels), route=item.route,
+                   category_scores=rounded_scores(item.category_scores) if item.category_scores is not None else None,
+                   tactics=[TacticSpan(**{**span, "score": rounded_score(span["score"], TACTIC_SCORE_DIGITS)})
+                            for span in item.tactics],
+                   risk=rounded_score(item.risk), uncertainty=rounded_score(item.uncertainty),
                    model=ModelRef(name=item.model_name, version=item.model_version, sha256=item.model_sha256),
                    enqueued_at=item.enqueued_at, decided_at=item.decided_at,
                    history=[DecisionOut.of(entry) for entry in history] if history is not None else None)
@@ -145,3 +149,7 @@ class PrecisionOut(BaseModel):
     reviewed: int
     confirmed: int
     precision: float
+
+
+class PrecisionListOut(RootModel[list[PrecisionOut]]):
+    """The body of ``GET /v1/review/precision``: one row per model version and category."""

@@ -10,6 +10,8 @@
 Only the queue takes query parameters (``QUEUE_QUERY``); any other is refused with 422 and field
 ``query.<name>``, as on /v1/score (``refuse_query``): ``POST /v1/feedback?dry_run=true`` recorded the
 decision. Database work runs in worker threads; scoring in the scoring threads (``ModelState.run``).
+Answers are written as /v1/score's are (``model_response``, scores rounded in ``review_schemas``):
+``0.000068``, not ``6.8e-05`` or ``6.8123456789e-05``.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from functools import partial
 from typing import Annotated, Any
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from signals.api.deps import ModelStateDep, ServiceDep, SettingsDep, require_json
 from signals.api.errors import ApiError, ErrorCode, refuse_query
+from signals.api.responses import model_response
 from signals.api.review_deps import (
     ReviewDep,
     StoreDep,
@@ -40,12 +43,13 @@ from signals.api.review_schemas import (
     FeedbackRequest,
     FeedbackResponse,
     ItemOut,
+    PrecisionListOut,
     PrecisionOut,
     QueueResponse,
     StatusName,
 )
 from signals.api.schemas import error_responses
-from signals.results import ModelRef
+from signals.results import ModelRef, rounded_score
 from signals.review import decisions
 from signals.review.decisions import DecisionIn, Scored
 from signals.review.errors import ReviewError
@@ -83,7 +87,7 @@ def check_enqueue(body: EnqueueRequest, settings: Settings) -> None:
 @router.post("/review/items", response_model=EnqueueResponse, summary="Enqueue items for review",
              dependencies=[Depends(require_scoring_key), Depends(require_json)])
 async def enqueue(request: Request, body: EnqueueRequest, settings: SettingsDep, state: ModelStateDep,
-                  service: ServiceDep, store: StoreDep, review: ReviewDep) -> EnqueueResponse:
+                  service: ServiceDep, store: StoreDep, review: ReviewDep) -> Response:
     """Score each item on arrival and store it with its text, context and scores for review. An id
     that is already stored is left exactly as it is (`created: false`): enqueueing is idempotent."""
     refuse_query(request.scope)
@@ -111,7 +115,7 @@ async def enqueue(request: Request, body: EnqueueRequest, settings: SettingsDep,
         out.append(EnqueuedOut(id=item.id, created=was_created and first[item.id] == i, flagged=flagged,
                                labels=labels, route=route))
     await in_thread(review.refresh)
-    return EnqueueResponse(model=service.info.ref, items=out)
+    return model_response(EnqueueResponse(model=service.info.ref, items=out))
 
 
 @router.get("/review/items", response_model=QueueResponse, summary="The review queue",
@@ -119,7 +123,7 @@ async def enqueue(request: Request, body: EnqueueRequest, settings: SettingsDep,
 async def queue(request: Request, settings: SettingsDep, store: StoreDep, status: StatusName = "open",
                 category: Annotated[str | None, Query(max_length=64)] = None,
                 limit: Annotated[int | None, Query(ge=1, le=500)] = None,
-                cursor: Annotated[str | None, Query(max_length=2048)] = None) -> QueueResponse:
+                cursor: Annotated[str | None, Query(max_length=2048)] = None) -> Response:
     """Enqueued items with this status (default `open`), highest risk first and, within a risk
     band, the ones closest to a threshold first; `category` keeps the items the model flagged for it."""
     refuse_query(request.scope, QUEUE_QUERY, body=False)
@@ -134,35 +138,35 @@ async def queue(request: Request, settings: SettingsDep, store: StoreDep, status
             raise ApiError(422, ErrorCode.VALIDATION_ERROR, error.message, "query.cursor") from None
     page = await in_thread(store.queue, status, category, limit or settings.review_page_size, cursor)
     counts = await in_thread(store.counts)
-    return QueueResponse(items=[ItemOut.of(item) for item in page.items], next_cursor=page.next_cursor,
-                         counts=counts)
+    return model_response(QueueResponse(items=[ItemOut.of(item) for item in page.items],
+                                        next_cursor=page.next_cursor, counts=counts))
 
 
 @router.get("/review/items/{item_id}", response_model=ItemOut, summary="One item with its decision history",
             dependencies=[Depends(require_reviewer)], responses=error_responses(404))
-async def item(request: Request, item_id: str, store: StoreDep) -> ItemOut:
+async def item(request: Request, item_id: str, store: StoreDep) -> Response:
     refuse_query(request.scope, body=False)
     found = await in_thread(store.get, item_id)
     if found is None:
         raise ApiError(404, ErrorCode.NOT_FOUND, "no review item with this id", "item_id")
-    return ItemOut.of(found, await in_thread(decisions.history, store, item_id))
+    return model_response(ItemOut.of(found, await in_thread(decisions.history, store, item_id)))
 
 
 @router.delete("/review/items/{item_id}", response_model=DeleteResponse, summary="Delete an item's text now",
                dependencies=[Depends(require_scoring_key)], responses=error_responses(404))
-async def delete_item(request: Request, item_id: str, store: StoreDep, review: ReviewDep) -> DeleteResponse:
+async def delete_item(request: Request, item_id: str, store: StoreDep, review: ReviewDep) -> Response:
     """Delete the item's text, context and notes at once. An item nobody decided on is removed
     entirely; the decisions on a decided one stay (they hold no text)."""
     refuse_query(request.scope, body=False)
     outcome = await in_thread(store.delete, item_id)
     await in_thread(review.refresh)
-    return DeleteResponse(status=outcome)
+    return model_response(DeleteResponse(status=outcome))
 
 
 @router.post("/feedback", response_model=FeedbackResponse, summary="Record a reviewer decision",
              dependencies=[Depends(require_scoring_or_reviewer), Depends(require_json)], responses=error_responses(404))
 async def feedback(request: Request, body: FeedbackRequest, settings: SettingsDep, store: StoreDep,
-                   review: ReviewDep) -> FeedbackResponse:
+                   review: ReviewDep) -> Response:
     """A decision on an enqueued item, or on any message scored by /v1/score (send what it
     answered in `scored`; the decision is stored without text). Posting the same decision again
     records nothing new (`recorded: false`); a changed one is added to the item's history."""
@@ -184,14 +188,16 @@ async def feedback(request: Request, body: FeedbackRequest, settings: SettingsDe
     if outcome.recorded:
         review.metrics.decisions.labels(body.decision).inc()
         await in_thread(review.refresh)
-    return FeedbackResponse(id=outcome.item_id, status=outcome.status, recorded=outcome.recorded,  # type: ignore[arg-type]
-                            decision=DecisionOut.of(outcome.entry), history_length=outcome.history_length)
+    return model_response(FeedbackResponse(
+        id=outcome.item_id, status=outcome.status, recorded=outcome.recorded,  # type: ignore[arg-type]
+        decision=DecisionOut.of(outcome.entry), history_length=outcome.history_length))
 
 
 @router.get("/review/precision", response_model=list[PrecisionOut], summary="Live precision",
             dependencies=[Depends(require_reviewer)])
-async def live_precision(request: Request, store: StoreDep) -> list[PrecisionOut]:
+async def live_precision(request: Request, store: StoreDep) -> Response:
     refuse_query(request.scope, body=False)
     rows = await in_thread(decisions.precision, store)
-    return [PrecisionOut(model_version=r.model_version, category=r.category, reviewed=r.reviewed,
-                         confirmed=r.confirmed, precision=round(r.precision, 6)) for r in rows]
+    return model_response(PrecisionListOut([
+        PrecisionOut(model_version=r.model_version, category=r.category, reviewed=r.reviewed,
+                     confirmed=r.confirmed, precision=rounded_score(r.precision)) for r in rows]))

@@ -85,8 +85,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
     settings = load_settings(args.env_file)
     days = args.days if args.days is not None else settings.review_retention_days
     if not 1 <= days <= MAX_DAYS:
-        print(f"error: --days must be from 1 to {MAX_DAYS}", file=sys.stderr)
-        return 2
+        raise ConfigError(f"--days must be from 1 to {MAX_DAYS}")
     store = _store(args.db, settings)
     try:
         counts = store.purge(days)
@@ -104,8 +103,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from signals.review.export import MAX_WEIGHT, export
 
     if not (0 < args.weight <= MAX_WEIGHT):  # also refuses NaN
-        print(f"error: --weight must be a positive number of at most {MAX_WEIGHT:g}", file=sys.stderr)
-        return 2
+        raise ConfigError(f"--weight must be a positive number of at most {MAX_WEIGHT:g}")
     settings = load_settings(args.env_file)
     _check_output(args.output, args.db, settings)
     store = _store(args.db, settings)
