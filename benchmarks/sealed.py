@@ -1,6 +1,6 @@
 """The sealed test set (issue 10): scored ONCE per model release, never used to choose anything.
 
-Two writers who saw nothing of the repository wrote ``training/data/sealed/`` (messages and
+Writers who saw nothing of the repository wrote ``training/data/sealed/`` (messages and
 conversations in all four registers). Nothing in training, thresholds or development reads it:
 ``training.data_sources`` refuses to, unless ``SIGNALS_READ_SEALED=1`` is set, and this module sets
 it only while it reads the two files, then restores the environment.

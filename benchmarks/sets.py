@@ -7,7 +7,10 @@
   peers, adult couples, relatives and coaches as between an adult and a minor), long group and
   family chats (``conversations_groups.jsonl``: 83-298 turns, grooming deep inside six of them) and
   chat-room and random-chat logs written as if translated from English (``conversations_chatrooms.jsonl``:
-  30-200 turns, peers swapping ages, adults flirting with adults, adults grooming minors);
+  30-200 turns, peers swapping ages, adults flirting with adults, adults grooming minors) and short
+  chats of money, photos and threats and of first contact in games (``conversations_money_games.jsonl``:
+  4-17 turns, sextortion and joke threats among friends, adults befriending children in games and
+  teammates of one age);
 - real corpora, ``split == "test"`` only: flag rates per corpus (every flag is a false positive),
   and ``corpus_dialogue``: harmless conversations of 20 to 300 consecutive subtitle lines, two
   speakers taking turns (real dialogue no one here wrote: every conversation flagged is a false
@@ -114,7 +117,8 @@ def load_eval_sets(model_dir: Path, categories: tuple[str, ...], extra: list[Pat
     for name, file in (("dev_conversations", "conversations.jsonl"), ("dev_long_conversations", "conversations_long.jsonl"),
                        ("dev_roles_conversations", "conversations_roles.jsonl"),
                        ("dev_group_conversations", "conversations_groups.jsonl"),
-                       ("dev_chatroom_conversations", "conversations_chatrooms.jsonl")):
+                       ("dev_chatroom_conversations", "conversations_chatrooms.jsonl"),
+                       ("dev_money_game_conversations", "conversations_money_games.jsonl")):
         if (dev_dir / file).is_file():
             sets.conversations[name] = read_conversations(dev_dir / file)
         else:
