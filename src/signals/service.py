@@ -18,7 +18,15 @@ from signals.analysis import Analysis
 from signals.model.artifact import ModelFiles
 from signals.model.bundle import SignalsModel
 from signals.model.conversation import ConversationScore, TurnEvidence
-from signals.results import SCORE_DIGITS, ConversationResult, MessageResult, ModelRef, TurnResult
+from signals.results import (
+    SCORE_DIGITS,
+    ConversationResult,
+    MessageResult,
+    ModelRef,
+    TurnResult,
+    rounded_score,
+    rounded_scores,
+)
 from signals.taxonomy import ConversationLabel, Route, route_for
 
 PROBA_SLICE = 512
@@ -167,6 +175,6 @@ class ScoringService:
             results.append(ConversationResult.model_construct(
                 id=conv.id,
                 label=ConversationLabel.GROOMING.value if score.suspect is not None else ConversationLabel.BENIGN.value,
-                risk=round(score.risk, SCORE_DIGITS), suspect=score.suspect, first_alert_turn=score.first_alert_turn,
-                speaker_risk={k: round(v, SCORE_DIGITS) for k, v in score.speaker_risk.items()}, turns=turns))
+                risk=rounded_score(score.risk), suspect=score.suspect, first_alert_turn=score.first_alert_turn,
+                speaker_risk=rounded_scores(score.speaker_risk), turns=turns))
         return results

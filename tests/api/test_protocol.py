@@ -20,42 +20,23 @@ from pathlib import Path
 import httpx
 import pytest
 
+from live_server import HOST, free_port, wait_ready
 from signals.api.protocol import MALFORMED_REQUEST, TOO_MANY_CONNECTIONS
 
-HOST = "127.0.0.1"
 MAX_CONNECTIONS = 4
 BODY = b'{"messages": [{"id": "1", "text": "hoe oud ben je?"}]}'
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def _wait_ready(port: int, process: subprocess.Popen, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"server exited early with {process.returncode}"
-        try:
-            if httpx.get(f"http://{HOST}:{port}/readyz", timeout=2.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("server did not become ready")
 
 
 @contextlib.contextmanager
 def _serving(model_dir: Path, cwd: Path, *args: str, **env_vars: str) -> Iterator[int]:
     """``signals serve`` on a free port until the block ends (SIGTERM, then killed after 60 s)."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALS_")}
     env.update(SIGNALS_MODEL_DIR=str(model_dir), **env_vars)
     process = subprocess.Popen([sys.executable, "-m", "signals.cli", "serve", "--host", HOST, "--port", str(port),
                                 *args], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_ready(port, process)
+        wait_ready(f"http://{HOST}:{port}", process)
         yield port
     finally:
         process.send_signal(signal.SIGTERM)

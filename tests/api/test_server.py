@@ -5,22 +5,16 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
 
+from live_server import free_port, wait_ready
+
 SECRET_TEXT = "server-test-hoe-oud-ben-je-zeldzaam"
 API_KEY = "e2e-sleutel-9f3a"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _terminate(process: subprocess.Popen, timeout: float) -> tuple[str, str]:
@@ -33,24 +27,9 @@ def _terminate(process: subprocess.Popen, timeout: float) -> tuple[str, str]:
         return process.communicate()
 
 
-def _wait_ready(base: str, process: subprocess.Popen, timeout: float = 120.0) -> httpx.Response:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited early with {process.returncode}")
-        try:
-            response = httpx.get(f"{base}/readyz", timeout=2.0)
-            if response.status_code == 200:
-                return response
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("server did not become ready")
-
-
 @pytest.mark.slow
 def test_signals_serve_end_to_end(tiny_model_dir, tmp_path):
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALS_")}
     env.update(SIGNALS_MODEL_DIR=str(tiny_model_dir), SIGNALS_API_KEYS=f"oude-sleutel,{API_KEY}")
@@ -58,7 +37,7 @@ def test_signals_serve_end_to_end(tiny_model_dir, tmp_path):
         [sys.executable, "-m", "signals.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        ready = _wait_ready(base, process)
+        ready = wait_ready(base, process)
         assert ready.json()["status"] == "ready"
         assert httpx.get(f"{base}/healthz").status_code == 200
 
@@ -97,7 +76,7 @@ def test_signals_serve_end_to_end(tiny_model_dir, tmp_path):
 def test_signals_serve_with_two_processes(tiny_model_dir, tmp_path):
     """--processes 2: uvicorn's supervisor starts two server processes on one port, each loads and
     verifies the model and answers; SIGTERM stops both gracefully (exit 0)."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALS_")}
     process = subprocess.Popen(
@@ -105,7 +84,7 @@ def test_signals_serve_with_two_processes(tiny_model_dir, tmp_path):
          "--model", str(tiny_model_dir)], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True)
     try:
-        ready = _wait_ready(base, process)
+        ready = wait_ready(base, process)
         answers = [httpx.post(f"{base}/v1/score", json={"messages": [{"id": str(i), "text": "hoe oud ben je?"}]},
                               timeout=30.0) for i in range(20)]
         assert all(a.status_code == 200 for a in answers)

@@ -14,33 +14,14 @@ import subprocess
 import sys
 import time
 
-import httpx
 import pytest
+
+from live_server import HOST, free_port, wait_ready
 
 from .conftest import API_DEFAULTS
 
-HOST = "127.0.0.1"
 UNITS = ["hoe oud ben je eigenlijk? ", "we eten om zes uur, kom je op tijd thuis? ",
          "jij bent echt anders dan de rest ", "morgen training om 7 uur, ik haal je op "]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def _wait_ready(base: str, process: subprocess.Popen, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"server exited early with {process.returncode}"
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("server did not become ready")
 
 
 def _slow_batch() -> bytes:
@@ -61,7 +42,7 @@ def _read_response(sock: socket.socket) -> tuple[int, bytes]:
 
 @pytest.mark.slow
 def test_sigterm_lets_the_request_in_flight_finish_then_exits_0(tiny_model_dir, tmp_path):
-    port = _free_port()
+    port = free_port()
     base = f"http://{HOST}:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALS_")}
     env.update(SIGNALS_MODEL_DIR=str(tiny_model_dir), SIGNALS_SHUTDOWN_TIMEOUT="60")
@@ -73,7 +54,7 @@ def test_sigterm_lets_the_request_in_flight_finish_then_exits_0(tiny_model_dir, 
             [sys.executable, "-m", "signals.cli", "serve", "--host", HOST, "--port", str(port)],
             cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            _wait_ready(base, process)
+            wait_ready(base, process)
             with socket.create_connection((HOST, port), timeout=60) as sock:
                 sock.sendall(b"POST /v1/score HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
                              b"X-Request-ID: in-flight-1\r\nConnection: close\r\nContent-Length: %d\r\n\r\n"
