@@ -7,6 +7,8 @@ CONFIG ?= training/config.yaml
 MODEL_DIR ?= models/signals-nl-0.2.0
 INPUT ?= examples/messages.jsonl
 STAMP := $(VENV)/.installed
+# pytest-xdist workers for make test: two cores, as CI has (0: one process); a test file's tests stay together
+TEST_WORKERS ?= 2
 
 .PHONY: help install java postgres chromium wrk lint train score score-conversations test test-fast serve bench bench-quick bench-spark soak spark-sample clean
 
@@ -54,8 +56,8 @@ lint: $(STAMP) ## ruff and mypy (part of make test)
 	$(BIN)/ruff check src training tests benchmarks
 	$(BIN)/mypy src
 
-test: $(STAMP) java postgres chromium lint ## lint, then the whole test suite (what CI runs)
-	$(BIN)/python -m pytest -q -ra
+test: $(STAMP) java postgres chromium lint ## lint, then the whole test suite (what CI runs), TEST_WORKERS processes at once
+	$(BIN)/python -m pytest -q -ra -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: $(STAMP) ## the suite without slow tests
 	$(BIN)/python -m pytest -q -m "not slow and not spark"

@@ -10,6 +10,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_collection_modifyitems(items):
+    """One node id per test. Schemathesis names an operation's test ``test_x[POST /v1/score]`` but, under
+    pytest 9, gives every operation the node id of the bare function; pytest-xdist (``make test`` runs
+    two workers) hands tests out by node id and ran one operation of the twelve."""
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        if label and not item.nodeid.endswith("]"):
+            if hasattr(item, "_id"):  # pytest 9: a structured id
+                item._id = item._id.with_params(label)
+            else:
+                item._nodeid = f"{item.nodeid}[{label}]"
+
+
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
     """Train ``training/config.tiny.yaml`` into a temp folder (or reuse SIGNALS_TEST_MODEL_DIR)."""
