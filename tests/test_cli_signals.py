@@ -26,6 +26,13 @@ def _wait_for(predicate, process: subprocess.Popen, timeout: float = 120.0) -> N
     raise AssertionError("timed out")
 
 
+def _as_typed_at_a_terminal() -> None:
+    # A shell without job control starts background commands with SIGINT ignored, and a process that
+    # starts with SIGINT ignored rightly keeps ignoring it (Python then installs no KeyboardInterrupt
+    # handler). The suite may run that way (CI, `make test &`): start the command as Ctrl-C can reach it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("signum", "code", "name"), [(signal.SIGTERM, 143, "SIGTERM"), (signal.SIGINT, 130, "SIGINT"),
                                                       (signal.SIGHUP, 129, "SIGHUP")])   # a closed terminal
@@ -37,7 +44,8 @@ def test_a_signal_mid_run_leaves_no_partial_output(tiny_model_dir, tmp_path, sig
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALS_")}
     process = subprocess.Popen([sys.executable, "-m", "signals.cli", "score", str(source), "-o",
                                 str(out_dir / "scores.jsonl"), "--model", str(tiny_model_dir)],
-                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_as_typed_at_a_terminal)
     try:
         # the temp file appears once the model is loaded; wait until scored lines are in it
         def written() -> bool:
