@@ -26,11 +26,12 @@ def _wait_for(predicate, process: subprocess.Popen, timeout: float = 120.0) -> N
     raise AssertionError("timed out")
 
 
-def _as_typed_at_a_terminal() -> None:
-    # A shell without job control starts background commands with SIGINT ignored, and a process that
-    # starts with SIGINT ignored rightly keeps ignoring it (Python then installs no KeyboardInterrupt
-    # handler). The suite may run that way (CI, `make test &`): start the command as Ctrl-C can reach it.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+# A shell without job control starts background commands with SIGINT ignored, and a process that
+# starts with SIGINT ignored rightly keeps ignoring it (Python then installs no KeyboardInterrupt
+# handler). The suite may run that way (CI, `make test &`): the command is started with Python's own
+# Ctrl-C handler, as it starts at a terminal.
+AS_AT_A_TERMINAL = ("import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                    "runpy.run_module('signals.cli', run_name='__main__', alter_sys=True)")
 
 
 @pytest.mark.slow
@@ -42,10 +43,9 @@ def test_a_signal_mid_run_leaves_no_partial_output(tiny_model_dir, tmp_path, sig
     with open(source, "w", encoding="utf-8") as handle:   # about a minute of scoring: the run is stopped long before
         handle.writelines(json.dumps({"id": i, "text": TEXTS[i % len(TEXTS)]}) + "\n" for i in range(100_000))
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALS_")}
-    process = subprocess.Popen([sys.executable, "-m", "signals.cli", "score", str(source), "-o",
+    process = subprocess.Popen([sys.executable, "-c", AS_AT_A_TERMINAL, "score", str(source), "-o",
                                 str(out_dir / "scores.jsonl"), "--model", str(tiny_model_dir)],
-                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=_as_typed_at_a_terminal)
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         # the temp file appears once the model is loaded; wait until scored lines are in it
         def written() -> bool:
