@@ -224,8 +224,8 @@ def mine_hard_negatives(model_cfg, X, Y, W, texts: Sequence[str], analyzer: Anal
     quick = CategoryModel(categories=tuple(CATEGORIES), C=model_cfg.C, class_weight=model_cfg.class_weight, tol=1e-2)
 
     def fit(c: int):
-        # rows with an unknown label weigh 0: out of the loss without a copy of X per thread (they still count
-        # towards the balanced class weights, which only moves which corpus rows rank highest a little)
+        # rows with an unknown label weigh 0: out of the loss and out of the balanced class weights (weighed by
+        # the sample weights), without a copy of X per thread
         return quick._classifier().fit(X, Y[:, c], sample_weight=W[:, c])
 
     # one model per category, fitted in parallel threads as the fold models are (liblinear releases the GIL);

@@ -96,3 +96,23 @@ def test_wrong_number_of_label_columns_is_an_error(data):
     X, Y, groups = data
     with pytest.raises(ValueError, match="2 columns for 3 categories"):
         CategoryModel(categories=("a", "b", "c")).fit(X, Y, groups=groups)
+
+
+def test_each_fold_model_is_the_fit_on_its_own_rows(data):
+    # the folds fit on the whole X with the other rows weighted 0 (no copy of X per thread): the same
+    # model as a fit on the fold's rows alone, with the fold's own balanced class weights
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    X, Y, groups = data
+    weights = np.ones(Y.shape)
+    unknown = (Y[:, 0] == 1) & (np.arange(len(Y)) % 2 == 0)   # half of a's positives unknown: out of its fits,
+    weights[unknown, 0] = 0.0                                 # and out of its class balance
+    model = CategoryModel(categories=("a", "b"), folds=3, tol=1e-8).fit(X, Y, weights, groups)
+    for fold, (train, _) in enumerate(GroupKFold(n_splits=3).split(np.zeros(len(Y)), groups=groups)):
+        for c in range(2):
+            keep = train[weights[train, c] > 0]
+            alone = LogisticRegression(C=model.C, class_weight="balanced", solver="liblinear", dual=True, tol=1e-8,
+                                       max_iter=model.max_iter).fit(X[keep], Y[keep, c], sample_weight=weights[keep, c])
+            np.testing.assert_allclose(model.fold_coefs_[fold][:, c], alone.coef_[0], atol=1e-3)
+            assert model.fold_intercepts_[fold][c] == pytest.approx(alone.intercept_[0], abs=1e-3)
