@@ -224,9 +224,7 @@ def mine_hard_negatives(model_cfg, X, Y, W, texts: Sequence[str], analyzer: Anal
     quick = CategoryModel(categories=tuple(CATEGORIES), C=model_cfg.C, class_weight=model_cfg.class_weight, tol=1e-2)
 
     def fit(c: int):
-        # rows with an unknown label weigh 0: out of the loss and out of the balanced class weights (weighed by
-        # the sample weights), without a copy of X per thread
-        return quick._classifier().fit(X, Y[:, c], sample_weight=W[:, c])
+        return quick.fit_weighted(X, Y[:, c], W[:, c], f"mining, {CATEGORIES[c]}")  # unknown labels weigh 0
 
     # one model per category, fitted in parallel threads as the fold models are (liblinear releases the GIL);
     # the pool is analysed after the fits, a chunk at a time, so that it adds nothing to their peak memory
