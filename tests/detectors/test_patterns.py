@@ -172,6 +172,12 @@ POSITIVES = [
     case("threat_exposure", "je neef heeft er al eentje. wie is de volgende, je zus?", "wie is de volgende, je zus", "straattaal"),
     case("threat_exposure", "je mattie's van de voetbal gaan die video zien", "je mattie's van de voetbal gaan die video zien", "straattaal"),
     case("threat_exposure", "alles komt in de klassenapp als ge ni betaalt", "alles komt in de klassenapp", "flemish"),
+    # after a condition the verb comes first: "kom je niet, gaat alles naar je pa"
+    case("threat_exposure", "omdat ik het zeg. kom je niet, gaat alles naar je pa", "gaat alles naar je pa", "standard"),
+    case("threat_exposure", "betaalt ge ni, dan gaan die fotos naar uw ouders", "gaan die fotos naar uw ouders", "flemish"),
+    case("threat_exposure", "kom je niet dan stuur ik alles naar je vader", "stuur ik alles naar je vader", "standard"),
+    case("threat_exposure", "doekoe voor 8 uur of ik gooi het in je klassenapp", "of ik gooi het in je klassenapp", "straattaal"),
+    case("threat_exposure", "no money? dan zet ik het op je school insta", "zet ik het op je school", "codemix"),
     # a picture of the person themself; is anyone home; keep it quiet
     case("image_request", "ewa pic van jezelf ff", "pic van jezelf", "straattaal"),
     case("image_request", "hebde gij ne foto van jou in uw outfit?", "foto van jou", "flemish"),
@@ -273,6 +279,9 @@ NEGATIVES = [
     neg("threat_exposure", "stuur ne foto van jou in uw outfit"),       # a request, not a threat to spread
     neg("threat_exposure", "stuur me een foto in je nieuwe jurk"),
     neg("threat_exposure", "ik zet alles in de groepsapp"),
+    neg("threat_exposure", "gaat alles goed met je pa?"),
+    neg("threat_exposure", "stuur ik het naar jou of naar de trainer?"),
+    neg("threat_exposure", "dan stuur ik je de foto's van de bruiloft"),
     neg("threat_exposure", "wie is de volgende? ik wil ook spelen"),
     neg("threat_exposure", "je moeder krijgt een cadeau van ons"),
     neg("image_request", "mooie foto van je hond"),

@@ -55,6 +55,26 @@ def test_appending_evidence_free_turns_never_raises_any_feature(data):
         assert np.all(new <= old + 1e-12), dict(zip(FEATURES, zip(old, new)))
 
 
+def tactic_row(*names: str) -> list[float]:
+    return [0.8 if t in names else 0.0 for t in TACTICS]
+
+
+@pytest.mark.parametrize(("turn_tactics", "coercion"), [
+    (("threat_exposure",), 0.9),                 # "dan gaat er vanavond ene foto naar uw nonkel"
+    (("payment_demand", "deadline"), 0.9),       # "50 euro, voor 8 uur"
+    (("flattery",), 0.0),                        # a lone compliment is not coercion
+    (("age_probe", "platform_switch"), 0.0),     # nor a question about age and another app
+    ((), 0.0),
+])
+def test_the_strongest_coercing_turn_is_evidence_of_its_own(turn_tactics, coercion):
+    speakers = ["a", "b", "a", "b"]
+    ev = evidence([0.1, 0.0, 0.9, 0.0], [0.0] * 4, [tactic_row(), tactic_row(), tactic_row(*turn_tactics), tactic_row()],
+                  speakers)
+    column = FEATURES.index("coercion_turn")
+    assert speaker_features(ev, "a", TACTICS)[-1, column] == pytest.approx(coercion)
+    assert speaker_features(ev, "b", TACTICS)[-1, column] == 0.0  # the other side's turn is not theirs
+
+
 def test_prefix_features_are_the_features_of_each_prefix():
     """The linear pass (running maxima) equals scoring every prefix on its own."""
     rng = np.random.default_rng(3)

@@ -4,6 +4,8 @@ Per speaker, the message model's turn scores (which already see the context befo
 the turns' tactics are summarised as evidence that does not grow with the number of turns:
 - the strongest single turn, and the strongest *window* of turns (the mean of the top three own
   scores in any 12 consecutive turns), and a decayed running average of the speaker's scores;
+- the strongest single turn that coerces (a threat to expose, a payment demand, a deadline): one
+  such turn is evidence of its own, where a lone compliment or age question is not;
 - how many distinct tactics, and how many stages of the grooming sequence (trust → isolation →
   contact → images → coercion), the speaker used within any 30 consecutive turns;
 - the other side's disclosure or distress within any 12 turns;
@@ -45,7 +47,8 @@ STAGE_OF = {
     "threat_exposure": 4, "payment_demand": 4, "deadline": 4,
 }
 N_STAGES = 5
-FEATURES = ("max_turn", "strongest_window", "decayed", "tactic_breadth", "stages", "other_distress",
+COERCION = N_STAGES - 1  # the last stage: threats, payment demands, deadlines
+FEATURES = ("max_turn", "strongest_window", "decayed", "tactic_breadth", "stages", "coercion_turn", "other_distress",
             "adult_minor_x_window", "adult_minor_x_breadth", "peers_x_window", "own_minor_x_window",
             "adults_x_window")
 # Who-is-who discounts: peers, a speaker who is a minor, adults among themselves may lower the risk.
@@ -114,11 +117,13 @@ def speaker_features(evidence: TurnEvidence, speaker: str, tactic_names: Sequenc
     decayed = running(decayed)
     used = (evidence.tactics > 0) & mine[:, None]
     breadth = running(_window_any(used.astype(np.int32), BREADTH_WINDOW) / max(1, used.shape[1]))
-    stages = running(_window_any(_stage_flags(used.astype(np.int32), tactic_names), BREADTH_WINDOW) / N_STAGES)
+    stage_flags = _stage_flags(used.astype(np.int32), tactic_names)
+    stages = running(_window_any(stage_flags, BREADTH_WINDOW) / N_STAGES)
+    coercion = running(np.where(stage_flags[:, COERCION] > 0, own, 0.0))
     distress = running(_window_max_of_top(others_distress, WINDOW, 1))
     relation = age_relation(ages if ages is not None else speaker_ages(evidence.texts, evidence.speakers), speaker, n)
     adult_minor, peers, own_minor, adults = relation[:, 0], relation[:, 1], relation[:, 2], relation[:, 3]
-    return np.column_stack([max_turn, window, decayed, breadth, stages, distress, adult_minor * window,
+    return np.column_stack([max_turn, window, decayed, breadth, stages, coercion, distress, adult_minor * window,
                             adult_minor * breadth, peers * window, own_minor * window,
                             adults * window]).astype(np.float64)
 
@@ -152,8 +157,8 @@ def _own_window_breadth(positions: np.ndarray, flags: np.ndarray, window: int) -
 
 
 def _own_steps(evidence: TurnEvidence, positions: np.ndarray, used: np.ndarray, stages: np.ndarray) -> np.ndarray:
-    """(len(positions), 5): a speaker's own features (max_turn, strongest_window, decayed,
-    tactic_breadth, stages) as they stand after each of their turns (``positions`` in the conversation):
+    """(len(positions), 6): a speaker's own features (max_turn, strongest_window, decayed,
+    tactic_breadth, stages, coercion_turn) as they stand after each of their turns (``positions`` in the conversation):
     ``speaker_features``' columns, read from the speaker's turns only. Between their turns they stay
     as they are (a window ending on someone else's turn holds fewer of theirs)."""
     own = evidence.review[positions]
@@ -168,7 +173,8 @@ def _own_steps(evidence: TurnEvidence, positions: np.ndarray, used: np.ndarray, 
         running(np.maximum(_own_window_top(positions, own, WINDOW, TOP), 0.0)),
         running(np.maximum(levels, 0.0)),
         running(_own_window_breadth(positions, used[positions], BREADTH_WINDOW) / max(1, used.shape[1])),
-        running(_own_window_breadth(positions, stages[positions], BREADTH_WINDOW) / N_STAGES)])
+        running(_own_window_breadth(positions, stages[positions], BREADTH_WINDOW) / N_STAGES),
+        running(np.where(stages[positions, COERCION] > 0, np.maximum(own, 0.0), 0.0))])
 
 
 def _feature_rows(own: np.ndarray, distress: np.ndarray, relation: np.ndarray) -> np.ndarray:
