@@ -222,7 +222,7 @@ class Model(_Section):
         default_factory=dict, description="a category's own precision target, where it differs from precision_target")
     recall_target: float = Field(0.9, gt=0, lt=1)
     tol: float = Field(1e-3, gt=0, lt=1, description="stopping tolerance of the fold models' solver")
-    workers: int = Field(2, ge=1, description="threads fitting fold models at once")
+    workers: int = Field(2, ge=1, description="threads fitting fold models at once, and processes preprocessing the training texts")
 
     @field_validator("precision_targets")
     @classmethod

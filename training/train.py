@@ -13,6 +13,7 @@ import collections
 import ctypes
 import gc
 import json
+import multiprocessing
 import os
 import pickle
 import random
@@ -208,10 +209,41 @@ def threshold_row_mask(source: np.ndarray, copies: np.ndarray, sources: list[str
     return (np.isin(source, sources) & ~copies) if sources else None
 
 
-def conversation_turn_rows(data: TrainingData, analyzer: Analyzer, categories: tuple[str, ...]):
+ANALYSIS_CHUNK = 4096  # texts per task when preprocessing runs in several processes
+_FORKED: dict = {}     # the analyzer a forked preprocessing worker inherits
+
+
+def _analyze_chunk(texts: list[str]) -> Analysis:
+    return _FORKED["analyzer"].analyze(texts)
+
+
+def analyze_in_processes(analyzer: Analyzer, texts: Sequence[str], workers: int) -> Analysis:
+    """``analyzer.analyze(texts)``, in ``workers`` forked processes where the system can fork: spaCy
+    and the detectors are pure Python, so threads would not help, and a text's analysis does not
+    depend on the others in its batch (the same result as one process, in the same order). The
+    workers inherit the loaded analyzer and exit before the memory-heavy steps."""
+    texts = list(texts)
+    if workers <= 1 or len(texts) <= ANALYSIS_CHUNK or "fork" not in multiprocessing.get_all_start_methods():
+        return analyzer.analyze(texts)
+    _ = analyzer.preprocessor.nlp  # built once here, so every worker inherits it
+    _FORKED["analyzer"] = analyzer
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        parts = pool.map(_analyze_chunk, [texts[i:i + ANALYSIS_CHUNK] for i in range(0, len(texts), ANALYSIS_CHUNK)])
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+        _FORKED.clear()
+    return Analysis.concat(parts, len(analyzer.tactics), len(analyzer.cue_names))
+
+
+def conversation_turn_rows(data: TrainingData, analyzer: Analyzer, categories: tuple[str, ...], workers: int = 1):
     """Turn rows of the training conversations with their context, labels, weights and groups."""
     texts = [t["text"] for c in data.conversations for t in c["turns"]]
-    analysis = analyzer.analyze(texts)
+    analysis = analyze_in_processes(analyzer, texts, workers)
     context = np.zeros_like(analysis.tactics)
     Y = np.zeros((len(texts), len(categories)), int)
     W = np.ones(Y.shape)
@@ -271,9 +303,10 @@ def train(config: TrainingConfig, out: Path | None = None) -> int:
     check_threshold_sources(config, sorted(set(rows.origin) | mined))
     check_threshold_positives(config.thresholds.sources, rows.origin, np.array(rows.labels), categories)
     log(f"preprocessing {len(rows)} messages with spaCy")
-    analysis = analyzer.analyze(rows.texts)
+    analysis = analyze_in_processes(analyzer, rows.texts, config.model.workers)
     log(f"preprocessing {len(data.conversations)} training conversations")
-    conv_analysis, conv_context, Y_conv, W_conv, conv_groups, bounds = conversation_turn_rows(data, analyzer, categories)
+    conv_analysis, conv_context, Y_conv, W_conv, conv_groups, bounds = conversation_turn_rows(
+        data, analyzer, categories, config.model.workers)
 
     params = FeatureParams(**config.features.model_dump())
     everything = Analysis.concat([analysis, conv_analysis], len(TACTICS), len(registry.cue_names))
