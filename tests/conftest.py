@@ -1,7 +1,8 @@
-"""Shared fixtures: one small model trained once per test session through the real `make train` path."""
+"""Shared fixtures: one small model trained once per test run through the real `make train` path."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 from pathlib import Path
 
@@ -25,20 +26,29 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
-    """Train ``training/config.tiny.yaml`` into a temp folder (or reuse SIGNALS_TEST_MODEL_DIR)."""
+    """Train ``training/config.tiny.yaml`` once per run (or reuse SIGNALS_TEST_MODEL_DIR). Under
+    pytest-xdist the workers share it: the first to take the lock trains it in the run's folder, the
+    others wait for it and read it (no test writes into it). Each worker training its own copy took
+    about 60 s on two cores where one took 44 s."""
     reuse = os.environ.get("SIGNALS_TEST_MODEL_DIR")
     if reuse and (Path(reuse) / "manifest.json").is_file():
         return Path(reuse)
     from training.config import load_config
     from training.train import train
 
-    out = tmp_path_factory.mktemp("models") / "signals-nl-tiny"
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        assert train(load_config(ROOT / "training" / "config.tiny.yaml"), out) == 0
-    finally:
-        os.chdir(cwd)
+    run_folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run_folder = run_folder.parent  # above the workers' own folders: this run's, no other run's
+    out = run_folder / "shared-models" / "signals-nl-tiny"
+    with open(run_folder / "shared-models.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "manifest.json").is_file():  # training writes the folder whole or not at all
+            cwd = os.getcwd()
+            os.chdir(ROOT)
+            try:
+                assert train(load_config(ROOT / "training" / "config.tiny.yaml"), out) == 0
+            finally:
+                os.chdir(cwd)
     return out
 
 

@@ -39,6 +39,20 @@ def test_a_missing_feedback_file_is_named_before_training(tmp_path, capsys, feed
     assert not (tmp_path / "m").exists()
 
 
+def small_data(folder: Path, writers: int = 6, lines: int = 200, conversations: int = 40) -> dict:
+    """The first lines of a few writers and conversation files: a whole training run in seconds,
+    for tests of what happens around the fit rather than of the model it gives."""
+    folder.mkdir()
+    source = ROOT / "training" / "data" / "handwritten"
+    names = sorted(p.name for p in source.glob("writer_*.jsonl"))[:writers]
+    conversation_files = ["conversations.jsonl", "conversations_k.jsonl"]
+    for name in names + conversation_files:
+        keep = lines if name.startswith("writer_") else conversations
+        head = (source / name).read_text(encoding="utf-8").splitlines(keepends=True)[:keep]
+        (folder / name).write_text("".join(head), encoding="utf-8")
+    return {"handwritten_dir": str(folder), "conversation_files": conversation_files}
+
+
 # (thresholds.sources, origins of the training rows, error or None)
 SOURCES = [
     (["writer", "corpus"], ["writer", "corpus"], None),
@@ -175,10 +189,11 @@ def test_a_run_that_fails_while_evaluating_keeps_the_earlier_model(tmp_path, cap
         raise KeyboardInterrupt
 
     monkeypatch.setattr("training.train.evaluate_model", fail)
-    assert main(["--config", str(config_file(tmp_path)), "--out", str(earlier)]) == 130
+    config = config_file(tmp_path, **small_data(tmp_path / "data"))
+    assert main(["--config", str(config), "--out", str(earlier)]) == 130
     assert "stopped by SIGINT: no model was written and an earlier one is kept" in capsys.readouterr().err
     assert read_model_files(earlier).sha256 == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml", "model"]    # no staging folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml", "data", "model"]  # no staging folder left
 
 
 @pytest.mark.parametrize(("line", "message"), [
